@@ -1,0 +1,20 @@
+//! Resolver and client DNS caching models for gtsim.
+//!
+//! Architecture invariant: this crate does no I/O, reads no clock and holds no randomness of
+//! its own. Every function is a pure computation on simulated time (integer microseconds),
+//! so the simulator and the live harness (`crates/dns-harness`) can share it.
+//!
+//! The caching rule of the workload contract (`spec/WORKLOAD.md`): *every cache level (app,
+//! stub, resolver) stores the remaining TTL it received, applies its own floor or cap, and
+//! counts down; a resolver hands on the remaining TTL.* [`TtlPolicy::apply`] is that "applies
+//! its own floor or cap"; [`CacheEntry`] is the count-down.
+
+pub mod ttl;
+
+pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};
+
+/// Simulated time and durations, in microseconds.
+pub type Micros = u64;
+
+/// One second in [`Micros`].
+pub const SEC: Micros = 1_000_000;

@@ -1,0 +1,241 @@
+//! The validated, typed form of a workload (see `shared/spec/WORKLOAD.md`).
+//!
+//! The engine only ever sees these types: the TOML loader with its key-path errors lives in
+//! the `gtsim` crate. Region references are indices into [`Workload::regions`]; times and
+//! durations are integer microseconds ([`Micros`]).
+
+use crate::Micros;
+pub use resolver_models::{StubCache, TtlPolicy};
+
+/// A whole scenario: one world, what goes wrong in it, and the arms compared on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workload {
+    pub name: String,
+    pub description: Option<String>,
+    pub simulation: Simulation,
+    pub regions: Vec<Region>,
+    /// World client settings; each arm carries its own copy with overrides applied.
+    pub clients: Clients,
+    pub resolvers: Vec<ResolverClass>,
+    pub failures: Vec<Failure>,
+    pub arms: Vec<Arm>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    /// Simulated time recorded (after the internal warm-up).
+    pub duration: Micros,
+    pub seed: u64,
+    pub clients: u64,
+    /// Width of a `curve.csv` bin.
+    pub bin: Micros,
+    /// Start caches, connections and health checkers in their stationary state.
+    pub warm_start: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    /// AWS region code, e.g. `us-east-1`.
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Optional overload model input (not supported yet by the engine; the loader refuses it).
+    pub capacity_rps: Option<f64>,
+}
+
+/// Client behaviour: request process, caches, connection reuse, timeouts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clients {
+    /// Built-in geography preset name (only `world-internet-users` so far).
+    pub geography: String,
+    /// Mean requests per second per client (Poisson).
+    pub request_rate: f64,
+    pub stub_cache: StubCache,
+    /// Idle time after which a kept-alive connection is not reused; 0 = no reuse. The
+    /// effective limit is also bounded by the endpoint's load balancer idle timeout.
+    pub keepalive_idle: Micros,
+    pub connect_timeout: Micros,
+    /// An exchange on an open connection that gets no answer fails after this.
+    pub request_timeout: Micros,
+    /// Re-resolutions after a failed attempt.
+    pub retries: u32,
+    pub bytes_per_request: u64,
+}
+
+impl Default for Clients {
+    /// The defaults of `spec/WORKLOAD.md` ("Required keys and defaults").
+    fn default() -> Self {
+        Clients {
+            geography: "world-internet-users".into(),
+            request_rate: 1.0 / 30.0,
+            stub_cache: StubCache::None,
+            keepalive_idle: 0,
+            connect_timeout: 3 * crate::SEC,
+            request_timeout: 10 * crate::SEC,
+            retries: 0,
+            bytes_per_request: 50_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    Local,
+    PublicAnycast,
+    Central,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServeStale {
+    Off,
+    Rfc8767,
+    Optimistic,
+}
+
+/// A class of recursive resolvers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolverClass {
+    pub name: String,
+    /// Share of clients (not of resolvers) using this class.
+    pub share: f64,
+    pub placement: Placement,
+    pub ecs: bool,
+    /// Mean clients per resolver: sets how many resolvers the class has.
+    pub clients_per_resolver: u32,
+    pub ttl: TtlPolicy,
+    pub prefetch: bool,
+    pub serve_stale: ServeStale,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HardMode {
+    /// Connections and probes time out.
+    Blackhole,
+    /// Connections are refused at once.
+    Reset,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FailureKind {
+    /// The endpoint is gone.
+    Hard(HardMode),
+    /// A planned move away: the region keeps serving, but its traffic counts as stale routing.
+    Drain,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// Index into [`Workload::regions`].
+    pub region: usize,
+    pub at: Micros,
+    pub kind: FailureKind,
+    pub recover_at: Option<Micros>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Latency,
+    Weighted,
+    Failover,
+    Geolocation,
+    Multivalue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Primary,
+    Secondary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Propagation {
+    /// The assumed per-location delay distribution (see `controlplane::DEFAULT_PROPAGATION`).
+    Default,
+    /// The same fixed delay at every authoritative location.
+    Fixed(Micros),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HcProtocol {
+    Http,
+    Https,
+    Tcp,
+}
+
+/// A Route 53 health check (R53-API `HealthCheckConfig`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthCheck {
+    /// `RequestInterval`: 10 or 30 s.
+    pub interval: Micros,
+    /// `FailureThreshold`: 1-10.
+    pub failure_threshold: u32,
+    /// Checker regions (names from the documented list); at least three.
+    pub checker_regions: Vec<String>,
+    /// Checkers in each checker region; `None` = the documented-rate default.
+    pub checkers_per_region: Option<u32>,
+    /// Healthy when more than this fraction of checkers report healthy (the 18 % rule).
+    pub healthy_fraction: f64,
+    pub deep: bool,
+    pub protocol: HcProtocol,
+}
+
+/// Where an endpoint sits behind, for connection idle limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointType {
+    Alb,
+    Nlb,
+    Ec2,
+    Eip,
+}
+
+/// One Route 53 record of an arm's record set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Index into [`Workload::regions`].
+    pub region: usize,
+    /// 0-255.
+    pub weight: u32,
+    pub role: Option<Role>,
+    pub alias: bool,
+    pub evaluate_target_health: bool,
+    /// The record's health check; `None` = always healthy.
+    pub health_check: Option<HealthCheck>,
+}
+
+/// Route 53 ARC routing control used by an arm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArcControl {
+    /// When the operator turns the routing control of `region` OFF.
+    pub flip_at: Micros,
+    /// Index into [`Workload::regions`]: the cell turned off.
+    pub region: usize,
+    /// Optional time at which the control is turned back ON (failback).
+    pub flip_back_at: Option<Micros>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route53Arm {
+    pub policy: Policy,
+    /// Record TTL.
+    pub ttl: Micros,
+    pub propagation: Propagation,
+    pub records: Vec<Record>,
+    pub control: Option<ArcControl>,
+    /// What the records point at (sets the connection idle limit). Default ALB.
+    pub endpoint_type: EndpointType,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArmKind {
+    Route53(Route53Arm),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arm {
+    pub name: String,
+    pub kind: ArmKind,
+    /// The world's client settings with this arm's overrides applied.
+    pub clients: Clients,
+    /// `clients.*` keys this arm overrides (reports flag them).
+    pub client_overrides: Vec<String>,
+}
