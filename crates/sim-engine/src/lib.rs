@@ -1,13 +1,32 @@
 //! gtsim's discrete-event engine and AWS control-plane models.
 //!
+//! Data flow: a validated [`config::Workload`] → per arm, the control-plane timeline
+//! ([`controlplane`]) over the ground truth ([`world`]) → the client population cut into
+//! shards ([`population`]) → each shard's event loop ([`sim`]) → merged curves and histograms
+//! → the figures of `spec/METRICS.md` ([`metrics`]). [`run::run`] drives it.
+//!
 //! Architecture invariant: this crate does no I/O and never reads the wall clock. The only
 //! randomness is the seeded, counter-based streams of [`rng`], so a workload and a seed fix
 //! every output bit, whatever the thread count.
 
 pub mod config;
+pub mod controlplane;
 pub mod geo;
+pub mod metrics;
+pub mod population;
+pub mod queue;
+pub mod rng;
+pub mod run;
+pub mod sim;
+pub mod world;
+
+#[cfg(test)]
+pub(crate) mod testutil;
 
 pub use resolver_models::{Micros, SEC};
 
 /// One millisecond in [`Micros`].
 pub const MS: Micros = 1_000;
+
+#[cfg(test)]
+mod closed_form_tests;

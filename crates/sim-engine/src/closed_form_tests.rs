@@ -1,0 +1,170 @@
+//! End-to-end engine checks against closed forms.
+//!
+//! Set-up: an instantaneous answer change at t0 (an ARC routing-control flip with zero
+//! propagation) away from a region that keeps serving but counts as failed from t0 (a `drain`
+//! failure), so `dns_answers_failed_region / dns_answers` is the fraction of DNS answers that
+//! still point at the old region. Each resolver sees ~100 queries/s, so it refreshes at the
+//! instant its entry expires, and in the stationary state the expiry times are uniform over the
+//! entry lifetime L. The expected stale fraction at t0 + x is therefore (1 - x/L)+ for one
+//! class, and the share-weighted sum for a mix.
+//!
+//! Tolerance: the stale fraction of a class is the mean over its R resolvers of an indicator
+//! with probability p, so its standard deviation is sqrt(p(1-p)/R) (the Poisson noise of the
+//! ~10^6 answers per bin is two orders smaller). Each bin must lie within 5 standard deviations
+//! of the closed form (two-sided, false alarm < 6e-7 per bin), plus 0.002 for the discreteness
+//! of a 1 µs clock and the ~10 ms refresh gaps.
+
+use crate::config::*;
+use crate::run::{RunOptions, run};
+use crate::sim::{C_DNS, C_DNS_FAILED};
+use crate::testutil::two_region_workload;
+use crate::{Micros, SEC};
+
+const T0: Micros = 20 * SEC;
+
+/// The drain workload with the given resolver classes `(share, ttl policy)` and record TTL.
+fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -> Workload {
+    let mut w = two_region_workload();
+    w.simulation.duration = duration;
+    w.simulation.clients = 200_000;
+    w.simulation.bin = 5 * SEC;
+    w.clients.request_rate = 1.0;
+    w.resolvers = classes
+        .iter()
+        .enumerate()
+        .map(|(i, &(share, ttl))| ResolverClass {
+            name: format!("class{i}"),
+            share,
+            placement: Placement::Local,
+            ecs: false,
+            clients_per_resolver: 100,
+            ttl,
+            prefetch: false,
+            serve_stale: ServeStale::Off,
+        })
+        .collect();
+    w.failures =
+        vec![Failure { region: 0, at: T0, kind: FailureKind::Drain, recover_at: None }];
+    let arm = &mut w.arms[0];
+    arm.clients = w.clients.clone();
+    let ArmKind::Route53(r) = &mut arm.kind;
+    r.ttl = ttl;
+    r.propagation = Propagation::Fixed(0);
+    r.control = Some(ArcControl { flip_at: T0, region: 0, flip_back_at: None });
+    w
+}
+
+/// Run and compare every post-change bin's stale-answer fraction with `expected(x)` averaged
+/// over the bin (x = seconds since the change); `sigma(x)` is the standard deviation.
+fn check_drain(w: &Workload, expected: impl Fn(f64) -> f64, sigma: impl Fn(f64) -> f64) {
+    let out = run(w, &RunOptions { threads: 2, ..RunOptions::default() }, &|_, _| {}).unwrap();
+    let bins = &out.curves[0].bins;
+    let bin_s = w.simulation.bin as f64 / SEC as f64;
+    let t0 = T0 as f64 / SEC as f64;
+    let mut checked = 0;
+    for (i, b) in bins.iter().enumerate() {
+        let start = i as f64 * bin_s;
+        assert!(b[C_DNS] > 100_000, "bin {i} has too few answers: {}", b[C_DNS]);
+        let observed = b[C_DNS_FAILED] as f64 / b[C_DNS] as f64;
+        if start + bin_s <= t0 {
+            assert_eq!(b[C_DNS_FAILED], 0, "no stale answers before the change");
+            continue;
+        }
+        if start < t0 {
+            continue; // the bin straddles the change
+        }
+        let x0 = start - t0;
+        let steps = 200;
+        let mean: f64 = (0..steps)
+            .map(|k| expected(x0 + (k as f64 + 0.5) * bin_s / steps as f64))
+            .sum::<f64>()
+            / steps as f64;
+        let sd: f64 = (0..steps)
+            .map(|k| sigma(x0 + (k as f64 + 0.5) * bin_s / steps as f64))
+            .fold(0.0, f64::max);
+        let tol = 5.0 * sd + 0.002;
+        assert!(
+            (observed - mean).abs() <= tol,
+            "bin at {x0} s after the change: observed {observed:.4}, closed form {mean:.4}, tolerance {tol:.4}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} bins checked");
+}
+
+fn linear(life_s: f64) -> impl Fn(f64) -> f64 {
+    move |x| (1.0 - x / life_s).max(0.0)
+}
+
+/// Resolvers in a class of `share` of 200,000 clients at 100 clients per resolver.
+fn resolvers(share: f64) -> f64 {
+    (200_000.0 * share / 100.0).round()
+}
+
+fn sd(p: f64, r: f64) -> f64 {
+    (p * (1.0 - p) / r).sqrt()
+}
+
+#[test]
+fn honour_ttl_drains_linearly_over_ttl() {
+    let w = drain_workload(&[(1.0, TtlPolicy::Honor)], 60 * SEC, 120 * SEC);
+    let f = linear(60.0);
+    check_drain(&w, &f, |x| sd(f(x), resolvers(1.0)));
+}
+
+#[test]
+fn floor_drains_over_the_floor() {
+    let w = drain_workload(&[(1.0, TtlPolicy::Floor { min: 300 * SEC })], 60 * SEC, 360 * SEC);
+    let f = linear(300.0);
+    check_drain(&w, &f, |x| sd(f(x), resolvers(1.0)));
+}
+
+#[test]
+fn cap_shortens_long_ttls() {
+    let w = drain_workload(&[(1.0, TtlPolicy::Cap { max: 90 * SEC })], 3600 * SEC, 150 * SEC);
+    let f = linear(90.0);
+    check_drain(&w, &f, |x| sd(f(x), resolvers(1.0)));
+}
+
+#[test]
+fn mix_is_the_share_weighted_sum() {
+    let classes = [(0.7, TtlPolicy::Honor), (0.3, TtlPolicy::Floor { min: 180 * SEC })];
+    let w = drain_workload(&classes, 60 * SEC, 240 * SEC);
+    let (a, b) = (linear(60.0), linear(180.0));
+    check_drain(
+        &w,
+        |x| 0.7 * a(x) + 0.3 * b(x),
+        |x| {
+            let va = 0.7f64.powi(2) * sd(a(x), resolvers(0.7)).powi(2);
+            let vb = 0.3f64.powi(2) * sd(b(x), resolvers(0.3)).powi(2);
+            (va + vb).sqrt()
+        },
+    );
+}
+
+/// A deliberately wrong expectation must fail the same check: the test can fail.
+#[test]
+#[should_panic(expected = "closed form")]
+fn check_rejects_a_wrong_model() {
+    let w = drain_workload(&[(1.0, TtlPolicy::Floor { min: 120 * SEC })], 60 * SEC, 150 * SEC);
+    let f = linear(60.0); // predicts honour-TTL for a resolver with a 120 s floor
+    check_drain(&w, &f, |x| sd(f(x), resolvers(1.0)));
+}
+
+/// Same workload and seed, different thread counts and shard sizes: identical results.
+#[test]
+fn results_do_not_depend_on_threads_or_shards() {
+    let mut w = drain_workload(&[(0.5, TtlPolicy::Honor), (0.5, TtlPolicy::Floor { min: 90 * SEC })], 60 * SEC, 120 * SEC);
+    w.simulation.clients = 30_000;
+    w.failures[0].kind = FailureKind::Hard(HardMode::Blackhole);
+    w.arms[0].clients.retries = 2;
+    w.arms[0].clients.keepalive_idle = 30 * SEC;
+    let a = run(&w, &RunOptions { threads: 1, shard_clients: 1 << 14, cancel: None }, &|_, _| {}).unwrap();
+    let b = run(&w, &RunOptions { threads: 2, shard_clients: 777, cancel: None }, &|_, _| {}).unwrap();
+    assert_eq!(a.summary, b.summary);
+    assert_eq!(a.curves.len(), b.curves.len());
+    for (x, y) in a.curves.iter().zip(&b.curves) {
+        assert_eq!(x.bins, y.bins);
+    }
+    assert!(a.summary.arms[0].failed > 0, "the failure must hurt someone");
+}

@@ -1,0 +1,433 @@
+//! Route 53 control plane: health checks, ARC routing controls, propagation of status to the
+//! authoritative locations, and the routing-policy answer.
+//!
+//! Everything here is computed once per arm before any client runs: the status timeline of each
+//! record depends only on ground truth (the [`World`]) and the checkers, never on clients. That
+//! is what lets client shards run independently. Sources are cited per constant; the research
+//! notes are `shared/research/route53-ga.md` (abbreviated R53-DG / R53-API as there).
+
+use crate::config::{HcProtocol, HealthCheck, Policy, Propagation, Role, Route53Arm};
+use crate::rng::{Rng, Stream};
+use crate::world::World;
+use crate::{Micros, SEC};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Number of Route 53 health checkers when checks run from all eight default regions.
+///
+/// DERIVED, not documented as a number: R53-DG `health-checks-creating-values.md` says that
+/// with a 30 s interval "your endpoint will receive a health check request about every two
+/// seconds", i.e. 30 s / 2 s = 15 checkers. A workload can set `checkers_per_region`.
+pub const DEFAULT_CHECKERS_ALL_REGIONS: u32 = 15;
+
+/// HTTP/HTTPS health check: the TCP connection must be established within four seconds
+/// (R53-DG `dns-failover-determining-health-of-endpoints.md`). Under a blackhole a probe fails
+/// when this runs out.
+pub const HTTP_CONNECT_TIMEOUT: Micros = 4 * SEC;
+
+/// TCP health check: connection within ten seconds (same source).
+pub const TCP_CONNECT_TIMEOUT: Micros = 10 * SEC;
+
+/// ASSUMPTION (AWS publishes no figure): the delay from a health-status or routing-control
+/// change to the answers of an authoritative location is uniform on `[0, 10 s]`, drawn
+/// independently per (change, resolver). R53-DG `dns-failover-problems.md` says only that
+/// checkers "are constantly sending health check statuses to all Route 53 locations". Used for
+/// `propagation = "default"`; every report prints it.
+pub const DEFAULT_PROPAGATION_MAX: Micros = 10 * SEC;
+
+/// Human-readable statement of the default-propagation assumption, for reports.
+pub const DEFAULT_PROPAGATION_TEXT: &str = "propagation = \"default\": ASSUMED delay from a \
+health/control status change to each resolver's Route 53 authoritative location, uniform on \
+[0 s, 10 s], independent per change and resolver (AWS publishes no figure)";
+
+/// The checkers of one health check: how many, from the checker-region list.
+pub fn checker_count(hc: &HealthCheck) -> u32 {
+    let regions = hc.checker_regions.len() as u32;
+    match hc.checkers_per_region {
+        Some(n) => n * regions,
+        None => {
+            let all = crate::geo::R53_CHECKER_REGIONS.len() as u32;
+            // Pro rata to the documented default, rounded, at least one per region.
+            ((DEFAULT_CHECKERS_ALL_REGIONS * regions + all / 2) / all).max(regions)
+        }
+    }
+}
+
+/// Probe timeout for a failed (blackholed) endpoint.
+pub fn probe_timeout(protocol: HcProtocol) -> Micros {
+    match protocol {
+        HcProtocol::Http | HcProtocol::Https => HTTP_CONNECT_TIMEOUT,
+        HcProtocol::Tcp => TCP_CONNECT_TIMEOUT,
+    }
+}
+
+/// A status timeline: `(internal time, healthy)` changes in time order, starting at time 0.
+pub type Timeline = Vec<(Micros, bool)>;
+
+/// Simulate the Route 53 health checkers of one endpoint and return the aggregate status.
+///
+/// Model (R53-DG `dns-failover-determining-health-of-endpoints.md`, R53-API `RequestInterval`,
+/// `FailureThreshold`):
+/// - each checker probes independently ("don't coordinate"); phases are uniform over the
+///   interval when `warm`, all zero otherwise;
+/// - the interval runs from a probe's response (or timeout) to the next probe, so under a
+///   blackhole each cycle lasts interval + probe timeout; a refused connection fails at once;
+/// - each checker changes its verdict after `failure_threshold` consecutive opposite results
+///   (the same threshold both ways);
+/// - the endpoint is healthy while more than `healthy_fraction` (18 %) of checkers say so.
+///
+/// `entity` keys the checker phases: arms that check the same region with the same settings see
+/// the same checkers (common random numbers).
+pub fn simulate_health_check(
+    hc: &HealthCheck,
+    world: &World,
+    region: usize,
+    end: Micros,
+    seed: u64,
+    warm: bool,
+) -> Timeline {
+    let n = checker_count(hc) as usize;
+    let interval = hc.interval;
+    let threshold = hc.failure_threshold;
+    let timeout = probe_timeout(hc.protocol);
+    let rng = Rng::new(seed, Stream::CheckerPhase);
+
+    // Events (time, kind, checker); at equal times results are applied before new probes.
+    #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
+    enum Ev {
+        Result { ok: bool },
+        Probe,
+    }
+    let mut heap: BinaryHeap<Reverse<(Micros, Ev, usize)>> = BinaryHeap::new();
+    for k in 0..n {
+        let phase = if warm {
+            (rng.uniform(region as u64, k as u64) * interval as f64) as Micros
+        } else {
+            0
+        };
+        heap.push(Reverse((phase, Ev::Probe, k)));
+    }
+    let initially_up = world.state(region, 0).serves();
+    let mut verdict = vec![initially_up; n];
+    // Consecutive results that disagree with each checker's current verdict.
+    let mut opposite = vec![0u32; n];
+    let mut healthy_count = if initially_up { n } else { 0 };
+    let is_healthy = |count: usize| count as f64 > hc.healthy_fraction * n as f64;
+    let mut status = is_healthy(healthy_count);
+    let mut timeline = vec![(0, status)];
+
+    while let Some(Reverse((t, ev, k))) = heap.pop() {
+        if t > end {
+            break;
+        }
+        match ev {
+            Ev::Probe => {
+                let st = world.state(region, t);
+                let (ok, done) = if st.serves() {
+                    (true, t)
+                } else if st == crate::world::RegionState::Reset {
+                    (false, t)
+                } else {
+                    (false, t + timeout)
+                };
+                heap.push(Reverse((done, Ev::Result { ok }, k)));
+            }
+            Ev::Result { ok } => {
+                if ok == verdict[k] {
+                    opposite[k] = 0;
+                } else {
+                    opposite[k] += 1;
+                    if opposite[k] >= threshold {
+                        verdict[k] = ok;
+                        opposite[k] = 0;
+                        if ok {
+                            healthy_count += 1;
+                        } else {
+                            healthy_count -= 1;
+                        }
+                        let s = is_healthy(healthy_count);
+                        if s != status {
+                            status = s;
+                            timeline.push((t, s));
+                        }
+                    }
+                }
+                heap.push(Reverse((t + interval, Ev::Probe, k)));
+            }
+        }
+    }
+    timeline
+}
+
+/// A record as the answer function sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordView {
+    pub region: usize,
+    pub weight: u32,
+    pub role: Option<Role>,
+}
+
+/// Maximum records in one arm's record set (Route 53 allows at most 100 weighted records per
+/// name and type: R53-DG `routing-policy-weighted.md`).
+pub const MAX_RECORDS: usize = 100;
+
+/// One Route 53 arm's control plane: record statuses over time and the policy answer.
+#[derive(Debug, Clone)]
+pub struct Route53Control {
+    pub policy: Policy,
+    pub ttl: Micros,
+    pub records: Vec<RecordView>,
+    /// Per record: its status timeline (health check, or routing control under ARC).
+    pub status: Vec<Timeline>,
+    propagation: Propagation,
+    prop_rng: Rng,
+    weight_rng: Rng,
+    primary: usize,
+    secondary: usize,
+}
+
+impl Route53Control {
+    /// Build the control plane of a Route 53 arm on internal time (`offset` = warm-up length).
+    pub fn new(
+        arm: &Route53Arm,
+        world: &World,
+        offset: Micros,
+        end: Micros,
+        seed: u64,
+        warm: bool,
+    ) -> Route53Control {
+        assert!(arm.records.len() <= MAX_RECORDS && !arm.records.is_empty());
+        let records: Vec<RecordView> = arm
+            .records
+            .iter()
+            .map(|r| RecordView { region: r.region, weight: r.weight, role: r.role })
+            .collect();
+        let status: Vec<Timeline> = match &arm.control {
+            // ARC: each record's RECOVERY_CONTROL health check follows its routing control, and
+            // endpoint health checks are not used for routing (R53-API `HealthCheckConfig`
+            // RoutingControlArn; ARC-DG "About routing control": ON = healthy, OFF = unhealthy).
+            Some(ctl) => records
+                .iter()
+                .map(|r| {
+                    let mut tl = vec![(0, true)];
+                    if r.region == ctl.region {
+                        tl.push((ctl.flip_at + offset, false));
+                        if let Some(back) = ctl.flip_back_at {
+                            tl.push((back + offset, true));
+                        }
+                    }
+                    tl
+                })
+                .collect(),
+            None => arm
+                .records
+                .iter()
+                .map(|r| match &r.health_check {
+                    // Records without a health check are always healthy (R53-DG
+                    // `health-checks-how-route-53-chooses-records.md`).
+                    None => vec![(0, true)],
+                    Some(hc) => simulate_health_check(hc, world, r.region, end, seed, warm),
+                })
+                .collect(),
+        };
+        let find = |role| records.iter().position(|r| r.role == Some(role)).unwrap_or(0);
+        let (primary, secondary) = (find(Role::Primary), find(Role::Secondary));
+        Route53Control {
+            policy: arm.policy,
+            ttl: arm.ttl,
+            records,
+            status,
+            propagation: arm.propagation,
+            prop_rng: Rng::new(seed, Stream::Propagation),
+            weight_rng: Rng::new(seed, Stream::WeightedChoice),
+            primary,
+            secondary,
+        }
+    }
+
+    /// Propagation delay of change `change` of record `rec` to `resolver`'s authoritative location.
+    #[inline]
+    fn delay(&self, resolver: u64, rec: usize, change: usize) -> Micros {
+        match self.propagation {
+            Propagation::Fixed(d) => d,
+            Propagation::Default => {
+                let u = self.prop_rng.uniform(resolver, ((rec as u64) << 32) | change as u64);
+                (u * DEFAULT_PROPAGATION_MAX as f64) as Micros
+            }
+        }
+    }
+
+    /// The status of record `rec` as `resolver`'s authoritative location sees it at `t`.
+    #[inline]
+    pub fn healthy_view(&self, rec: usize, resolver: u64, t: Micros) -> bool {
+        let tl = &self.status[rec];
+        for (i, &(tc, h)) in tl.iter().enumerate().rev() {
+            if i == 0 || tc + self.delay(resolver, rec, i) <= t {
+                return h;
+            }
+        }
+        true
+    }
+
+    /// The record Route 53 answers with for a query from `resolver` at `t` (its `query`-th
+    /// query, which keys the weighted draw).
+    pub fn answer(&self, resolver: u64, query: u64, t: Micros) -> u8 {
+        match self.policy {
+            Policy::Failover => self.answer_failover(resolver, t),
+            Policy::Weighted => self.answer_weighted(resolver, query, t),
+            other => unreachable!("policy {other:?} is refused by the loader"),
+        }
+    }
+
+    /// R53-API `Failover`; R53-DG `health-checks-how-route-53-chooses-records.md`: the primary
+    /// while it is healthy; else the secondary if it is healthy (or has no health check); when
+    /// both are unhealthy, the primary.
+    fn answer_failover(&self, resolver: u64, t: Micros) -> u8 {
+        if self.healthy_view(self.primary, resolver, t) {
+            self.primary as u8
+        } else if self.healthy_view(self.secondary, resolver, t) {
+            self.secondary as u8
+        } else {
+            self.primary as u8
+        }
+    }
+
+    /// R53-API `Weight`; R53-DG `dns-failover-types.md`: share = weight / sum of weights over
+    /// healthy records; weight-0 records only when every non-zero record is unhealthy; all
+    /// weights 0 means equal shares; when every record is unhealthy, Route 53 treats them all as
+    /// healthy ("fail open", R53-DG `health-checks-how-route-53-chooses-records.md`).
+    fn answer_weighted(&self, resolver: u64, query: u64, t: Micros) -> u8 {
+        let mut healthy: u128 = 0;
+        for rec in 0..self.records.len() {
+            if self.healthy_view(rec, resolver, t) {
+                healthy |= 1 << rec;
+            }
+        }
+        let nonzero: u128 = self
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.weight > 0)
+            .fold(0, |m, (i, _)| m | 1 << i);
+        let candidates = if healthy & nonzero != 0 {
+            healthy & nonzero
+        } else if healthy != 0 {
+            healthy // only zero-weight records are healthy: equal shares among them
+        } else if nonzero != 0 {
+            nonzero // fail open, by weight
+        } else {
+            (1u128 << self.records.len()) - 1 // fail open, all weights zero
+        };
+        let weight_of = |i: usize| {
+            if candidates & nonzero != 0 { self.records[i].weight as u64 } else { 1 }
+        };
+        let total: u64 = (0..self.records.len())
+            .filter(|&i| candidates >> i & 1 == 1)
+            .map(weight_of)
+            .sum();
+        let mut pick = self.weight_rng.below(resolver, query, total);
+        for i in 0..self.records.len() {
+            if candidates >> i & 1 == 1 {
+                let w = weight_of(i);
+                if pick < w {
+                    return i as u8;
+                }
+                pick -= w;
+            }
+        }
+        unreachable!("weighted pick out of range")
+    }
+
+    /// First time at or after `from` when record `rec`'s aggregate status turns unhealthy.
+    pub fn first_unhealthy_at_or_after(&self, rec: usize, from: Micros) -> Option<Micros> {
+        self.status[rec].iter().find(|&&(t, h)| !h && t >= from).map(|&(t, _)| t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Failure, FailureKind, HardMode};
+    use crate::testutil::{hc, two_region_workload};
+
+    fn world_with(mode: HardMode, at: Micros, recover: Option<Micros>) -> World {
+        let mut w = two_region_workload();
+        w.failures =
+            vec![Failure { region: 0, at, kind: FailureKind::Hard(mode), recover_at: recover }];
+        World::new(&w, 0)
+    }
+
+    #[test]
+    fn default_checker_count_is_fifteen_over_eight_regions() {
+        assert_eq!(checker_count(&hc(30, 3)), 15);
+        let mut three = hc(30, 3);
+        three.checker_regions.truncate(3);
+        assert_eq!(checker_count(&three), 6); // round(15 * 3 / 8) = 5.6 -> 6
+        three.checkers_per_region = Some(4);
+        assert_eq!(checker_count(&three), 12);
+    }
+
+    /// A single checker with threshold 1 and zero phase detects a blackhole at its first probe
+    /// after the failure plus the 4 s connect timeout (R53-DG timeouts).
+    #[test]
+    fn single_checker_blackhole_detection_is_next_probe_plus_timeout() {
+        let mut h = hc(30, 1);
+        h.checker_regions.truncate(3);
+        h.checkers_per_region = Some(1);
+        // Three checkers, all phase 0 (cold): probes at 0, 30, 60, ... Failure at 45 s.
+        let world = world_with(HardMode::Blackhole, 45 * SEC, None);
+        let tl = simulate_health_check(&h, &world, 0, 600 * SEC, 1, false);
+        // Healthy while > 18 % of 3 say healthy: all three must flip. Next probe at 60 s,
+        // result at 64 s.
+        assert_eq!(tl, vec![(0, true), (64 * SEC, false)]);
+    }
+
+    /// Threshold F under blackhole: failures at probe times p, p + I + tau, ..., so the F-th
+    /// failed result lands at p + (F - 1)(I + tau) + tau. Recovery after F successes.
+    #[test]
+    fn threshold_cycles_include_timeout_and_recovery_is_symmetric() {
+        let mut h = hc(10, 3);
+        h.checker_regions.truncate(3);
+        h.checkers_per_region = Some(1);
+        let world = world_with(HardMode::Blackhole, 5 * SEC, Some(200 * SEC));
+        let tl = simulate_health_check(&h, &world, 0, 600 * SEC, 1, false);
+        // Probes at 0, 10 (fails; result 14), next probe 24 (result 28), 38 (result 42).
+        assert_eq!(tl[1], (42 * SEC, false));
+        // Probes continue every 14 s: 52, 66, ..., 192 (fail, result 196), next probe 206 is
+        // ok, then 216, 226: third success at 226 s.
+        assert_eq!(tl[2], (226 * SEC, true));
+        assert_eq!(tl.len(), 3);
+    }
+
+    #[test]
+    fn reset_fails_without_timeout() {
+        let mut h = hc(10, 2);
+        h.checker_regions.truncate(3);
+        h.checkers_per_region = Some(1);
+        let world = world_with(HardMode::Reset, 5 * SEC, None);
+        let tl = simulate_health_check(&h, &world, 0, 600 * SEC, 1, false);
+        assert_eq!(tl[1], (20 * SEC, false)); // failed probes at 10 and 20
+    }
+
+    /// The 18 % rule (R53-DG): with 15 checkers the endpoint is unhealthy only when 13 or more
+    /// have flipped (2/15 = 13.3 % <= 18 % < 3/15 = 20 %).
+    #[test]
+    fn eighteen_percent_rule_needs_thirteen_of_fifteen() {
+        let h = hc(30, 1);
+        let world = world_with(HardMode::Blackhole, 1000 * SEC, None);
+        let tl = simulate_health_check(&h, &world, 0, 2000 * SEC, 7, true);
+        let t_unhealthy = tl[1].0;
+        // Recompute each checker's flip time from its phase: first probe at or after 1000 s
+        // plus 4 s. The 13th order statistic must equal the aggregate flip.
+        let rng = Rng::new(7, Stream::CheckerPhase);
+        let mut flips: Vec<Micros> = (0..15)
+            .map(|k| {
+                let phase = (rng.uniform(0, k) * (30 * SEC) as f64) as Micros;
+                let n = (1000 * SEC - phase).div_ceil(30 * SEC);
+                phase + n * 30 * SEC + 4 * SEC
+            })
+            .collect();
+        flips.sort();
+        assert_eq!(t_unhealthy, flips[12]);
+    }
+}

@@ -1,0 +1,323 @@
+//! Running a workload: control-plane timelines per arm, then every (arm, shard) pair of the
+//! client simulation in parallel, then the summary.
+//!
+//! Determinism: shards are independent once the control-plane timelines are fixed, randomness
+//! is keyed by global client and resolver ids, and shard results are merged with exact integer
+//! sums (curve bins, histogram counts). Any thread count and any merge order give the same bits.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::config::{ArmKind, EndpointType, Policy, Propagation, Workload};
+use crate::controlplane::{DEFAULT_PROPAGATION_TEXT, Route53Control};
+use crate::metrics::{ArmSummary, Converge, ConvergeOn, Latency, Rto, Summary, secs};
+use crate::population::Layout;
+use crate::sim::{ArmContext, Bin, C_ATTEMPTS, C_AUTH, C_FAILED, C_OK, C_REQUESTS, FailureRef};
+use crate::world::World;
+use crate::{Micros, SEC};
+
+/// Application Load Balancer idle timeout, 60 s by default (ELB docs, ALB attributes;
+/// `shared/research/ttl-behaviour.md` section 3). It closes kept-alive client connections.
+pub const ALB_IDLE_TIMEOUT: Micros = 60 * SEC;
+/// Network Load Balancer TCP idle timeout, 350 s (same source).
+pub const NLB_IDLE_TIMEOUT: Micros = 350 * SEC;
+
+/// Clients per shard. Small enough that a shard's client state (32 B/client) and event heap
+/// stay in L2 cache; large enough that per-shard overhead is negligible. Changes no result.
+pub const DEFAULT_SHARD_CLIENTS: u64 = 1 << 14;
+
+pub struct RunOptions<'a> {
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    pub shard_clients: u64,
+    /// Set to stop early; the run then returns [`RunError::Cancelled`].
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions { threads: 0, shard_clients: DEFAULT_SHARD_CLIENTS, cancel: None }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("interrupted")]
+    Cancelled,
+    #[error("could not start worker threads: {0}")]
+    Threads(String),
+}
+
+/// One arm's curve: `bins[i]` starts at `i * bin` seconds.
+pub struct ArmCurve {
+    pub name: String,
+    pub bins: Vec<Bin>,
+}
+
+pub struct RunOutput {
+    pub summary: Summary,
+    pub curves: Vec<ArmCurve>,
+    pub bin: Micros,
+    /// Events processed (requests, retries, failure declarations), all arms.
+    pub events: u64,
+    pub threads: usize,
+}
+
+/// The connection idle limit of an arm: the smallest of the client's keep-alive idle time and
+/// the idle timeout of what the records point at.
+pub fn idle_limit(keepalive_idle: Micros, endpoint: EndpointType) -> Micros {
+    let lb = match endpoint {
+        EndpointType::Alb => ALB_IDLE_TIMEOUT,
+        EndpointType::Nlb => NLB_IDLE_TIMEOUT,
+        EndpointType::Ec2 | EndpointType::Eip => Micros::MAX,
+    };
+    keepalive_idle.min(lb)
+}
+
+/// Warm-up before recording starts, common to all arms so that every arm sees the same request
+/// times. Resolver caches and health checkers are started in their stationary state directly;
+/// the warm-up lets per-client state (stub-cache entries, kept-alive connections) reach its
+/// stationary state, which depends on at most the last stub lifetime or idle limit of history.
+pub fn warmup(w: &Workload) -> Micros {
+    if !w.simulation.warm_start {
+        return 0;
+    }
+    let mut m = SEC;
+    for arm in &w.arms {
+        let ArmKind::Route53(r) = &arm.kind;
+        m = m.max(idle_limit(arm.clients.keepalive_idle, r.endpoint_type));
+        let resolver_life =
+            w.resolvers.iter().map(|c| c.ttl.apply(r.ttl)).max().unwrap_or(0);
+        if let Some(stub) = arm.clients.stub_cache.lifetime(resolver_life) {
+            m = m.max(stub);
+        }
+    }
+    m
+}
+
+fn failure_ref(w: &Workload, offset: Micros, end: Micros) -> Option<FailureRef> {
+    let first = w.failures.iter().min_by_key(|f| f.at)?; // ties: first listed
+    Some(FailureRef {
+        at: first.at + offset,
+        region: first.region,
+        window_end: first.recover_at.map_or(end, |r| (r + offset).min(end)),
+    })
+}
+
+fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
+    let ArmKind::Route53(r) = &arm.kind;
+    let policy = match r.policy {
+        Policy::Latency => "latency",
+        Policy::Weighted => "weighted",
+        Policy::Failover => "failover",
+        Policy::Geolocation => "geolocation",
+        Policy::Multivalue => "multivalue",
+    };
+    let mut s = format!("Route 53 {policy}, TTL {}s", secs(r.ttl));
+    let recs: Vec<String> = r
+        .records
+        .iter()
+        .map(|rec| {
+            let name = &w.regions[rec.region].name;
+            match (r.policy, rec.role) {
+                (Policy::Weighted, _) => format!("{name}={}", rec.weight),
+                (_, Some(role)) => format!("{name} {}", format!("{role:?}").to_lowercase()),
+                _ => name.clone(),
+            }
+        })
+        .collect();
+    s += &format!(" [{}]", recs.join(", "));
+    if let Some(ctl) = &r.control {
+        s += &format!(", ARC flip of {} at {}s", w.regions[ctl.region].name, secs(ctl.flip_at));
+    } else if let Some(hc) = r.records.iter().find_map(|x| x.health_check.as_ref()) {
+        s += &format!(
+            ", health checks {}s x {}",
+            secs(hc.interval),
+            hc.failure_threshold
+        );
+    } else {
+        s += ", no health checks";
+    }
+    s
+}
+
+fn assumptions(w: &Workload) -> Vec<String> {
+    let mut out = Vec::new();
+    let arms = || w.arms.iter().map(|a| match &a.kind {
+        ArmKind::Route53(r) => (a, r),
+    });
+    if arms().any(|(_, r)| r.propagation == Propagation::Default) {
+        out.push(DEFAULT_PROPAGATION_TEXT.to_string());
+    }
+    if arms().any(|(_, r)| {
+        r.control.is_none()
+            && r.records.iter().any(|x| x.health_check.as_ref().is_some_and(|h| h.checkers_per_region.is_none()))
+    }) {
+        out.push(
+            "Route 53 health checkers: 15 over the eight default checker regions (pro rata for \
+             fewer), DERIVED from the documented ~2 s between requests at a 30 s interval; \
+             AWS documents no checker count"
+                .into(),
+        );
+    }
+    if arms().any(|(a, r)| r.endpoint_type == EndpointType::Alb && a.clients.keepalive_idle > 0) {
+        out.push(
+            "Route 53 records point at Application Load Balancers (idle timeout 60 s caps \
+             connection reuse) unless an arm sets endpoint_type"
+                .into(),
+        );
+    }
+    if w.simulation.warm_start {
+        out.push(
+            "warm start: a resolver's cache entry is present at t0 with probability T/(T + 1/λ) \
+             (λ = its clients' request rate, T = its effective TTL) and uniform remaining life"
+                .into(),
+        );
+    }
+    out.push("resolvers of a class each serve an equal share of the class's clients".into());
+    out.push(
+        "network round-trip times are not modelled yet: successful attempts take no time, \
+         latency_ms is null"
+            .into(),
+    );
+    out.push("prices are not modelled yet: cost_usd_month is null".into());
+    out
+}
+
+/// Run a workload.
+pub fn run(
+    w: &Workload,
+    opts: &RunOptions<'_>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<RunOutput, RunError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    let threads = pool.current_num_threads();
+    pool.install(|| run_in_pool(w, opts, progress)).map(|mut o| {
+        o.threads = threads;
+        o
+    })
+}
+
+fn run_in_pool(
+    w: &Workload,
+    opts: &RunOptions<'_>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<RunOutput, RunError> {
+    let offset = warmup(w);
+    let start = offset;
+    let end = offset + w.simulation.duration;
+    let bin = w.simulation.bin;
+    let nbins = w.simulation.duration.div_ceil(bin) as usize;
+    let world = World::new(w, offset);
+    let failure = failure_ref(w, offset, end);
+    let layout = Layout::new(w);
+    let shards = layout.shards(opts.shard_clients.max(1));
+    let class_ttl: Vec<_> = w.resolvers.iter().map(|c| c.ttl).collect();
+    let total = (shards.len() * w.arms.len()) as u64;
+    let done = AtomicU64::new(0);
+    let cancelled = || opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+
+    let mut arms = Vec::new();
+    let mut curves = Vec::new();
+    let mut events = 0;
+    for arm in &w.arms {
+        let ArmKind::Route53(r53) = &arm.kind;
+        let control = Route53Control::new(r53, &world, offset, end, w.simulation.seed, w.simulation.warm_start);
+        let ctx = ArmContext {
+            control: &control,
+            world: &world,
+            clients: &arm.clients,
+            class_ttl: &class_ttl,
+            seed: w.simulation.seed,
+            start,
+            end,
+            bin,
+            nbins,
+            failure,
+            idle_limit: idle_limit(arm.clients.keepalive_idle, r53.endpoint_type),
+            warm: w.simulation.warm_start,
+        };
+        let result = shards
+            .par_iter()
+            .map(|spec| {
+                if cancelled() {
+                    return crate::sim::ShardResult::empty(nbins);
+                }
+                let r = crate::sim::run_shard(&ctx, spec);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                r
+            })
+            .reduce(
+                || crate::sim::ShardResult::empty(nbins),
+                |mut a, b| {
+                    a.merge(&b);
+                    a
+                },
+            );
+        if cancelled() {
+            return Err(RunError::Cancelled);
+        }
+        events += result.events;
+        let sum = |col: usize| result.bins.iter().map(|b| b[col]).sum::<u64>();
+        let (detection_s, converge_s, stale_converge_s, rto_s, cohort_clients) = match failure {
+            None => (None, Converge::NULL, Converge::NULL, Rto::NULL, None),
+            Some(f) => {
+                let detection = match &r53.control {
+                    Some(ctl) if ctl.region == f.region => {
+                        Some((ctl.flip_at + offset) as f64 - f.at as f64)
+                    }
+                    Some(_) => None,
+                    None => r53
+                        .records
+                        .iter()
+                        .position(|rec| rec.region == f.region)
+                        .and_then(|i| control.first_unhealthy_at_or_after(i, f.at))
+                        .map(|t| (t - f.at) as f64),
+                };
+                let (fa, we) = (f.at - start, f.window_end - start);
+                (
+                    detection.map(|us| (us / 1000.0).round() / 1000.0),
+                    Converge::compute(&result.bins, bin, fa, we, ConvergeOn::Ok),
+                    Converge::compute(&result.bins, bin, fa, we, ConvergeOn::NotStale),
+                    Rto::from_histogram(&result.rto, result.never_recovered),
+                    Some(result.cohort_clients),
+                )
+            }
+        };
+        arms.push(ArmSummary {
+            name: arm.name.clone(),
+            requests: sum(C_REQUESTS),
+            ok: sum(C_OK),
+            failed: sum(C_FAILED),
+            attempts: sum(C_ATTEMPTS),
+            cohort_clients,
+            detection_s,
+            converge_s,
+            stale_converge_s,
+            rto_s,
+            latency_ms: Latency::NULL,
+            failure_latency_ms: Latency::NULL,
+            auth_queries: sum(C_AUTH),
+            cost_usd_month: None,
+            strategy: strategy(arm, w),
+            client_overrides: arm.client_overrides.clone(),
+        });
+        curves.push(ArmCurve { name: arm.name.clone(), bins: result.bins });
+    }
+    let summary = Summary {
+        workload: w.name.clone(),
+        seed: w.simulation.seed,
+        clients: w.simulation.clients,
+        duration_s: secs(w.simulation.duration),
+        failure_at_s: failure.map(|f| secs(f.at - start)),
+        window_end_s: failure.map(|f| secs(f.window_end - start)),
+        arms,
+        assumptions: assumptions(w),
+        gtsim_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    Ok(RunOutput { summary, curves, bin, events, threads: 0 })
+}

@@ -1,0 +1,483 @@
+//! The client simulation of one shard under one arm: the hot loop.
+//!
+//! Each client issues requests as a Poisson process. A request reuses a kept-alive connection
+//! if one is open and idle for less than the idle limit; otherwise it resolves the name
+//! through the client's stub cache, then its recursive resolver, then (on a miss) the arm's
+//! authoritative answer function, and connects to the answer's region. An attempt to a region
+//! that does not serve fails after the connect timeout (blackhole, new connection), the
+//! request timeout (blackhole, kept-alive connection) or at once (reset); each failed attempt
+//! is followed by a re-resolution through the caches while retries remain.
+//!
+//! One pending event per client (its next request), plus one per request waiting to retry or
+//! to be declared failed. Events live in a [`RadixHeap`]; per-client state is one 32-byte
+//! struct; nothing is allocated per event once the retry-slot pool has grown.
+
+use hdrhistogram::Histogram;
+
+use crate::config::{Clients, StubCache, TtlPolicy};
+use crate::controlplane::Route53Control;
+use crate::population::ShardSpec;
+use crate::queue::RadixHeap;
+use crate::rng::{Rng, Stream};
+use crate::world::{RegionState, World};
+use crate::{Micros, SEC};
+
+/// Columns of a curve bin, in `curve.csv` order after `arm,t_s`.
+pub const COLUMNS: [&str; 12] = [
+    "requests",
+    "ok",
+    "failed",
+    "attempts",
+    "attempts_failed_region",
+    "dns_answers",
+    "dns_answers_failed_region",
+    "auth_queries",
+    "cohort_requests",
+    "cohort_ok",
+    "cohort_attempts",
+    "cohort_attempts_failed_region",
+];
+pub const C_REQUESTS: usize = 0;
+pub const C_OK: usize = 1;
+pub const C_FAILED: usize = 2;
+pub const C_ATTEMPTS: usize = 3;
+pub const C_ATTEMPTS_FAILED: usize = 4;
+pub const C_DNS: usize = 5;
+pub const C_DNS_FAILED: usize = 6;
+pub const C_AUTH: usize = 7;
+pub const C_COHORT_REQUESTS: usize = 8;
+pub const C_COHORT_OK: usize = 9;
+pub const C_COHORT_ATTEMPTS: usize = 10;
+pub const C_COHORT_ATTEMPTS_FAILED: usize = 11;
+
+pub type Bin = [u64; 12];
+
+/// The failure the failure-relative metrics refer to (internal time).
+#[derive(Debug, Clone, Copy)]
+pub struct FailureRef {
+    /// Earliest `at` among the failures.
+    pub at: Micros,
+    /// The region that fails first.
+    pub region: usize,
+    /// End of the first failure window (its `recover_at`), or the end of the run.
+    pub window_end: Micros,
+}
+
+/// Everything a shard needs to know about its arm, shared read-only by all shards.
+pub struct ArmContext<'a> {
+    pub control: &'a Route53Control,
+    pub world: &'a World,
+    pub clients: &'a Clients,
+    /// TTL policy per resolver class.
+    pub class_ttl: &'a [TtlPolicy],
+    pub seed: u64,
+    /// Start of recording (end of warm-up), internal time.
+    pub start: Micros,
+    /// End of the run, internal time: no request is issued at or after it.
+    pub end: Micros,
+    pub bin: Micros,
+    pub nbins: usize,
+    pub failure: Option<FailureRef>,
+    /// Effective keep-alive idle limit (0 = no connection reuse).
+    pub idle_limit: Micros,
+    pub warm: bool,
+}
+
+/// What a shard hands back; merged over shards in shard order.
+pub struct ShardResult {
+    pub bins: Vec<Bin>,
+    /// Per-client RTO over the cohort, microseconds.
+    pub rto: Histogram<u64>,
+    pub cohort_clients: u64,
+    pub never_recovered: u64,
+    pub events: u64,
+}
+
+impl ShardResult {
+    pub fn empty(nbins: usize) -> ShardResult {
+        ShardResult {
+            bins: vec![[0; 12]; nbins],
+            rto: new_histogram(),
+            cohort_clients: 0,
+            never_recovered: 0,
+            events: 0,
+        }
+    }
+
+    pub fn merge(&mut self, other: &ShardResult) {
+        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        self.rto.add(&other.rto).expect("histograms have the same range");
+        self.cohort_clients += other.cohort_clients;
+        self.never_recovered += other.never_recovered;
+        self.events += other.events;
+    }
+}
+
+/// A histogram of microsecond durations up to 30 days at 3 significant digits.
+pub fn new_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 30 * 86_400 * SEC, 3).expect("valid histogram bounds")
+}
+
+const NONE_U8: u8 = u8::MAX;
+const NO_CONN: Micros = Micros::MAX;
+const F_COHORT: u8 = 1;
+const F_FAILED: u8 = 2;
+const F_RECOVERED: u8 = 4;
+const RETRY_BIT: u32 = 1 << 31;
+
+/// Per-client state: 32 bytes.
+#[derive(Clone, Copy)]
+struct Client {
+    /// Stub-cache entry expiry (0 = none).
+    stub_exp: Micros,
+    /// Last use of the kept-alive connection, or `NO_CONN`.
+    conn_last: Micros,
+    /// Requests drawn so far (the request-time stream's counter).
+    ctr: u32,
+    /// Local index of the client's resolver.
+    res: u32,
+    stub_ans: u8,
+    conn_region: u8,
+    last_ok_region: u8,
+    flags: u8,
+}
+
+/// Per-resolver state: 16 bytes.
+#[derive(Clone, Copy)]
+struct Resolver {
+    exp: Micros,
+    queries: u32,
+    answer: u8,
+    class: u8,
+}
+
+/// A request between a failed attempt and its next step.
+#[derive(Clone, Copy)]
+struct Slot {
+    client: u32,
+    issue: Micros,
+    retries_left: u32,
+    /// No retries left: the event declares the request failed.
+    final_failure: bool,
+}
+
+struct Shard<'a> {
+    ctx: &'a ArmContext<'a>,
+    clients: Vec<Client>,
+    resolvers: Vec<Resolver>,
+    first_client: u64,
+    first_resolver: u64,
+    heap: RadixHeap,
+    slots: Vec<Slot>,
+    free_slots: Vec<u32>,
+    out: ShardResult,
+    stub: StubCache,
+    ttl: Micros,
+}
+
+/// Run one shard under one arm.
+pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
+    let n = (spec.clients.end - spec.clients.start) as usize;
+    assert!(n < RETRY_BIT as usize, "shard too large");
+    let mut clients = Vec::with_capacity(n);
+    let mut resolvers = Vec::with_capacity(spec.resolvers.len());
+    let warm_rng = Rng::new(ctx.seed, Stream::ResolverWarm);
+    let rate_per_us = ctx.clients.request_rate / SEC as f64;
+    for (ri, r) in spec.resolvers.iter().enumerate() {
+        let size = r.clients.end - r.clients.start;
+        let mut res = Resolver { exp: 0, queries: 0, answer: 0, class: r.class };
+        if ctx.warm {
+            // Stationary state of a cache refreshed on the first query after expiry: a cycle is
+            // the lifetime T plus an exponential gap with mean 1/lambda (lambda = the
+            // resolver's query rate, here all its clients' request rate: stub caches and
+            // connection reuse only lower it, so this slightly overstates presence). The entry
+            // is present with probability T / (T + 1/lambda), with remaining life uniform on
+            // [0, T].
+            let life = ctx.class_ttl[r.class as usize].apply(ctx.control.ttl) as f64;
+            let lambda = size as f64 * rate_per_us;
+            let p = if life == 0.0 { 0.0 } else { life / (life + 1.0 / lambda) };
+            if warm_rng.uniform(r.id, 0) < p {
+                res.exp = (warm_rng.uniform(r.id, 1) * life) as Micros;
+                res.answer = ctx.control.answer(r.id, 0, 0);
+                res.queries = 1;
+            }
+        }
+        resolvers.push(res);
+        for _ in r.clients.clone() {
+            clients.push(Client {
+                stub_exp: 0,
+                conn_last: NO_CONN,
+                ctr: 0,
+                res: ri as u32,
+                stub_ans: 0,
+                conn_region: NONE_U8,
+                last_ok_region: NONE_U8,
+                flags: 0,
+            });
+        }
+    }
+    let mut shard = Shard {
+        ctx,
+        clients,
+        resolvers,
+        first_client: spec.clients.start,
+        first_resolver: spec.resolvers.first().map_or(0, |r| r.id),
+        heap: RadixHeap::new(),
+        slots: Vec::new(),
+        free_slots: Vec::new(),
+        out: ShardResult::empty(ctx.nbins),
+        stub: ctx.clients.stub_cache,
+        ttl: ctx.control.ttl,
+    };
+    shard.run();
+    shard.out
+}
+
+impl Shard<'_> {
+    #[inline(always)]
+    fn bin_of(&self, t: Micros) -> usize {
+        ((t - self.ctx.start) / self.ctx.bin) as usize
+    }
+
+    #[inline(always)]
+    fn recorded(&self, t: Micros) -> bool {
+        t >= self.ctx.start && t < self.ctx.end
+    }
+
+    fn run(&mut self) {
+        let req_rng = Rng::new(self.ctx.seed, Stream::RequestTimes);
+        let mean_gap = SEC as f64 / self.ctx.clients.request_rate;
+        for i in 0..self.clients.len() {
+            let gid = self.first_client + i as u64;
+            let t = req_rng.exp(gid, 0, mean_gap) as Micros;
+            self.clients[i].ctr = 1;
+            self.heap.push(t, i as u32);
+        }
+        let fail_at = self.ctx.failure.map_or(Micros::MAX, |f| f.at);
+        let mut swept = false;
+        let mut events = 0u64;
+        while let Some((t, v)) = self.heap.pop() {
+            events += 1;
+            if !swept && t >= fail_at {
+                self.sweep_cohort();
+                swept = true;
+            }
+            if v & RETRY_BIT == 0 {
+                if t >= self.ctx.end {
+                    continue; // this client issues nothing more
+                }
+                let c = v as usize;
+                let gid = self.first_client + c as u64;
+                let ctr = self.clients[c].ctr;
+                self.clients[c].ctr = ctr + 1;
+                let next = t + req_rng.exp(gid, ctr as u64, mean_gap) as Micros;
+                self.heap.push(next, v);
+                if self.recorded(t) {
+                    let b = self.bin_of(t);
+                    self.out.bins[b][C_REQUESTS] += 1;
+                    if self.in_cohort_window(c, t) {
+                        self.out.bins[b][C_COHORT_REQUESTS] += 1;
+                    }
+                }
+                self.attempt(c, t, t, self.ctx.clients.retries);
+            } else {
+                let s = (v & !RETRY_BIT) as usize;
+                let slot = self.slots[s];
+                self.free_slots.push(s as u32);
+                let c = slot.client as usize;
+                if slot.final_failure {
+                    self.finish(c, slot.issue, t, false);
+                } else {
+                    self.attempt(c, t, slot.issue, slot.retries_left);
+                }
+            }
+        }
+        if self.ctx.failure.is_some() {
+            if !swept {
+                self.sweep_cohort();
+            }
+            self.finalize_rto();
+        }
+        self.out.events = events;
+    }
+
+    /// Cohort (METRICS.md): clients whose most recent ok request before the failure time was
+    /// served by the region that fails first.
+    fn sweep_cohort(&mut self) {
+        let Some(f) = self.ctx.failure else { return };
+        let mut n = 0;
+        for c in &mut self.clients {
+            if c.last_ok_region as usize == f.region {
+                c.flags |= F_COHORT;
+                n += 1;
+            }
+        }
+        self.out.cohort_clients = n;
+    }
+
+    /// Is a request issued at `issue` by client `c` a cohort request (issued at or after the
+    /// failure time)?
+    #[inline(always)]
+    fn in_cohort_window(&self, c: usize, issue: Micros) -> bool {
+        self.clients[c].flags & F_COHORT != 0
+            && self.ctx.failure.is_some_and(|f| issue >= f.at)
+    }
+
+    /// One attempt of a request issued at `issue`, made at `t`.
+    #[inline]
+    fn attempt(&mut self, c: usize, t: Micros, issue: Micros, retries_left: u32) {
+        let ctx = self.ctx;
+        let counted = self.recorded(issue);
+        let bin = if counted { self.bin_of(issue) } else { 0 };
+        let cohort = counted && self.in_cohort_window(c, issue);
+
+        let cl = self.clients[c];
+        let (region, via_conn) = if cl.conn_last != NO_CONN && t - cl.conn_last < ctx.idle_limit {
+            (cl.conn_region as usize, true)
+        } else {
+            let rec = self.resolve(c, t);
+            let region = ctx.control.records[rec as usize].region;
+            if counted {
+                let b = &mut self.out.bins[bin];
+                b[C_DNS] += 1;
+                if ctx.world.state(region, t).is_failed() {
+                    b[C_DNS_FAILED] += 1;
+                }
+            }
+            (region, false)
+        };
+        let state = ctx.world.state(region, t);
+        if counted {
+            let b = &mut self.out.bins[bin];
+            b[C_ATTEMPTS] += 1;
+            let failed_region = state.is_failed() as u64;
+            b[C_ATTEMPTS_FAILED] += failed_region;
+            if cohort {
+                b[C_COHORT_ATTEMPTS] += 1;
+                b[C_COHORT_ATTEMPTS_FAILED] += failed_region;
+            }
+        }
+        if state.serves() {
+            let cl = &mut self.clients[c];
+            if ctx.idle_limit > 0 {
+                cl.conn_last = t;
+                cl.conn_region = region as u8;
+            }
+            cl.last_ok_region = region as u8;
+            self.finish(c, issue, t, true);
+            return;
+        }
+        self.clients[c].conn_last = NO_CONN;
+        let fail_at = match state {
+            RegionState::Blackhole if via_conn => t + ctx.clients.request_timeout,
+            RegionState::Blackhole => t + ctx.clients.connect_timeout,
+            _ => t, // refused at once
+        };
+        let slot = Slot {
+            client: c as u32,
+            issue,
+            retries_left: retries_left.saturating_sub(1),
+            final_failure: retries_left == 0,
+        };
+        let s = match self.free_slots.pop() {
+            Some(s) => {
+                self.slots[s as usize] = slot;
+                s
+            }
+            None => {
+                self.slots.push(slot);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.heap.push(fail_at, s | RETRY_BIT);
+    }
+
+    /// Resolve through stub cache, resolver cache and (on a miss) the authoritative answer.
+    #[inline]
+    fn resolve(&mut self, c: usize, t: Micros) -> u8 {
+        let cl = self.clients[c];
+        if cl.stub_exp > t {
+            return cl.stub_ans;
+        }
+        let ri = cl.res as usize;
+        let r = self.resolvers[ri];
+        let (answer, remaining) = if r.exp > t {
+            (r.answer, r.exp - t)
+        } else {
+            let rid = self.first_resolver + ri as u64;
+            let answer = self.ctx.control.answer(rid, r.queries as u64, t);
+            let life = self.ctx.class_ttl[r.class as usize].apply(self.ttl);
+            let res = &mut self.resolvers[ri];
+            res.queries = r.queries.wrapping_add(1);
+            res.exp = t + life;
+            res.answer = answer;
+            if self.recorded(t) {
+                let b = self.bin_of(t);
+                self.out.bins[b][C_AUTH] += 1;
+            }
+            (answer, life)
+        };
+        if let Some(life) = self.stub.lifetime(remaining) {
+            let cl = &mut self.clients[c];
+            cl.stub_exp = t + life;
+            cl.stub_ans = answer;
+        }
+        answer
+    }
+
+    /// A request's outcome, known at `done`.
+    #[inline]
+    fn finish(&mut self, c: usize, issue: Micros, done: Micros, ok: bool) {
+        if !self.recorded(issue) {
+            return;
+        }
+        let b = self.bin_of(issue);
+        let cohort = self.in_cohort_window(c, issue);
+        let bin = &mut self.out.bins[b];
+        if ok {
+            bin[C_OK] += 1;
+            bin[C_COHORT_OK] += cohort as u64;
+        } else {
+            bin[C_FAILED] += 1;
+        }
+        let Some(f) = self.ctx.failure else { return };
+        if !cohort || issue >= f.window_end {
+            return;
+        }
+        // RTO (METRICS.md): time from the failure to the client's first ok request after its
+        // first failed one. "After" is by completion time: the first request that completes ok
+        // after the first request that completes failed.
+        let cl = &mut self.clients[c];
+        if ok {
+            if cl.flags & F_FAILED != 0 && cl.flags & F_RECOVERED == 0 {
+                cl.flags |= F_RECOVERED;
+                let rto = (done - f.at).min(f.window_end - f.at);
+                self.out.rto.record(rto.max(1)).expect("rto within histogram range");
+            }
+        } else {
+            cl.flags |= F_FAILED;
+        }
+    }
+
+    /// Cohort clients with no failed request in the window have RTO 0; those still failing at
+    /// the window's end count as the window's length and as never recovered.
+    fn finalize_rto(&mut self) {
+        let Some(f) = self.ctx.failure else { return };
+        let window = f.window_end - f.at;
+        for c in &self.clients {
+            if c.flags & F_COHORT == 0 {
+                continue;
+            }
+            if c.flags & F_FAILED == 0 {
+                self.out.rto.record(0).expect("in range");
+            } else if c.flags & F_RECOVERED == 0 {
+                self.out.rto.record(window.max(1)).expect("in range");
+                self.out.never_recovered += 1;
+            }
+        }
+    }
+}

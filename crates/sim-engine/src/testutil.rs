@@ -1,0 +1,70 @@
+//! Small builders for unit tests.
+
+use crate::SEC;
+use crate::config::*;
+
+/// A health check with the documented defaults and the given interval (s) and threshold.
+pub fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
+    HealthCheck {
+        interval: interval_s * SEC,
+        failure_threshold: threshold,
+        checker_regions: crate::geo::R53_CHECKER_REGIONS.iter().map(|s| s.to_string()).collect(),
+        checkers_per_region: None,
+        healthy_fraction: 0.18,
+        deep: false,
+        protocol: HcProtocol::Http,
+    }
+}
+
+/// Two regions, one honest resolver class, one failover arm with TTL 60 s and no health check.
+pub fn two_region_workload() -> Workload {
+    let clients = Clients::default();
+    let record = |region, role| Record {
+        region,
+        weight: 1,
+        role: Some(role),
+        alias: false,
+        evaluate_target_health: false,
+        health_check: None,
+    };
+    Workload {
+        name: "test".into(),
+        description: None,
+        simulation: Simulation {
+            duration: 1800 * SEC,
+            seed: 1,
+            clients: 10_000,
+            bin: 5 * SEC,
+            warm_start: true,
+        },
+        regions: vec![
+            Region { name: "us-east-1".into(), lat: 38.9, lon: -77.4, capacity_rps: None },
+            Region { name: "eu-west-1".into(), lat: 53.3, lon: -6.3, capacity_rps: None },
+        ],
+        clients: clients.clone(),
+        resolvers: vec![ResolverClass {
+            name: "isp".into(),
+            share: 1.0,
+            placement: Placement::Local,
+            ecs: false,
+            clients_per_resolver: 100,
+            ttl: TtlPolicy::Honor,
+            prefetch: false,
+            serve_stale: ServeStale::Off,
+        }],
+        failures: vec![],
+        arms: vec![Arm {
+            name: "failover".into(),
+            kind: ArmKind::Route53(Route53Arm {
+                policy: Policy::Failover,
+                ttl: 60 * SEC,
+                propagation: Propagation::Fixed(0),
+                records: vec![record(0, Role::Primary), record(1, Role::Secondary)],
+                control: None,
+                endpoint_type: EndpointType::Alb,
+            }),
+            clients,
+            client_overrides: vec![],
+        }],
+    }
+}

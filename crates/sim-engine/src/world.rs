@@ -1,0 +1,111 @@
+//! Ground truth: which regions are actually up, when.
+//!
+//! Control planes (health checks, ARC, Global Accelerator) only *observe* this; a request is
+//! ok when it reaches a region that is actually up (`spec/METRICS.md`, "ok").
+
+use crate::Micros;
+use crate::config::{FailureKind, HardMode, Workload};
+
+/// What an attempt or probe meets at a region at some instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionState {
+    /// Serving.
+    Up,
+    /// Serving, but inside a drain window: its traffic counts as stale routing.
+    Draining,
+    /// Gone; connections and probes time out.
+    Blackhole,
+    /// Gone; connections are refused at once.
+    Reset,
+}
+
+impl RegionState {
+    /// Does the region serve requests?
+    #[inline]
+    pub fn serves(self) -> bool {
+        matches!(self, RegionState::Up | RegionState::Draining)
+    }
+
+    /// Is the region inside a failure window ("failed region" in METRICS.md)?
+    #[inline]
+    pub fn is_failed(self) -> bool {
+        !matches!(self, RegionState::Up)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: Micros,
+    end: Micros,
+    state: RegionState,
+}
+
+/// Failure windows per region, on the engine's internal clock.
+#[derive(Debug, Clone)]
+pub struct World {
+    windows: Vec<Vec<Window>>,
+}
+
+impl World {
+    /// Build from the workload's failures; `offset` converts workload times to internal time.
+    pub fn new(w: &Workload, offset: Micros) -> World {
+        let mut windows = vec![Vec::new(); w.regions.len()];
+        for f in &w.failures {
+            let state = match f.kind {
+                FailureKind::Hard(HardMode::Blackhole) => RegionState::Blackhole,
+                FailureKind::Hard(HardMode::Reset) => RegionState::Reset,
+                FailureKind::Drain => RegionState::Draining,
+            };
+            windows[f.region].push(Window {
+                start: f.at + offset,
+                end: f.recover_at.map_or(Micros::MAX, |r| r + offset),
+                state,
+            });
+        }
+        for v in &mut windows {
+            v.sort_by_key(|w| w.start);
+        }
+        World { windows }
+    }
+
+    /// The state of `region` at internal time `t`. Where windows overlap, the one that
+    /// started last wins.
+    #[inline]
+    pub fn state(&self, region: usize, t: Micros) -> RegionState {
+        let mut s = RegionState::Up;
+        for w in &self.windows[region] {
+            if w.start > t {
+                break;
+            }
+            if t < w.end {
+                s = w.state;
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SEC;
+
+    #[test]
+    fn windows_and_recovery() {
+        let mut w = crate::testutil::two_region_workload();
+        w.failures = vec![crate::config::Failure {
+            region: 0,
+            at: 100 * SEC,
+            kind: FailureKind::Hard(HardMode::Blackhole),
+            recover_at: Some(200 * SEC),
+        }];
+        let world = World::new(&w, 10 * SEC);
+        assert_eq!(world.state(0, 109 * SEC), RegionState::Up);
+        assert_eq!(world.state(0, 110 * SEC), RegionState::Blackhole);
+        assert_eq!(world.state(0, 209 * SEC), RegionState::Blackhole);
+        assert_eq!(world.state(0, 210 * SEC), RegionState::Up);
+        assert_eq!(world.state(1, 150 * SEC), RegionState::Up);
+        assert!(RegionState::Draining.serves() && RegionState::Draining.is_failed());
+        assert!(!RegionState::Reset.serves());
+    }
+}
