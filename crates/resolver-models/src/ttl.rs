@@ -115,12 +115,18 @@ pub struct CacheEntry {
 
 impl CacheEntry {
     /// An entry that is never valid.
-    pub const EMPTY: CacheEntry = CacheEntry { expires: 0, answer: 0 };
+    pub const EMPTY: CacheEntry = CacheEntry {
+        expires: 0,
+        answer: 0,
+    };
 
     /// Store `answer` received at `now` with remaining TTL `ttl` under `policy`.
     #[inline]
     pub fn store(now: Micros, ttl: Micros, policy: &TtlPolicy, answer: u8) -> CacheEntry {
-        CacheEntry { expires: now.saturating_add(policy.apply(ttl)), answer }
+        CacheEntry {
+            expires: now.saturating_add(policy.apply(ttl)),
+            answer,
+        }
     }
 
     /// Is the entry valid at `now`? An entry stored with lifetime L at time s answers for
@@ -170,7 +176,10 @@ mod tests {
 
     #[test]
     fn floor_cap_clamps() {
-        let p = TtlPolicy::FloorCap { min: 30 * SEC, max: 120 * SEC };
+        let p = TtlPolicy::FloorCap {
+            min: 30 * SEC,
+            max: 120 * SEC,
+        };
         assert_eq!(p.apply(5 * SEC), 30 * SEC);
         assert_eq!(p.apply(60 * SEC), 60 * SEC);
         assert_eq!(p.apply(600 * SEC), 120 * SEC);
@@ -179,10 +188,17 @@ mod tests {
     #[test]
     fn validation_rejects_contradictions() {
         assert_eq!(
-            TtlPolicy::FloorCap { min: 10 * SEC, max: 5 * SEC }.validate(),
+            TtlPolicy::FloorCap {
+                min: 10 * SEC,
+                max: 5 * SEC
+            }
+            .validate(),
             Err(TtlPolicyError::MinAboveMax)
         );
-        assert_eq!(TtlPolicy::Cap { max: 0 }.validate(), Err(TtlPolicyError::ZeroLifetime));
+        assert_eq!(
+            TtlPolicy::Cap { max: 0 }.validate(),
+            Err(TtlPolicyError::ZeroLifetime)
+        );
         assert!(TtlPolicy::Floor { min: 0 }.validate().is_ok());
     }
 

@@ -43,28 +43,48 @@ fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -
             serve_stale: ServeStale::Off,
         })
         .collect();
-    w.failures =
-        vec![Failure { region: 0, at: T0, kind: FailureKind::Drain, recover_at: None }];
+    w.failures = vec![Failure {
+        region: 0,
+        at: T0,
+        kind: FailureKind::Drain,
+        recover_at: None,
+    }];
     let arm = &mut w.arms[0];
     arm.clients = w.clients.clone();
     let ArmKind::Route53(r) = &mut arm.kind;
     r.ttl = ttl;
     r.propagation = Propagation::Fixed(0);
-    r.control = Some(ArcControl { flip_at: T0, region: 0, flip_back_at: None });
+    r.control = Some(ArcControl {
+        flip_at: T0,
+        region: 0,
+        flip_back_at: None,
+    });
     w
 }
 
 /// Run and compare every post-change bin's stale-answer fraction with `expected(x)` averaged
 /// over the bin (x = seconds since the change); `sigma(x)` is the standard deviation.
 fn check_drain(w: &Workload, expected: impl Fn(f64) -> f64, sigma: impl Fn(f64) -> f64) {
-    let out = run(w, &RunOptions { threads: 2, ..RunOptions::default() }, &|_, _| {}).unwrap();
+    let out = run(
+        w,
+        &RunOptions {
+            threads: 2,
+            ..RunOptions::default()
+        },
+        &|_, _| {},
+    )
+    .unwrap();
     let bins = &out.curves[0].bins;
     let bin_s = w.simulation.bin as f64 / SEC as f64;
     let t0 = T0 as f64 / SEC as f64;
     let mut checked = 0;
     for (i, b) in bins.iter().enumerate() {
         let start = i as f64 * bin_s;
-        assert!(b[C_DNS] > 100_000, "bin {i} has too few answers: {}", b[C_DNS]);
+        assert!(
+            b[C_DNS] > 100_000,
+            "bin {i} has too few answers: {}",
+            b[C_DNS]
+        );
         let observed = b[C_DNS_FAILED] as f64 / b[C_DNS] as f64;
         if start + bin_s <= t0 {
             assert_eq!(b[C_DNS_FAILED], 0, "no stale answers before the change");
@@ -114,21 +134,32 @@ fn honour_ttl_drains_linearly_over_ttl() {
 
 #[test]
 fn floor_drains_over_the_floor() {
-    let w = drain_workload(&[(1.0, TtlPolicy::Floor { min: 300 * SEC })], 60 * SEC, 360 * SEC);
+    let w = drain_workload(
+        &[(1.0, TtlPolicy::Floor { min: 300 * SEC })],
+        60 * SEC,
+        360 * SEC,
+    );
     let f = linear(300.0);
     check_drain(&w, &f, |x| sd(f(x), resolvers(1.0)));
 }
 
 #[test]
 fn cap_shortens_long_ttls() {
-    let w = drain_workload(&[(1.0, TtlPolicy::Cap { max: 90 * SEC })], 3600 * SEC, 150 * SEC);
+    let w = drain_workload(
+        &[(1.0, TtlPolicy::Cap { max: 90 * SEC })],
+        3600 * SEC,
+        150 * SEC,
+    );
     let f = linear(90.0);
     check_drain(&w, &f, |x| sd(f(x), resolvers(1.0)));
 }
 
 #[test]
 fn mix_is_the_share_weighted_sum() {
-    let classes = [(0.7, TtlPolicy::Honor), (0.3, TtlPolicy::Floor { min: 180 * SEC })];
+    let classes = [
+        (0.7, TtlPolicy::Honor),
+        (0.3, TtlPolicy::Floor { min: 180 * SEC }),
+    ];
     let w = drain_workload(&classes, 60 * SEC, 240 * SEC);
     let (a, b) = (linear(60.0), linear(180.0));
     check_drain(
@@ -146,7 +177,11 @@ fn mix_is_the_share_weighted_sum() {
 #[test]
 #[should_panic(expected = "closed form")]
 fn check_rejects_a_wrong_model() {
-    let w = drain_workload(&[(1.0, TtlPolicy::Floor { min: 120 * SEC })], 60 * SEC, 150 * SEC);
+    let w = drain_workload(
+        &[(1.0, TtlPolicy::Floor { min: 120 * SEC })],
+        60 * SEC,
+        150 * SEC,
+    );
     let f = linear(60.0); // predicts honour-TTL for a resolver with a 120 s floor
     check_drain(&w, &f, |x| sd(f(x), resolvers(1.0)));
 }
@@ -154,17 +189,45 @@ fn check_rejects_a_wrong_model() {
 /// Same workload and seed, different thread counts and shard sizes: identical results.
 #[test]
 fn results_do_not_depend_on_threads_or_shards() {
-    let mut w = drain_workload(&[(0.5, TtlPolicy::Honor), (0.5, TtlPolicy::Floor { min: 90 * SEC })], 60 * SEC, 120 * SEC);
+    let mut w = drain_workload(
+        &[
+            (0.5, TtlPolicy::Honor),
+            (0.5, TtlPolicy::Floor { min: 90 * SEC }),
+        ],
+        60 * SEC,
+        120 * SEC,
+    );
     w.simulation.clients = 30_000;
     w.failures[0].kind = FailureKind::Hard(HardMode::Blackhole);
     w.arms[0].clients.retries = 2;
     w.arms[0].clients.keepalive_idle = 30 * SEC;
-    let a = run(&w, &RunOptions { threads: 1, shard_clients: 1 << 14, cancel: None }, &|_, _| {}).unwrap();
-    let b = run(&w, &RunOptions { threads: 2, shard_clients: 777, cancel: None }, &|_, _| {}).unwrap();
+    let a = run(
+        &w,
+        &RunOptions {
+            threads: 1,
+            shard_clients: 1 << 14,
+            cancel: None,
+        },
+        &|_, _| {},
+    )
+    .unwrap();
+    let b = run(
+        &w,
+        &RunOptions {
+            threads: 2,
+            shard_clients: 777,
+            cancel: None,
+        },
+        &|_, _| {},
+    )
+    .unwrap();
     assert_eq!(a.summary, b.summary);
     assert_eq!(a.curves.len(), b.curves.len());
     for (x, y) in a.curves.iter().zip(&b.curves) {
         assert_eq!(x.bins, y.bins);
     }
-    assert!(a.summary.arms[0].failed > 0, "the failure must hurt someone");
+    assert!(
+        a.summary.arms[0].failed > 0,
+        "the failure must hurt someone"
+    );
 }

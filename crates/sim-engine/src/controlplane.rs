@@ -200,7 +200,11 @@ impl Route53Control {
         let records: Vec<RecordView> = arm
             .records
             .iter()
-            .map(|r| RecordView { region: r.region, weight: r.weight, role: r.role })
+            .map(|r| RecordView {
+                region: r.region,
+                weight: r.weight,
+                role: r.role,
+            })
             .collect();
         let status: Vec<Timeline> = match &arm.control {
             // ARC: each record's RECOVERY_CONTROL health check follows its routing control, and
@@ -230,7 +234,12 @@ impl Route53Control {
                 })
                 .collect(),
         };
-        let find = |role| records.iter().position(|r| r.role == Some(role)).unwrap_or(0);
+        let find = |role| {
+            records
+                .iter()
+                .position(|r| r.role == Some(role))
+                .unwrap_or(0)
+        };
         let (primary, secondary) = (find(Role::Primary), find(Role::Secondary));
         Route53Control {
             policy: arm.policy,
@@ -251,7 +260,9 @@ impl Route53Control {
         match self.propagation {
             Propagation::Fixed(d) => d,
             Propagation::Default => {
-                let u = self.prop_rng.uniform(resolver, ((rec as u64) << 32) | change as u64);
+                let u = self
+                    .prop_rng
+                    .uniform(resolver, ((rec as u64) << 32) | change as u64);
                 (u * DEFAULT_PROPAGATION_MAX as f64) as Micros
             }
         }
@@ -319,7 +330,11 @@ impl Route53Control {
             (1u128 << self.records.len()) - 1 // fail open, all weights zero
         };
         let weight_of = |i: usize| {
-            if candidates & nonzero != 0 { self.records[i].weight as u64 } else { 1 }
+            if candidates & nonzero != 0 {
+                self.records[i].weight as u64
+            } else {
+                1
+            }
         };
         let total: u64 = (0..self.records.len())
             .filter(|&i| candidates >> i & 1 == 1)
@@ -340,7 +355,10 @@ impl Route53Control {
 
     /// First time at or after `from` when record `rec`'s aggregate status turns unhealthy.
     pub fn first_unhealthy_at_or_after(&self, rec: usize, from: Micros) -> Option<Micros> {
-        self.status[rec].iter().find(|&&(t, h)| !h && t >= from).map(|&(t, _)| t)
+        self.status[rec]
+            .iter()
+            .find(|&&(t, h)| !h && t >= from)
+            .map(|&(t, _)| t)
     }
 }
 
@@ -352,8 +370,12 @@ mod tests {
 
     fn world_with(mode: HardMode, at: Micros, recover: Option<Micros>) -> World {
         let mut w = two_region_workload();
-        w.failures =
-            vec![Failure { region: 0, at, kind: FailureKind::Hard(mode), recover_at: recover }];
+        w.failures = vec![Failure {
+            region: 0,
+            at,
+            kind: FailureKind::Hard(mode),
+            recover_at: recover,
+        }];
         World::new(&w, 0)
     }
 

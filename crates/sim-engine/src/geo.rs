@@ -34,7 +34,10 @@ pub const AWS_REGIONS: &[(&str, f64, f64)] = &[
 
 /// Look up a built-in region's coordinates.
 pub fn region_coords(code: &str) -> Option<(f64, f64)> {
-    AWS_REGIONS.iter().find(|(c, _, _)| *c == code).map(|&(_, lat, lon)| (lat, lon))
+    AWS_REGIONS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|&(_, lat, lon)| (lat, lon))
 }
 
 /// The Route 53 health-checker regions (R53-API `HealthCheckRegion` enum; when none are

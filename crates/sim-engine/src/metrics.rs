@@ -3,14 +3,21 @@
 
 use serde::Serialize;
 
-use crate::sim::{Bin, C_COHORT_ATTEMPTS, C_COHORT_ATTEMPTS_FAILED, C_COHORT_OK, C_COHORT_REQUESTS};
 use crate::Micros;
 #[cfg(test)]
 use crate::SEC;
+use crate::sim::{
+    Bin, C_COHORT_ATTEMPTS, C_COHORT_ATTEMPTS_FAILED, C_COHORT_OK, C_COHORT_REQUESTS,
+};
 
 /// Percentile levels for `converge_s` and `stale_converge_s`, in tenths of a percent.
-pub const CONVERGE_LEVELS: [(&str, u64); 5] =
-    [("p50", 500), ("p90", 900), ("p95", 950), ("p99", 990), ("p999", 999)];
+pub const CONVERGE_LEVELS: [(&str, u64); 5] = [
+    ("p50", 500),
+    ("p90", 900),
+    ("p95", 950),
+    ("p99", 990),
+    ("p999", 999),
+];
 
 /// Minimum cohort requests for a bin to qualify at level `tenths` (per mille):
 /// `ceil(10 / (1 - X/100))` — p99 needs 1,000, p99.9 needs 10,000.
@@ -88,7 +95,13 @@ pub struct Converge {
 }
 
 impl Converge {
-    pub const NULL: Converge = Converge { p50: None, p90: None, p95: None, p99: None, p999: None };
+    pub const NULL: Converge = Converge {
+        p50: None,
+        p90: None,
+        p95: None,
+        p99: None,
+        p999: None,
+    };
 
     pub fn compute(
         bins: &[Bin],
@@ -98,7 +111,13 @@ impl Converge {
         on: ConvergeOn,
     ) -> Converge {
         let f = |i: usize| converge(bins, bin, failure, window_end, CONVERGE_LEVELS[i].1, on);
-        Converge { p50: f(0), p90: f(1), p95: f(2), p99: f(3), p999: f(4) }
+        Converge {
+            p50: f(0),
+            p90: f(1),
+            p95: f(2),
+            p99: f(3),
+            p999: f(4),
+        }
     }
 }
 
@@ -114,12 +133,21 @@ pub struct Rto {
 }
 
 impl Rto {
-    pub const NULL: Rto =
-        Rto { p50: None, p90: None, p99: None, p999: None, max: None, never_recovered: None };
+    pub const NULL: Rto = Rto {
+        p50: None,
+        p90: None,
+        p99: None,
+        p999: None,
+        max: None,
+        never_recovered: None,
+    };
 
     pub fn from_histogram(h: &hdrhistogram::Histogram<u64>, never_recovered: u64) -> Rto {
         if h.is_empty() {
-            return Rto { never_recovered: Some(never_recovered), ..Rto::NULL };
+            return Rto {
+                never_recovered: Some(never_recovered),
+                ..Rto::NULL
+            };
         }
         let q = |x: f64| Some(secs(h.value_at_quantile(x)));
         Rto {
@@ -142,7 +170,11 @@ pub struct Latency {
 }
 
 impl Latency {
-    pub const NULL: Latency = Latency { p50: None, p90: None, p99: None };
+    pub const NULL: Latency = Latency {
+        p50: None,
+        p90: None,
+        p99: None,
+    };
 }
 
 /// One arm in `summary.json`. Field order is the contract's.
@@ -230,18 +262,39 @@ mod tests {
             (200, 200),
         ]);
         let s = 5 * SEC;
-        assert_eq!(converge(&b, s, 10 * SEC, 50 * SEC, 900, ConvergeOn::Ok), Some(25.0));
+        assert_eq!(
+            converge(&b, s, 10 * SEC, 50 * SEC, 900, ConvergeOn::Ok),
+            Some(25.0)
+        );
         // p50: bins 2 (0 %) and 3 (25 %) miss; bin 3 ends at 20 s.
-        assert_eq!(converge(&b, s, 10 * SEC, 50 * SEC, 500, ConvergeOn::Ok), Some(10.0));
-        assert_eq!(converge(&b, s, 10 * SEC, 50 * SEC, 500, ConvergeOn::NotStale), Some(10.0));
+        assert_eq!(
+            converge(&b, s, 10 * SEC, 50 * SEC, 500, ConvergeOn::Ok),
+            Some(10.0)
+        );
+        assert_eq!(
+            converge(&b, s, 10 * SEC, 50 * SEC, 500, ConvergeOn::NotStale),
+            Some(10.0)
+        );
         // p99 needs 1000 requests per bin: nothing qualifies.
-        assert_eq!(converge(&b, s, 10 * SEC, 50 * SEC, 990, ConvergeOn::Ok), None);
+        assert_eq!(
+            converge(&b, s, 10 * SEC, 50 * SEC, 990, ConvergeOn::Ok),
+            None
+        );
         // Window ending before recovery: the last qualifying bin misses -> null.
-        assert_eq!(converge(&b, s, 10 * SEC, 35 * SEC, 900, ConvergeOn::Ok), None);
+        assert_eq!(
+            converge(&b, s, 10 * SEC, 35 * SEC, 900, ConvergeOn::Ok),
+            None
+        );
         // Never hurt: 0.
         let fine = bins(&[(200, 200); 10]);
-        assert_eq!(converge(&fine, s, 10 * SEC, 50 * SEC, 999, ConvergeOn::Ok), None);
-        assert_eq!(converge(&fine, s, 10 * SEC, 50 * SEC, 900, ConvergeOn::Ok), Some(0.0));
+        assert_eq!(
+            converge(&fine, s, 10 * SEC, 50 * SEC, 999, ConvergeOn::Ok),
+            None
+        );
+        assert_eq!(
+            converge(&fine, s, 10 * SEC, 50 * SEC, 900, ConvergeOn::Ok),
+            Some(0.0)
+        );
     }
 
     #[test]

@@ -90,7 +90,10 @@ impl Layout {
             let mut client = class.first_client;
             for i in 0..class.resolvers {
                 let size = class.resolver_size(i);
-                let s = cur.get_or_insert_with(|| ShardSpec { resolvers: Vec::new(), clients: client..client });
+                let s = cur.get_or_insert_with(|| ShardSpec {
+                    resolvers: Vec::new(),
+                    clients: client..client,
+                });
                 s.resolvers.push(ResolverSpan {
                     id: class.first_resolver + i,
                     class: ci as u8,

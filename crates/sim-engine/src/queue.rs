@@ -28,7 +28,11 @@ impl Default for RadixHeap {
 
 impl RadixHeap {
     pub fn new() -> RadixHeap {
-        RadixHeap { last: 0, len: 0, buckets: std::array::from_fn(|_| Vec::new()) }
+        RadixHeap {
+            last: 0,
+            len: 0,
+            buckets: std::array::from_fn(|_| Vec::new()),
+        }
     }
 
     #[inline(always)]
@@ -52,7 +56,11 @@ impl RadixHeap {
     /// Insert an event. `key` must not be earlier than the last key popped.
     #[inline]
     pub fn push(&mut self, key: u64, value: u32) {
-        debug_assert!(key >= self.last, "radix heap keys must be monotone: {key} < {}", self.last);
+        debug_assert!(
+            key >= self.last,
+            "radix heap keys must be monotone: {key} < {}",
+            self.last
+        );
         let b = self.bucket_of(key);
         self.buckets[b].push((key, value));
         self.len += 1;
@@ -65,9 +73,17 @@ impl RadixHeap {
             if self.len == 0 {
                 return None;
             }
-            let i = self.buckets.iter().position(|b| !b.is_empty()).expect("len > 0");
+            let i = self
+                .buckets
+                .iter()
+                .position(|b| !b.is_empty())
+                .expect("len > 0");
             let bucket = std::mem::take(&mut self.buckets[i]);
-            let min = bucket.iter().map(|&(k, _)| k).min().expect("bucket not empty");
+            let min = bucket
+                .iter()
+                .map(|&(k, _)| k)
+                .min()
+                .expect("bucket not empty");
             self.last = min;
             for &(k, v) in &bucket {
                 let b = self.bucket_of(k);
@@ -127,5 +143,215 @@ mod tests {
         assert!(h.is_empty());
         h.push(7, 1); // equal to last popped key is allowed
         assert_eq!(h.pop(), Some((7, 1)));
+    }
+}
+
+/// A calendar queue (Brown, "Calendar queues: a fast O(1) priority queue implementation for
+/// the simulation event set problem", CACM 1988) with a fixed bucket width chosen from the
+/// known event density, and a sorted buffer for the bucket being drained.
+///
+/// A client simulation knows its event density in advance (clients x request rate), so the
+/// width can be set once so that a bucket holds a handful of events, and the "year" (buckets x
+/// width) several mean inter-arrival times, so almost every event is popped on its first lap.
+/// A push is one append to a bucket; a pop takes the next bucket's due events, sorts them (a
+/// few elements) and hands them out in order. Compared with the radix heap, whose elements
+/// move down about log2(key spread / key gap) levels, that is one or two memory touches per
+/// event instead of about ten (measured in the `queue` criterion bench).
+///
+/// Order among equal keys is deterministic: a pure function of the sequence of operations.
+pub struct CalendarQueue {
+    shift: u32,
+    mask: usize,
+    buckets: Vec<Vec<(u64, u32)>>,
+    /// Due events of the current window, sorted descending (popped from the end).
+    cur: Vec<(u64, u32)>,
+    /// Exclusive end of the current window; the window is one bucket wide.
+    cur_end: u64,
+    cur_idx: usize,
+    len: usize,
+    last: u64,
+}
+
+impl CalendarQueue {
+    /// A queue with buckets `2^width_log2` wide and `2^buckets_log2` buckets.
+    pub fn new(width_log2: u32, buckets_log2: u32) -> CalendarQueue {
+        assert!(width_log2 < 48 && buckets_log2 <= 24);
+        let n = 1usize << buckets_log2;
+        CalendarQueue {
+            shift: width_log2,
+            mask: n - 1,
+            buckets: (0..n).map(|_| Vec::new()).collect(),
+            cur: Vec::new(),
+            cur_end: 1u64 << width_log2,
+            cur_idx: 0,
+            len: 0,
+            last: 0,
+        }
+    }
+
+    /// Size a queue for `rate` events per key unit spread evenly, whose events are typically
+    /// scheduled `horizon` key units ahead: about sixteen events per bucket (measured in the
+    /// hot loop, 300k clients, one thread: 3 per bucket 5.5-6.6 s, 8 per bucket 5.1-5.9 s,
+    /// 16 per bucket 5.0-5.2 s; fewer, larger buckets cost sorting, more buckets cost cache), and a year of at least
+    /// eight horizons (so an exponential horizon laps with probability below e^-8).
+    pub fn for_density(rate: f64, horizon: f64) -> CalendarQueue {
+        let width = if rate > 0.0 {
+            16.0 / rate
+        } else {
+            horizon.max(1.0)
+        };
+        let width_log2 = (width.max(1.0).log2().round() as u32).min(40);
+        let buckets = (8.0 * horizon / (1u64 << width_log2) as f64).max(64.0);
+        let buckets_log2 = (buckets.log2().ceil() as u32).clamp(6, 16);
+        CalendarQueue::new(width_log2, buckets_log2)
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Insert an event. `key` must not be earlier than the last key popped.
+    #[inline]
+    pub fn push(&mut self, key: u64, value: u32) {
+        debug_assert!(
+            key >= self.last,
+            "calendar keys must be monotone: {key} < {}",
+            self.last
+        );
+        self.len += 1;
+        if key < self.cur_end {
+            // Into the sorted buffer of the current window (descending order).
+            let pos = self.cur.partition_point(|x| x.0 > key);
+            self.cur.insert(pos, (key, value));
+        } else {
+            let idx = (key >> self.shift) as usize & self.mask;
+            self.buckets[idx].push((key, value));
+        }
+    }
+
+    /// Remove and return an event with the smallest key.
+    #[inline]
+    pub fn pop(&mut self) -> Option<(u64, u32)> {
+        loop {
+            if let Some(x) = self.cur.pop() {
+                self.len -= 1;
+                self.last = x.0;
+                return Some(x);
+            }
+            if self.len == 0 {
+                return None;
+            }
+            self.advance();
+        }
+    }
+
+    /// Move to the next window that has due events and load them into `cur`.
+    fn advance(&mut self) {
+        let width = 1u64 << self.shift;
+        let mut empty_steps = 0usize;
+        loop {
+            self.cur_idx = (self.cur_idx + 1) & self.mask;
+            self.cur_end += width;
+            let end = self.cur_end;
+            let cur = &mut self.cur;
+            let bucket = &mut self.buckets[self.cur_idx];
+            if !bucket.is_empty() {
+                if bucket.iter().all(|x| x.0 < end) {
+                    std::mem::swap(cur, bucket);
+                } else {
+                    bucket.retain(|&x| {
+                        if x.0 < end {
+                            cur.push(x);
+                            false
+                        } else {
+                            true
+                        }
+                    });
+                }
+            }
+            if !self.cur.is_empty() {
+                // Keys only: ties keep a deterministic order (a pure function of the sequence of
+                // operations), and comparing one u64 is what makes this sort cheap.
+                self.cur.sort_unstable_by_key(|x| std::cmp::Reverse(x.0));
+                return;
+            }
+            empty_steps += 1;
+            if empty_steps > self.mask {
+                // A whole year without a due event: jump straight to the earliest one.
+                let min = self
+                    .buckets
+                    .iter()
+                    .flatten()
+                    .map(|x| x.0)
+                    .min()
+                    .expect("len > 0");
+                let window = min >> self.shift;
+                // Set up so that the next step lands on the window holding `min`.
+                self.cur_end = window << self.shift;
+                self.cur_idx = (window as usize).wrapping_sub(1) & self.mask;
+                empty_steps = 0;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::*;
+    use crate::rng::{Rng, Stream};
+
+    fn hold_model_matches_reference(mut q: CalendarQueue, spread: u64, jump: u64) {
+        let rng = Rng::new(11, Stream::RequestTimes);
+        let mut reference = std::collections::BinaryHeap::new();
+        for i in 0..5_000u32 {
+            let k = rng.below(i as u64, 0, spread);
+            q.push(k, i);
+            reference.push(std::cmp::Reverse((k, i)));
+        }
+        for step in 0..100_000u64 {
+            let got = q.pop().unwrap();
+            let std::cmp::Reverse(want) = reference.pop().unwrap();
+            assert_eq!(got.0, want.0, "step {step}");
+            // Equal keys may come out in any (deterministic) order: re-sync the reference.
+            if got != want {
+                let mut held = vec![want];
+                while let Some(std::cmp::Reverse(w)) = reference.pop() {
+                    if w == got {
+                        break;
+                    }
+                    held.push(w);
+                }
+                reference.extend(held.into_iter().map(std::cmp::Reverse));
+            }
+            // Mostly near-future events, sometimes equal keys, sometimes far ones (laps).
+            let inc = match step % 7 {
+                0 => 0,
+                1 => jump * 10,
+                _ => rng.below(step, 1, jump),
+            };
+            q.push(got.0 + inc, got.1);
+            reference.push(std::cmp::Reverse((got.0 + inc, got.1)));
+        }
+        while let Some(got) = q.pop() {
+            let std::cmp::Reverse(want) = reference.pop().unwrap();
+            assert_eq!(got.0, want.0);
+        }
+        assert!(reference.is_empty() && q.is_empty());
+    }
+
+    #[test]
+    fn calendar_pops_in_key_order() {
+        hold_model_matches_reference(CalendarQueue::new(10, 8), 3_000_000, 3_000_000);
+        // Tiny year: nearly every event laps several times, and whole empty years are jumped.
+        hold_model_matches_reference(CalendarQueue::new(4, 6), 10_000_000, 50_000_000);
+        hold_model_matches_reference(
+            CalendarQueue::for_density(5_000.0 / 3e6, 3e6),
+            3_000_000,
+            3_000_000,
+        );
     }
 }

@@ -51,7 +51,9 @@ pub struct Rng {
 
 impl Rng {
     pub fn new(seed: u64, stream: Stream) -> Rng {
-        Rng { key: mix(mix(seed.wrapping_add(GOLDEN)) ^ (stream as u64).wrapping_mul(GOLDEN)) }
+        Rng {
+            key: mix(mix(seed.wrapping_add(GOLDEN)) ^ (stream as u64).wrapping_mul(GOLDEN)),
+        }
     }
 
     /// 64 random bits for `(entity, counter)`.
@@ -66,10 +68,10 @@ impl Rng {
         ((self.bits(entity, counter) >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// Exponential with the given mean (inverse transform).
+    /// Exponential with the given mean (inverse transform, with [`fast_ln`]).
     #[inline(always)]
     pub fn exp(&self, entity: u64, counter: u64, mean: f64) -> f64 {
-        -self.uniform(entity, counter).ln() * mean
+        -fast_ln(self.uniform(entity, counter)) * mean
     }
 
     /// Uniform integer in `[0, n)` (`n > 0`), by Lemire's multiply-shift (bias < n / 2^64).
@@ -79,9 +81,54 @@ impl Rng {
     }
 }
 
+/// Natural logarithm of a positive, finite, normal `x`, to within 1e-11 relative error.
+///
+/// The hot loop draws one exponential per request; libm's `ln` was 15 % of its time. Write
+/// x = m 2^e with m in [sqrt(1/2), sqrt(2)), then ln x = e ln 2 + 2 atanh(s) with
+/// s = (m - 1)/(m + 1), |s| <= 0.1716, and the atanh series to s^13 (next term < 1.7e-12).
+/// Being our own code, it also gives the same bits on every platform.
+#[inline(always)]
+pub fn fast_ln(x: f64) -> f64 {
+    debug_assert!(x.is_normal() && x > 0.0);
+    let bits = x.to_bits();
+    let mut e = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    if m > std::f64::consts::SQRT_2 {
+        m *= 0.5;
+        e += 1;
+    }
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let poly = 1.0
+        + s2 * (1.0 / 3.0
+            + s2 * (1.0 / 5.0
+                + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0 + s2 * (1.0 / 13.0))))));
+    e as f64 * std::f64::consts::LN_2 + 2.0 * s * poly
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_ln_matches_libm() {
+        let r = Rng::new(3, Stream::RequestTimes);
+        let mut worst: f64 = 0.0;
+        for i in 0..1_000_000 {
+            let u = r.uniform(i, 0);
+            for x in [u, u * 1e-12, 1.0 - u * 1e-6, u * 1e6] {
+                let (a, b) = (fast_ln(x), x.ln());
+                let err = if b.abs() > 1e-3 {
+                    ((a - b) / b).abs()
+                } else {
+                    (a - b).abs()
+                };
+                worst = worst.max(err);
+            }
+        }
+        assert!(worst < 1e-11, "worst error {worst:e}");
+        assert_eq!(fast_ln(1.0), 0.0);
+    }
 
     #[test]
     fn streams_and_seeds_differ() {

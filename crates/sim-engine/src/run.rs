@@ -25,7 +25,7 @@ pub const NLB_IDLE_TIMEOUT: Micros = 350 * SEC;
 
 /// Clients per shard. Small enough that a shard's client state (32 B/client) and event heap
 /// stay in L2 cache; large enough that per-shard overhead is negligible. Changes no result.
-pub const DEFAULT_SHARD_CLIENTS: u64 = 1 << 14;
+pub const DEFAULT_SHARD_CLIENTS: u64 = 2048;
 
 pub struct RunOptions<'a> {
     /// Worker threads; 0 = one per core.
@@ -37,7 +37,11 @@ pub struct RunOptions<'a> {
 
 impl Default for RunOptions<'_> {
     fn default() -> Self {
-        RunOptions { threads: 0, shard_clients: DEFAULT_SHARD_CLIENTS, cancel: None }
+        RunOptions {
+            threads: 0,
+            shard_clients: DEFAULT_SHARD_CLIENTS,
+            cancel: None,
+        }
     }
 }
 
@@ -87,8 +91,12 @@ pub fn warmup(w: &Workload) -> Micros {
     for arm in &w.arms {
         let ArmKind::Route53(r) = &arm.kind;
         m = m.max(idle_limit(arm.clients.keepalive_idle, r.endpoint_type));
-        let resolver_life =
-            w.resolvers.iter().map(|c| c.ttl.apply(r.ttl)).max().unwrap_or(0);
+        let resolver_life = w
+            .resolvers
+            .iter()
+            .map(|c| c.ttl.apply(r.ttl))
+            .max()
+            .unwrap_or(0);
         if let Some(stub) = arm.clients.stub_cache.lifetime(resolver_life) {
             m = m.max(stub);
         }
@@ -129,7 +137,11 @@ fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
         .collect();
     s += &format!(" [{}]", recs.join(", "));
     if let Some(ctl) = &r.control {
-        s += &format!(", ARC flip of {} at {}s", w.regions[ctl.region].name, secs(ctl.flip_at));
+        s += &format!(
+            ", ARC flip of {} at {}s",
+            w.regions[ctl.region].name,
+            secs(ctl.flip_at)
+        );
     } else if let Some(hc) = r.records.iter().find_map(|x| x.health_check.as_ref()) {
         s += &format!(
             ", health checks {}s x {}",
@@ -144,15 +156,21 @@ fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
 
 fn assumptions(w: &Workload) -> Vec<String> {
     let mut out = Vec::new();
-    let arms = || w.arms.iter().map(|a| match &a.kind {
-        ArmKind::Route53(r) => (a, r),
-    });
+    let arms = || {
+        w.arms.iter().map(|a| match &a.kind {
+            ArmKind::Route53(r) => (a, r),
+        })
+    };
     if arms().any(|(_, r)| r.propagation == Propagation::Default) {
         out.push(DEFAULT_PROPAGATION_TEXT.to_string());
     }
     if arms().any(|(_, r)| {
         r.control.is_none()
-            && r.records.iter().any(|x| x.health_check.as_ref().is_some_and(|h| h.checkers_per_region.is_none()))
+            && r.records.iter().any(|x| {
+                x.health_check
+                    .as_ref()
+                    .is_some_and(|h| h.checkers_per_region.is_none())
+            })
     }) {
         out.push(
             "Route 53 health checkers: 15 over the eight default checker regions (pro rata for \
@@ -196,10 +214,11 @@ pub fn run(
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
     let threads = pool.current_num_threads();
-    pool.install(|| run_in_pool(w, opts, progress)).map(|mut o| {
-        o.threads = threads;
-        o
-    })
+    pool.install(|| run_in_pool(w, opts, progress))
+        .map(|mut o| {
+            o.threads = threads;
+            o
+        })
 }
 
 fn run_in_pool(
@@ -226,7 +245,14 @@ fn run_in_pool(
     let mut events = 0;
     for arm in &w.arms {
         let ArmKind::Route53(r53) = &arm.kind;
-        let control = Route53Control::new(r53, &world, offset, end, w.simulation.seed, w.simulation.warm_start);
+        let control = Route53Control::new(
+            r53,
+            &world,
+            offset,
+            end,
+            w.simulation.seed,
+            w.simulation.warm_start,
+        );
         let ctx = ArmContext {
             control: &control,
             world: &world,
@@ -306,7 +332,10 @@ fn run_in_pool(
             strategy: strategy(arm, w),
             client_overrides: arm.client_overrides.clone(),
         });
-        curves.push(ArmCurve { name: arm.name.clone(), bins: result.bins });
+        curves.push(ArmCurve {
+            name: arm.name.clone(),
+            bins: result.bins,
+        });
     }
     let summary = Summary {
         workload: w.name.clone(),
@@ -319,5 +348,11 @@ fn run_in_pool(
         assumptions: assumptions(w),
         gtsim_version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    Ok(RunOutput { summary, curves, bin, events, threads: 0 })
+    Ok(RunOutput {
+        summary,
+        curves,
+        bin,
+        events,
+        threads: 0,
+    })
 }

@@ -9,15 +9,16 @@
 //! is followed by a re-resolution through the caches while retries remain.
 //!
 //! One pending event per client (its next request), plus one per request waiting to retry or
-//! to be declared failed. Events live in a [`RadixHeap`]; per-client state is one 32-byte
-//! struct; nothing is allocated per event once the retry-slot pool has grown.
+//! to be declared failed. Events live in a [`CalendarQueue`] sized from the shard's known
+//! request density; per-client state is one 32-byte struct; nothing is allocated per event
+//! once the retry-slot pool and the calendar buckets have grown.
 
 use hdrhistogram::Histogram;
 
 use crate::config::{Clients, StubCache, TtlPolicy};
 use crate::controlplane::Route53Control;
 use crate::population::ShardSpec;
-use crate::queue::RadixHeap;
+use crate::queue::CalendarQueue;
 use crate::rng::{Rng, Stream};
 use crate::world::{RegionState, World};
 use crate::{Micros, SEC};
@@ -110,7 +111,9 @@ impl ShardResult {
                 *x += y;
             }
         }
-        self.rto.add(&other.rto).expect("histograms have the same range");
+        self.rto
+            .add(&other.rto)
+            .expect("histograms have the same range");
         self.cohort_clients += other.cohort_clients;
         self.never_recovered += other.never_recovered;
         self.events += other.events;
@@ -171,7 +174,7 @@ struct Shard<'a> {
     resolvers: Vec<Resolver>,
     first_client: u64,
     first_resolver: u64,
-    heap: RadixHeap,
+    heap: CalendarQueue,
     slots: Vec<Slot>,
     free_slots: Vec<u32>,
     out: ShardResult,
@@ -189,7 +192,12 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
     let rate_per_us = ctx.clients.request_rate / SEC as f64;
     for (ri, r) in spec.resolvers.iter().enumerate() {
         let size = r.clients.end - r.clients.start;
-        let mut res = Resolver { exp: 0, queries: 0, answer: 0, class: r.class };
+        let mut res = Resolver {
+            exp: 0,
+            queries: 0,
+            answer: 0,
+            class: r.class,
+        };
         if ctx.warm {
             // Stationary state of a cache refreshed on the first query after expiry: a cycle is
             // the lifetime T plus an exponential gap with mean 1/lambda (lambda = the
@@ -199,7 +207,11 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
             // [0, T].
             let life = ctx.class_ttl[r.class as usize].apply(ctx.control.ttl) as f64;
             let lambda = size as f64 * rate_per_us;
-            let p = if life == 0.0 { 0.0 } else { life / (life + 1.0 / lambda) };
+            let p = if life == 0.0 {
+                0.0
+            } else {
+                life / (life + 1.0 / lambda)
+            };
             if warm_rng.uniform(r.id, 0) < p {
                 res.exp = (warm_rng.uniform(r.id, 1) * life) as Micros;
                 res.answer = ctx.control.answer(r.id, 0, 0);
@@ -226,7 +238,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         resolvers,
         first_client: spec.clients.start,
         first_resolver: spec.resolvers.first().map_or(0, |r| r.id),
-        heap: RadixHeap::new(),
+        heap: CalendarQueue::for_density(n as f64 * rate_per_us, 1.0 / rate_per_us),
         slots: Vec::new(),
         free_slots: Vec::new(),
         out: ShardResult::empty(ctx.nbins),
@@ -323,8 +335,7 @@ impl Shard<'_> {
     /// failure time)?
     #[inline(always)]
     fn in_cohort_window(&self, c: usize, issue: Micros) -> bool {
-        self.clients[c].flags & F_COHORT != 0
-            && self.ctx.failure.is_some_and(|f| issue >= f.at)
+        self.clients[c].flags & F_COHORT != 0 && self.ctx.failure.is_some_and(|f| issue >= f.at)
     }
 
     /// One attempt of a request issued at `issue`, made at `t`.
@@ -456,7 +467,10 @@ impl Shard<'_> {
             if cl.flags & F_FAILED != 0 && cl.flags & F_RECOVERED == 0 {
                 cl.flags |= F_RECOVERED;
                 let rto = (done - f.at).min(f.window_end - f.at);
-                self.out.rto.record(rto.max(1)).expect("rto within histogram range");
+                self.out
+                    .rto
+                    .record(rto.max(1))
+                    .expect("rto within histogram range");
             }
         } else {
             cl.flags |= F_FAILED;

@@ -8,7 +8,10 @@ pub fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
     HealthCheck {
         interval: interval_s * SEC,
         failure_threshold: threshold,
-        checker_regions: crate::geo::R53_CHECKER_REGIONS.iter().map(|s| s.to_string()).collect(),
+        checker_regions: crate::geo::R53_CHECKER_REGIONS
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         checkers_per_region: None,
         healthy_fraction: 0.18,
         deep: false,
@@ -38,8 +41,18 @@ pub fn two_region_workload() -> Workload {
             warm_start: true,
         },
         regions: vec![
-            Region { name: "us-east-1".into(), lat: 38.9, lon: -77.4, capacity_rps: None },
-            Region { name: "eu-west-1".into(), lat: 53.3, lon: -6.3, capacity_rps: None },
+            Region {
+                name: "us-east-1".into(),
+                lat: 38.9,
+                lon: -77.4,
+                capacity_rps: None,
+            },
+            Region {
+                name: "eu-west-1".into(),
+                lat: 53.3,
+                lon: -6.3,
+                capacity_rps: None,
+            },
         ],
         clients: clients.clone(),
         resolvers: vec![ResolverClass {

@@ -1,0 +1,11 @@
+//! The `gtsim` command's library half: workload loading with key-path errors, output writers
+//! and reports. The binary (`main.rs`) turns flags into calls and errors into messages and exit
+//! statuses; the engine never sees flags, paths or files.
+
+pub mod duration;
+pub mod output;
+pub mod workload;
+
+/// The embedded default workload (`workloads/default.toml`), run when `gtsim run` is given no
+/// workload file.
+pub const DEFAULT_WORKLOAD: &str = include_str!("../../../workloads/default.toml");

@@ -1,0 +1,175 @@
+//! Output files (`spec/METRICS.md`): `summary.json`, `curve.csv`, `perf.json`, and the
+//! human-readable `report.md` and terminal table.
+//!
+//! Files are written to a temporary name in the output folder and renamed into place, and
+//! `summary.json` is renamed last: an interrupted or failed run never leaves a folder that
+//! looks complete.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sim_engine::metrics::{ArmSummary, Summary, secs};
+use sim_engine::run::RunOutput;
+use sim_engine::sim::COLUMNS;
+
+/// `perf.json`: wall-clock figures (not deterministic, kept out of summary.json).
+#[derive(Debug, Serialize)]
+pub struct Perf {
+    pub wall_s: f64,
+    pub events: u64,
+    pub events_per_s: f64,
+    pub threads: usize,
+    pub peak_rss_mb: Option<f64>,
+}
+
+/// Peak resident set size of this process in MiB (Linux `VmHWM`), if the platform tells.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
+}
+
+/// `summary.json`: pretty-printed, trailing newline. Deterministic for a given run output.
+pub fn summary_json(summary: &Summary) -> String {
+    let mut s = serde_json::to_string_pretty(summary).expect("summary serializes");
+    s.push('\n');
+    s
+}
+
+/// `curve.csv` with the exact header of METRICS.md; one row per arm per bin.
+pub fn curve_csv(out: &RunOutput) -> String {
+    let mut s = String::from("arm,t_s");
+    for c in COLUMNS {
+        s.push(',');
+        s.push_str(c);
+    }
+    s.push('\n');
+    for curve in &out.curves {
+        for (i, bin) in curve.bins.iter().enumerate() {
+            let _ = write!(s, "{},{}", curve.name, secs(i as u64 * out.bin));
+            for v in bin {
+                let _ = write!(s, ",{v}");
+            }
+            s.push('\n');
+        }
+    }
+    s
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    match v {
+        Some(x) => format!("{x:.1}"),
+        None => "-".into(),
+    }
+}
+
+/// The arms side by side, as a Markdown table (also printed to the terminal).
+pub fn arms_table(summary: &Summary) -> String {
+    let mut s = String::new();
+    s.push_str(
+        "| arm | detection s | converge p50 / p90 / p99 s | stale p50 / p99 s | \
+         RTO p50 / p99 / max s | never recovered | failed requests | auth queries |\n",
+    );
+    s.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for a in &summary.arms {
+        let ArmSummary {
+            converge_s: c,
+            stale_converge_s: st,
+            rto_s: r,
+            ..
+        } = a;
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} / {} / {} | {} / {} | {} / {} / {} | {} | {} of {} | {} |",
+            a.name,
+            fmt_opt(a.detection_s),
+            fmt_opt(c.p50),
+            fmt_opt(c.p90),
+            fmt_opt(c.p99),
+            fmt_opt(st.p50),
+            fmt_opt(st.p99),
+            fmt_opt(r.p50),
+            fmt_opt(r.p99),
+            fmt_opt(r.max),
+            r.never_recovered.map_or("-".into(), |n| format!(
+                "{n} of {}",
+                a.cohort_clients.unwrap_or(0)
+            )),
+            a.failed,
+            a.requests,
+            a.auth_queries,
+        );
+    }
+    s
+}
+
+/// `report.md`: the scenario, the table, the strategies, the assumptions, how to reproduce.
+pub fn report_md(summary: &Summary, description: Option<&str>, command: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# gtsim report: {}\n", summary.workload);
+    if let Some(d) = description {
+        let _ = writeln!(s, "{d}\n");
+    }
+    let _ = writeln!(
+        s,
+        "{} clients, {} s simulated, seed {}{}.\n",
+        summary.clients,
+        summary.duration_s,
+        summary.seed,
+        match (summary.failure_at_s, summary.window_end_s) {
+            (Some(f), Some(e)) => format!("; failure at {f} s, window until {e} s"),
+            _ => "; no failure".into(),
+        }
+    );
+    s.push_str("## Arms\n\n");
+    for a in &summary.arms {
+        let _ = writeln!(s, "- **{}**: {}", a.name, a.strategy);
+        if !a.client_overrides.is_empty() {
+            let _ = writeln!(
+                s,
+                "  - overrides client settings (changes the comparison): {}",
+                a.client_overrides.join(", ")
+            );
+        }
+    }
+    s.push_str("\n## Results\n\n");
+    s.push_str(
+        "Failure figures are over the cohort: clients whose last ok request before the failure \
+         went to the failed region. `converge` is the time after which every qualifying curve bin \
+         serves at least that share of cohort requests ok; `stale` is the same on attempts sent \
+         to the failed region; RTO is per client and includes the client's own time between \
+         requests. `-` means undefined (see METRICS.md).\n\n",
+    );
+    s.push_str(&arms_table(summary));
+    s.push_str("\n## Assumptions\n\n");
+    for a in &summary.assumptions {
+        let _ = writeln!(s, "- {a}");
+    }
+    let _ = writeln!(
+        s,
+        "\n## Reproduce\n\n```\n{command}\n```\n\ngtsim {}; same workload and seed give a \
+         byte-identical summary.json and curve.csv whatever the thread count.",
+        summary.gtsim_version
+    );
+    s
+}
+
+/// Write `files` into `dir` atomically one by one (temp name, then rename), in order.
+pub fn write_files(dir: &Path, files: &[(&str, String)]) -> std::io::Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for (name, content) in files {
+        let final_path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(content.as_bytes())?;
+        f.sync_all()?;
+        fs::rename(&tmp, &final_path)?;
+        written.push(final_path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,275 @@
+//! End-to-end tests of the `gtsim` binary: output files, determinism across thread counts,
+//! exit statuses and error messages on bad input, and the committed workloads.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gtsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gtsim"))
+        .args(args)
+        .output()
+        .expect("gtsim runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("gtsim-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const SMALL: &str = r#"
+name = "cli-small"
+[simulation]
+duration = "8m"
+clients = 20000
+seed = 7
+[[regions]]
+name = "us-east-1"
+[[regions]]
+name = "eu-west-1"
+[clients]
+keepalive_idle = "60s"
+retries = 2
+[[resolvers]]
+name = "honest"
+share = 0.8
+clients_per_resolver = 200
+[[resolvers]]
+name = "floor"
+share = 0.2
+clients_per_resolver = 50
+ttl = { mode = "floor", min = "120s" }
+[[failures]]
+region = "us-east-1"
+at = "2m"
+kind = "hard"
+recover_at = "6m"
+[[arms]]
+name = "failover"
+kind = "route53"
+policy = "failover"
+ttl = "60s"
+health_check = { interval = "10s", failure_threshold = 2 }
+[[arms]]
+name = "weighted"
+kind = "route53"
+policy = "weighted"
+ttl = "30s"
+health_check = { interval = "30s", failure_threshold = 3 }
+records = [ { region = "us-east-1", weight = 100 }, { region = "eu-west-1", weight = 0 } ]
+"#;
+
+#[test]
+fn outputs_are_byte_identical_across_thread_counts() {
+    let dir = tmp("det");
+    let wl = write(&dir, "w.toml", SMALL);
+    let a = dir.join("a");
+    let b = dir.join("b");
+    for (out, threads) in [(&a, "1"), (&b, "2")] {
+        let o = gtsim(&[
+            "run",
+            wl.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    for f in ["summary.json", "curve.csv"] {
+        let x = std::fs::read(a.join(f)).unwrap();
+        let y = std::fs::read(b.join(f)).unwrap();
+        assert!(!x.is_empty());
+        assert!(x == y, "{f} differs between --threads 1 and --threads 2");
+    }
+    let perf: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("perf.json")).unwrap()).unwrap();
+    for k in ["wall_s", "events", "events_per_s", "threads", "peak_rss_mb"] {
+        assert!(perf.get(k).is_some(), "perf.json lacks {k}");
+    }
+    assert_eq!(perf["threads"], 1);
+}
+
+#[test]
+fn summary_and_curve_follow_the_contract() {
+    let dir = tmp("contract");
+    let wl = write(&dir, "w.toml", SMALL);
+    let out = dir.join("out");
+    let o = gtsim(&[
+        "run",
+        wl.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(out.join("curve.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "arm,t_s,requests,ok,failed,attempts,attempts_failed_region,dns_answers,\
+         dns_answers_failed_region,auth_queries,cohort_requests,cohort_ok,cohort_attempts,\
+         cohort_attempts_failed_region"
+    );
+    // 8 min of 5 s bins, two arms.
+    assert_eq!(lines.count(), 2 * 96);
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["workload"], "cli-small");
+    assert_eq!(s["seed"], 7);
+    assert_eq!(s["clients"], 20000);
+    assert_eq!(s["duration_s"], 480.0);
+    assert_eq!(s["failure_at_s"], 120.0);
+    let arms = s["arms"].as_array().unwrap();
+    assert_eq!(arms.len(), 2);
+    for arm in arms {
+        for k in [
+            "name",
+            "requests",
+            "ok",
+            "failed",
+            "attempts",
+            "cohort_clients",
+            "detection_s",
+            "converge_s",
+            "stale_converge_s",
+            "rto_s",
+            "latency_ms",
+            "failure_latency_ms",
+            "auth_queries",
+            "cost_usd_month",
+        ] {
+            assert!(arm.get(k).is_some(), "arm lacks {k}");
+        }
+        for k in ["p50", "p90", "p95", "p99", "p999"] {
+            assert!(arm["converge_s"].get(k).is_some());
+            assert!(arm["stale_converge_s"].get(k).is_some());
+        }
+        for k in ["p50", "p90", "p99", "p999", "max", "never_recovered"] {
+            assert!(arm["rto_s"].get(k).is_some());
+        }
+        // Models not built yet are null, never a placeholder 0.
+        assert!(arm["latency_ms"]["p50"].is_null());
+        assert!(arm["cost_usd_month"].is_null());
+        let (req, ok, failed) = (
+            arm["requests"].as_u64().unwrap(),
+            arm["ok"].as_u64().unwrap(),
+            arm["failed"].as_u64().unwrap(),
+        );
+        assert_eq!(req, ok + failed);
+        assert!(failed > 0, "a 4 min blackhole must fail some requests");
+        let d = arm["detection_s"].as_f64().unwrap();
+        assert!(d > 0.0 && d < 200.0, "detection {d}");
+    }
+    assert!(
+        std::fs::read_to_string(out.join("report.md"))
+            .unwrap()
+            .contains("## Assumptions")
+    );
+}
+
+#[test]
+fn bad_workload_exits_2_naming_the_key_and_writes_nothing() {
+    let dir = tmp("bad");
+    let bad = SMALL.replacen(
+        "health_check = { interval = \"10s\", failure_threshold = 2 }",
+        "health_check = { interval = \"20s\", failure_threshold = 2 }",
+        1,
+    );
+    let wl = write(&dir, "w.toml", &bad);
+    let out = dir.join("out");
+    let o = gtsim(&["run", wl.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("arms[0].health_check.interval"), "{err}");
+    assert!(err.contains("must be 10s or 30s"), "{err}");
+    assert!(!out.exists(), "no output folder on bad input");
+}
+
+#[test]
+fn syntax_errors_unknown_keys_and_bad_flags_exit_2() {
+    let dir = tmp("syntax");
+    let wl = write(&dir, "w.toml", "name = \"x\"\n[simulation\n");
+    let o = gtsim(&[
+        "run",
+        wl.to_str().unwrap(),
+        "--out",
+        dir.join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let wl = write(
+        &dir,
+        "u.toml",
+        &SMALL.replace("retries = 2", "retries = 2\nretry = 3"),
+    );
+    let o = gtsim(&[
+        "run",
+        wl.to_str().unwrap(),
+        "--out",
+        dir.join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("clients.retry"));
+
+    let o = gtsim(&["run", "--threads", "many"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = gtsim(&["run", "--clients", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = gtsim(&["run", "/nonexistent/workload.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn committed_workloads_parse_and_run() {
+    let dir = repo().join("workloads");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let out = tmp(&format!("wl-{}", p.file_stem().unwrap().to_string_lossy()));
+        let o = gtsim(&[
+            "run",
+            p.to_str().unwrap(),
+            "--clients",
+            "5000",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            p.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(out.join("summary.json").exists());
+        n += 1;
+    }
+    assert!(n >= 4, "expected the default and seed workloads, found {n}");
+}
+
+#[test]
+fn default_workload_is_embedded() {
+    let o = gtsim(&["default-workload"]);
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(
+        text,
+        std::fs::read_to_string(repo().join("workloads/default.toml")).unwrap()
+    );
+}
