@@ -532,6 +532,12 @@ fn parse_regions(top: &Obj) -> Res<Vec<Region>> {
     if items.is_empty() {
         return Err(top.err("regions", "at least one [[regions]] is required"));
     }
+    if items.len() > sim_engine::sim::MAX_REGIONS {
+        return Err(top.err(
+            "regions",
+            format!("at most {} [[regions]] are supported", sim_engine::sim::MAX_REGIONS),
+        ));
+    }
     let mut regions: Vec<Region> = Vec::with_capacity(items.len());
     for (path, t) in items {
         let o = Obj::new(path, t, REGION_KEYS);
@@ -1363,6 +1369,15 @@ fn parse_records(
             "at least one record is required (or leave records out for the default records)",
         ));
     }
+    if items.len() > sim_engine::controlplane::MAX_RECORDS {
+        return Err(arm.err(
+            "records",
+            format!(
+                "at most {} records per name (Route 53's limit for weighted records)",
+                sim_engine::controlplane::MAX_RECORDS
+            ),
+        ));
+    }
     let mut out: Vec<Record> = Vec::with_capacity(items.len());
     for (path, t) in items {
         let o = Obj::new(path, t, RECORD_KEYS);
@@ -1694,6 +1709,33 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
     }
 
     #[track_caller]
+    /// Limits the engine relies on are refused as bad input, not reached as panics.
+    #[test]
+    fn region_and_record_limits_are_input_errors() {
+        let custom = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("[[regions]]\nname = \"site{i}\"\nlat = 1.0\nlon = 2.0\n"))
+                .collect()
+        };
+        let base = |regions: String, arm: &str| {
+            format!(
+                "name = \"lim\"\n[simulation]\nduration = \"10m\"\nclients = 10\n{regions}\
+                 [[resolvers]]\nname = \"r\"\nshare = 1.0\n[[arms]]\nname = \"a\"\n\
+                 kind = \"route53\"\npolicy = \"weighted\"\nttl = \"60s\"\n{arm}"
+            )
+        };
+        expect_err(&base(custom(256), ""), "regions", "at most 255");
+        let recs: Vec<String> =
+            (0..101).map(|i| format!("{{ region = \"site{i}\", weight = 1 }}")).collect();
+        let arm = format!("records = [{}]\n", recs.join(", "));
+        expect_err(&base(custom(101), &arm), "arms[0].records", "at most 100");
+        // At the limits themselves, it loads.
+        let recs: Vec<String> =
+            (0..100).map(|i| format!("{{ region = \"site{i}\", weight = 1 }}")).collect();
+        let arm = format!("records = [{}]\n", recs.join(", "));
+        assert!(parse_workload(&base(custom(255), &arm)).is_ok());
+    }
+
     fn expect_err(text: &str, path: &str, needle: &str) -> LoadError {
         match parse_workload(text) {
             Ok(_) => panic!("expected an error at {path:?} containing {needle:?}, but it loaded"),

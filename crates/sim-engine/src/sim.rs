@@ -126,6 +126,8 @@ pub fn new_histogram() -> Histogram<u64> {
 }
 
 const NONE_U8: u8 = u8::MAX;
+/// Regions are stored as `u8` per client, with `u8::MAX` meaning none.
+pub const MAX_REGIONS: usize = u8::MAX as usize;
 const NO_CONN: Micros = Micros::MAX;
 const F_COHORT: u8 = 1;
 const F_FAILED: u8 = 2;
@@ -286,7 +288,7 @@ impl Shard<'_> {
                 let gid = self.first_client + c as u64;
                 let ctr = self.clients[c].ctr;
                 self.clients[c].ctr = ctr + 1;
-                let next = t + req_rng.exp(gid, ctr as u64, mean_gap) as Micros;
+                let next = t.saturating_add(req_rng.exp(gid, ctr as u64, mean_gap) as Micros);
                 self.heap.push(next, v);
                 if self.recorded(t) {
                     let b = self.bin_of(t);
@@ -467,10 +469,8 @@ impl Shard<'_> {
             if cl.flags & F_FAILED != 0 && cl.flags & F_RECOVERED == 0 {
                 cl.flags |= F_RECOVERED;
                 let rto = (done - f.at).min(f.window_end - f.at);
-                self.out
-                    .rto
-                    .record(rto.max(1))
-                    .expect("rto within histogram range");
+                // Saturating: windows longer than the histogram's 30 days count as 30 days.
+                self.out.rto.saturating_record(rto.max(1));
             }
         } else {
             cl.flags |= F_FAILED;
@@ -487,9 +487,9 @@ impl Shard<'_> {
                 continue;
             }
             if c.flags & F_FAILED == 0 {
-                self.out.rto.record(0).expect("in range");
+                self.out.rto.saturating_record(0);
             } else if c.flags & F_RECOVERED == 0 {
-                self.out.rto.record(window.max(1)).expect("in range");
+                self.out.rto.saturating_record(window.max(1));
                 self.out.never_recovered += 1;
             }
         }
