@@ -107,7 +107,10 @@ pub fn simulate_health_check(
         };
         heap.push(Reverse((phase, Ev::Probe, k)));
     }
-    let initially_up = world.state(region, 0).serves();
+    // A new health check is healthy until it has enough data (R53-DG
+    // `dns-failover-determining-health-of-endpoints.md`); in a warm start the checkers have
+    // been seeing the (up) endpoint all along. Either way every verdict starts healthy.
+    let initially_up = true;
     let mut verdict = vec![initially_up; n];
     // Consecutive results that disagree with each checker's current verdict.
     let mut opposite = vec![0u32; n];
@@ -419,6 +422,19 @@ mod tests {
         // ok, then 216, 226: third success at 226 s.
         assert_eq!(tl[2], (226 * SEC, true));
         assert_eq!(tl.len(), 3);
+    }
+
+    /// A new health check is healthy until it has enough data (R53-DG): an endpoint already
+    /// down when checking starts is reported unhealthy only after the threshold of failures.
+    #[test]
+    fn new_check_starts_healthy_even_if_endpoint_is_down() {
+        let mut h = hc(10, 3);
+        h.checker_regions.truncate(3);
+        h.checkers_per_region = Some(1);
+        let world = world_with(HardMode::Reset, 0, None);
+        let tl = simulate_health_check(&h, &world, 0, 600 * SEC, 1, false);
+        // Probes at 0, 10, 20 all refused: the third failure at 20 s flips every checker.
+        assert_eq!(tl, vec![(0, true), (20 * SEC, false)]);
     }
 
     #[test]
