@@ -535,7 +535,10 @@ fn parse_regions(top: &Obj) -> Res<Vec<Region>> {
     if items.len() > sim_engine::sim::MAX_REGIONS {
         return Err(top.err(
             "regions",
-            format!("at most {} [[regions]] are supported", sim_engine::sim::MAX_REGIONS),
+            format!(
+                "at most {} [[regions]] are supported",
+                sim_engine::sim::MAX_REGIONS
+            ),
         ));
     }
     let mut regions: Vec<Region> = Vec::with_capacity(items.len());
@@ -1725,13 +1728,15 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
             )
         };
         expect_err(&base(custom(256), ""), "regions", "at most 255");
-        let recs: Vec<String> =
-            (0..101).map(|i| format!("{{ region = \"site{i}\", weight = 1 }}")).collect();
+        let recs: Vec<String> = (0..101)
+            .map(|i| format!("{{ region = \"site{i}\", weight = 1 }}"))
+            .collect();
         let arm = format!("records = [{}]\n", recs.join(", "));
         expect_err(&base(custom(101), &arm), "arms[0].records", "at most 100");
         // At the limits themselves, it loads.
-        let recs: Vec<String> =
-            (0..100).map(|i| format!("{{ region = \"site{i}\", weight = 1 }}")).collect();
+        let recs: Vec<String> = (0..100)
+            .map(|i| format!("{{ region = \"site{i}\", weight = 1 }}"))
+            .collect();
         let arm = format!("records = [{}]\n", recs.join(", "));
         assert!(parse_workload(&base(custom(255), &arm)).is_ok());
     }
