@@ -13,6 +13,7 @@
 
 use std::fmt;
 
+use sim_engine::config::AppCache;
 use sim_engine::config::{
     ArcControl, Arm, ArmKind, Clients, EndpointType, Failure, FailureKind, HardMode, HcProtocol,
     HealthCheck, Placement, Policy, Propagation, Record, Region, ResolverClass, Role, Route53Arm,
@@ -147,15 +148,6 @@ const RECORD_KEYS: &[&str] = &[
 const CONTROL_KEYS: &[&str] = &["flip_at", "flip_back_at", "kind", "region"];
 
 const STUB_CACHE_PRESETS: &[&str] = &["os-default", "systemd-resolved", "windows", "macos", "nscd"];
-const APP_CACHE_PRESETS: &[&str] = &[
-    "browser",
-    "chrome",
-    "firefox",
-    "jvm-30s",
-    "jvm-forever",
-    "android",
-    "bun",
-];
 
 // ---------------------------------------------------------------------------------------------
 // Paths and messages
@@ -658,7 +650,7 @@ fn parse_clients(o: &Obj, base: &Clients, arm: bool) -> Res<(Clients, Vec<String
         c.stub_cache = parse_stub_cache(o, v)?;
     }
     if let Some(v) = o.get("app_cache") {
-        parse_app_cache(o, v)?;
+        c.app_cache = parse_app_cache(o, v)?;
     }
     if let Some(d) = o.duration("keepalive_idle")? {
         c.keepalive_idle = d;
@@ -703,21 +695,12 @@ fn parse_stub_cache(o: &Obj, v: &Value) -> Res<StubCache> {
     }
 }
 
-fn parse_app_cache(o: &Obj, v: &Value) -> Res<()> {
+fn parse_app_cache(o: &Obj, v: &Value) -> Res<AppCache> {
     match v {
-        Value::String(s) if s == "none" => Ok(()),
-        Value::String(s) if APP_CACHE_PRESETS.contains(&s.as_str()) => Err(o.err(
-            "app_cache",
-            format!(
-                "application cache {s:?} is not supported yet ({ISSUE_MODELS}); \"none\" (the \
-                 default) is accepted"
-            ),
-        )),
-        Value::String(s) => {
-            let mut forms = vec!["none"];
-            forms.extend_from_slice(APP_CACHE_PRESETS);
-            Err(o.err("app_cache", expected_one_of(&forms, s)))
-        }
+        Value::String(s) => match AppCache::preset(s) {
+            Some(a) => Ok(a),
+            None => Err(o.err("app_cache", expected_one_of(AppCache::PRESETS, s))),
+        },
         other => Err(o.err(
             "app_cache",
             type_error("a string (\"none\" or a preset name)", other),
@@ -788,26 +771,10 @@ fn parse_resolvers(top: &Obj) -> Res<Vec<ResolverClass>> {
             Some(v) => parse_ttl_policy(o.key("ttl"), v)?,
         };
         let prefetch = o.boolean("prefetch", false)?;
-        if prefetch {
-            return Err(o.err(
-                "prefetch",
-                format!(
-                    "prefetch = true is not supported yet ({ISSUE_MODELS}); false (the default) \
-                     is accepted"
-                ),
-            ));
-        }
         let serve_stale = match o.get("serve_stale") {
             None | Some(Value::Boolean(false)) => ServeStale::Off,
-            Some(Value::String(s)) if s == "rfc8767" || s == "optimistic" => {
-                return Err(o.err(
-                    "serve_stale",
-                    format!(
-                        "serve_stale = {s:?} is not supported yet ({ISSUE_MODELS}); false (the \
-                         default) is accepted"
-                    ),
-                ));
-            }
+            Some(Value::String(s)) if s == "rfc8767" => ServeStale::Rfc8767,
+            Some(Value::String(s)) if s == "optimistic" => ServeStale::Optimistic,
             Some(Value::String(s)) => {
                 return Err(o.err(
                     "serve_stale",
@@ -1739,6 +1706,29 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
             .collect();
         let arm = format!("records = [{}]\n", recs.join(", "));
         assert!(parse_workload(&base(custom(255), &arm)).is_ok());
+    }
+
+    /// Resolver prefetch, serve-stale and application caches load into their models.
+    #[test]
+    fn resolver_and_app_cache_behaviours_load() {
+        let text = MINIMAL.replace(
+            "share = 1.0",
+            "share = 1.0\nprefetch = true\nserve_stale = \"optimistic\"",
+        );
+        let text = text.replacen(
+            "[[resolvers]]",
+            "[clients]\napp_cache = \"firefox\"\n\n[[resolvers]]",
+            1,
+        );
+        let w = parse_workload(&text).unwrap();
+        assert!(w.resolvers[0].prefetch);
+        assert_eq!(w.resolvers[0].serve_stale, ServeStale::Optimistic);
+        assert_eq!(w.clients.app_cache, AppCache::preset("firefox").unwrap());
+        let rfc = MINIMAL.replace("share = 1.0", "share = 1.0\nserve_stale = \"rfc8767\"");
+        assert_eq!(
+            parse_workload(&rfc).unwrap().resolvers[0].serve_stale,
+            ServeStale::Rfc8767
+        );
     }
 
     fn expect_err(text: &str, path: &str, needle: &str) -> LoadError {
@@ -2816,11 +2806,6 @@ records = [ { region = "eu-west-1" } ]"#,
             "required",
         );
         expect_err(
-            &with("app_cache = \"jvm-forever\""),
-            "clients.app_cache",
-            "not supported yet",
-        );
-        expect_err(
             &with("app_cache = \"tiny\""),
             "clients.app_cache",
             "\"none\", \"browser\"",
@@ -2925,11 +2910,6 @@ records = [ { region = "eu-west-1" } ]"#,
             "not supported yet",
         );
         expect_err(
-            &resolver0("prefetch = true"),
-            "resolvers[0].prefetch",
-            "not supported yet",
-        );
-        expect_err(
             &resolver0("ecs = true"),
             "resolvers[0].ecs",
             "not supported yet",
@@ -2948,16 +2928,6 @@ records = [ { region = "eu-west-1" } ]"#,
             &resolver0("placement = \"remote\""),
             "resolvers[0].placement",
             "\"local\", \"public-anycast\" or \"central\"",
-        );
-        expect_err(
-            &resolver0("serve_stale = \"rfc8767\""),
-            "resolvers[0].serve_stale",
-            "not supported yet",
-        );
-        expect_err(
-            &resolver0("serve_stale = \"optimistic\""),
-            "resolvers[0].serve_stale",
-            "not supported yet",
         );
         expect_err(
             &resolver0("serve_stale = true"),

@@ -9,8 +9,10 @@
 //! counts down; a resolver hands on the remaining TTL.* [`TtlPolicy::apply`] is that "applies
 //! its own floor or cap"; [`CacheEntry`] is the count-down.
 
+pub mod resolver;
 pub mod ttl;
 
+pub use resolver::{AppCache, Lookup, ResolverBehaviour, StaleMode};
 pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};
 
 /// Simulated time and durations, in microseconds.

@@ -5,7 +5,7 @@
 //! durations are integer microseconds ([`Micros`]).
 
 use crate::Micros;
-pub use resolver_models::{StubCache, TtlPolicy};
+pub use resolver_models::{AppCache, ResolverBehaviour, StubCache, TtlPolicy};
 
 /// A whole scenario: one world, what goes wrong in it, and the arms compared on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +51,8 @@ pub struct Clients {
     /// Mean requests per second per client (Poisson).
     pub request_rate: f64,
     pub stub_cache: StubCache,
+    /// Application-level cache in front of the stub (browser, runtime).
+    pub app_cache: AppCache,
     /// Idle time after which a kept-alive connection is not reused; 0 = no reuse. The
     /// effective limit is also bounded by the endpoint's load balancer idle timeout.
     pub keepalive_idle: Micros,
@@ -69,6 +71,7 @@ impl Default for Clients {
             geography: "world-internet-users".into(),
             request_rate: 1.0 / 30.0,
             stub_cache: StubCache::None,
+            app_cache: AppCache::None,
             keepalive_idle: 0,
             connect_timeout: 3 * crate::SEC,
             request_timeout: 10 * crate::SEC,
@@ -85,12 +88,8 @@ pub enum Placement {
     Central,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ServeStale {
-    Off,
-    Rfc8767,
-    Optimistic,
-}
+/// Serve-stale behaviour of a resolver class (see [`resolver_models::StaleMode`]).
+pub type ServeStale = resolver_models::StaleMode;
 
 /// A class of recursive resolvers.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +104,17 @@ pub struct ResolverClass {
     pub ttl: TtlPolicy,
     pub prefetch: bool,
     pub serve_stale: ServeStale,
+}
+
+impl ResolverClass {
+    /// The caching behaviour of this class's resolvers.
+    pub fn behaviour(&self) -> ResolverBehaviour {
+        ResolverBehaviour {
+            ttl: self.ttl,
+            prefetch: self.prefetch,
+            serve_stale: self.serve_stale,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -251,7 +251,7 @@ fn run_in_pool(
     let failure = failure_ref(w, offset, end);
     let layout = Layout::new(w);
     let shards = layout.shards(opts.shard_clients.max(1));
-    let class_ttl: Vec<_> = w.resolvers.iter().map(|c| c.ttl).collect();
+    let classes: Vec<_> = w.resolvers.iter().map(|c| c.behaviour()).collect();
     let total = (shards.len() * w.arms.len()) as u64;
     let done = AtomicU64::new(0);
     let cancelled = || opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
@@ -273,7 +273,7 @@ fn run_in_pool(
             control: &control,
             world: &world,
             clients: &arm.clients,
-            class_ttl: &class_ttl,
+            classes: &classes,
             seed: w.simulation.seed,
             start,
             end,

@@ -15,13 +15,14 @@
 
 use hdrhistogram::Histogram;
 
-use crate::config::{Clients, StubCache, TtlPolicy};
+use crate::config::{AppCache, Clients, ResolverBehaviour, StubCache};
 use crate::controlplane::Route53Control;
 use crate::population::ShardSpec;
 use crate::queue::CalendarQueue;
 use crate::rng::{Rng, Stream};
 use crate::world::{RegionState, World};
 use crate::{Micros, SEC};
+use resolver_models::Lookup;
 
 /// Columns of a curve bin, in `curve.csv` order after `arm,t_s`.
 pub const COLUMNS: [&str; 12] = [
@@ -69,8 +70,8 @@ pub struct ArmContext<'a> {
     pub control: &'a Route53Control,
     pub world: &'a World,
     pub clients: &'a Clients,
-    /// TTL policy per resolver class.
-    pub class_ttl: &'a [TtlPolicy],
+    /// Caching behaviour per resolver class.
+    pub classes: &'a [ResolverBehaviour],
     pub seed: u64,
     /// Start of recording (end of warm-up), internal time.
     pub start: Micros,
@@ -134,11 +135,13 @@ const F_FAILED: u8 = 2;
 const F_RECOVERED: u8 = 4;
 const RETRY_BIT: u32 = 1 << 31;
 
-/// Per-client state: 32 bytes.
+/// Per-client state: 40 bytes.
 #[derive(Clone, Copy)]
 struct Client {
     /// Stub-cache entry expiry (0 = none).
     stub_exp: Micros,
+    /// Application-cache entry expiry (0 = none).
+    app_exp: Micros,
     /// Last use of the kept-alive connection, or `NO_CONN`.
     conn_last: Micros,
     /// Requests drawn so far (the request-time stream's counter).
@@ -146,15 +149,18 @@ struct Client {
     /// Local index of the client's resolver.
     res: u32,
     stub_ans: u8,
+    app_ans: u8,
     conn_region: u8,
     last_ok_region: u8,
     flags: u8,
 }
 
-/// Per-resolver state: 16 bytes.
+/// Per-resolver state: 24 bytes.
 #[derive(Clone, Copy)]
 struct Resolver {
     exp: Micros,
+    /// Lifetime the entry was stored with; 0 = no entry.
+    life: Micros,
     queries: u32,
     answer: u8,
     class: u8,
@@ -181,6 +187,7 @@ struct Shard<'a> {
     free_slots: Vec<u32>,
     out: ShardResult,
     stub: StubCache,
+    app: AppCache,
     ttl: Micros,
 }
 
@@ -191,47 +198,61 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
     let mut clients = Vec::with_capacity(n);
     let mut resolvers = Vec::with_capacity(spec.resolvers.len());
     let warm_rng = Rng::new(ctx.seed, Stream::ResolverWarm);
+    let client_rng = Rng::new(ctx.seed, Stream::ClientWarm);
     let rate_per_us = ctx.clients.request_rate / SEC as f64;
     for (ri, r) in spec.resolvers.iter().enumerate() {
         let size = r.clients.end - r.clients.start;
+        let behaviour = ctx.classes[r.class as usize];
         let mut res = Resolver {
             exp: 0,
+            life: 0,
             queries: 0,
             answer: 0,
             class: r.class,
         };
         if ctx.warm {
-            // Stationary state of a cache refreshed on the first query after expiry: a cycle is
-            // the lifetime T plus an exponential gap with mean 1/lambda (lambda = the
-            // resolver's query rate, here all its clients' request rate: stub caches and
-            // connection reuse only lower it, so this slightly overstates presence). The entry
-            // is present with probability T / (T + 1/lambda), with remaining life uniform on
-            // [0, T].
-            let life = ctx.class_ttl[r.class as usize].apply(ctx.control.ttl) as f64;
+            // The resolver's query rate is taken as all its clients' request rate: stub and app
+            // caches and connection reuse only lower it, so this slightly overstates presence.
+            let life = behaviour.ttl.apply(ctx.control.ttl);
             let lambda = size as f64 * rate_per_us;
-            let p = if life == 0.0 {
-                0.0
-            } else {
-                life / (life + 1.0 / lambda)
-            };
-            if warm_rng.uniform(r.id, 0) < p {
-                res.exp = (warm_rng.uniform(r.id, 1) * life) as Micros;
+            let (u1, u2) = (warm_rng.uniform(r.id, 0), warm_rng.uniform(r.id, 1));
+            if let Some(exp) = behaviour.stationary_entry(life, lambda, u1, u2) {
+                res.exp = exp.max(0) as Micros;
+                res.life = life;
                 res.answer = ctx.control.answer(r.id, 0, 0);
                 res.queries = 1;
             }
         }
         resolvers.push(res);
-        for _ in r.clients.clone() {
-            clients.push(Client {
+        for gid in r.clients.clone() {
+            let mut client = Client {
                 stub_exp: 0,
+                app_exp: 0,
                 conn_last: NO_CONN,
                 ctr: 0,
                 res: ri as u32,
                 stub_ans: 0,
+                app_ans: 0,
                 conn_region: NONE_U8,
                 last_ok_region: NONE_U8,
                 flags: 0,
-            });
+            };
+            if let (true, AppCache::Fixed { ttl, .. }) = (ctx.warm, ctx.clients.app_cache) {
+                // Same renewal argument per client: present with probability L / (L + mean
+                // gap), remaining life uniform on [0, L]. (Long-lived app caches such as
+                // jvm-forever cannot be warmed up by simulation.)
+                let life = ttl as f64;
+                let p = life / (life + 1.0 / rate_per_us);
+                if client_rng.uniform(gid, 0) < p {
+                    client.app_exp = (client_rng.uniform(gid, 1) * life) as Micros;
+                    client.app_ans = if res.life > 0 {
+                        res.answer
+                    } else {
+                        ctx.control.answer(r.id, 0, 0)
+                    };
+                }
+            }
+            clients.push(client);
         }
     }
     let mut shard = Shard {
@@ -245,6 +266,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         free_slots: Vec::new(),
         out: ShardResult::empty(ctx.nbins),
         stub: ctx.clients.stub_cache,
+        app: ctx.clients.app_cache,
         ttl: ctx.control.ttl,
     };
     shard.run();
@@ -384,7 +406,15 @@ impl Shard<'_> {
             self.finish(c, issue, t, true);
             return;
         }
-        self.clients[c].conn_last = NO_CONN;
+        let cl = &mut self.clients[c];
+        cl.conn_last = NO_CONN;
+        if let AppCache::Fixed {
+            drop_on_failure: true,
+            ..
+        } = self.app
+        {
+            cl.app_exp = 0; // e.g. Bun drops a cached address when a connection to it fails
+        }
         let fail_at = match state {
             RegionState::Blackhole if via_conn => t + ctx.clients.request_timeout,
             RegionState::Blackhole => t + ctx.clients.connect_timeout,
@@ -409,30 +439,58 @@ impl Shard<'_> {
         self.heap.push(fail_at, s | RETRY_BIT);
     }
 
-    /// Resolve through stub cache, resolver cache and (on a miss) the authoritative answer.
+    /// Resolve through the application cache, the stub cache, the resolver cache and (on a
+    /// miss, a prefetch or a stale answer) the authoritative answer.
     #[inline]
     fn resolve(&mut self, c: usize, t: Micros) -> u8 {
+        let AppCache::Fixed { ttl, grace, .. } = self.app else {
+            return self.resolve_stub(c, t);
+        };
+        let cl = self.clients[c];
+        if t < cl.app_exp {
+            return cl.app_ans;
+        }
+        // Expired: refresh through the stub. Within the grace period the old answer is used
+        // while the refresh happens in the background.
+        let fresh = self.resolve_stub(c, t);
+        let used = if cl.app_exp > 0 && t < cl.app_exp.saturating_add(grace) {
+            cl.app_ans
+        } else {
+            fresh
+        };
+        let cl = &mut self.clients[c];
+        cl.app_exp = t.saturating_add(ttl);
+        cl.app_ans = fresh;
+        used
+    }
+
+    /// Resolve through the stub cache and the recursive resolver.
+    #[inline]
+    fn resolve_stub(&mut self, c: usize, t: Micros) -> u8 {
         let cl = self.clients[c];
         if cl.stub_exp > t {
             return cl.stub_ans;
         }
         let ri = cl.res as usize;
         let r = self.resolvers[ri];
-        let (answer, remaining) = if r.exp > t {
-            (r.answer, r.exp - t)
-        } else {
-            let rid = self.first_resolver + ri as u64;
-            let answer = self.ctx.control.answer(rid, r.queries as u64, t);
-            let life = self.ctx.class_ttl[r.class as usize].apply(self.ttl);
-            let res = &mut self.resolvers[ri];
-            res.queries = r.queries.wrapping_add(1);
-            res.exp = t + life;
-            res.answer = answer;
-            if self.recorded(t) {
-                let b = self.bin_of(t);
-                self.out.bins[b][C_AUTH] += 1;
+        let behaviour = self.ctx.classes[r.class as usize];
+        let entry = (r.life > 0).then_some((r.exp, r.life));
+        // Route 53 is always reachable in these scenarios: RFC 8767 stale serving never fires.
+        let (answer, remaining) = match behaviour.lookup(entry, t, true) {
+            Lookup::Hit { remaining, refresh } => {
+                if refresh {
+                    self.fetch(ri, t);
+                }
+                (r.answer, remaining)
             }
-            (answer, life)
+            Lookup::Stale { reply_ttl } => {
+                self.fetch(ri, t);
+                (r.answer, reply_ttl)
+            }
+            Lookup::Miss => {
+                let life = self.fetch(ri, t);
+                (self.resolvers[ri].answer, life)
+            }
         };
         if let Some(life) = self.stub.lifetime(remaining) {
             let cl = &mut self.clients[c];
@@ -440,6 +498,26 @@ impl Shard<'_> {
             cl.stub_ans = answer;
         }
         answer
+    }
+
+    /// Resolver `ri` queries the authoritative servers at `t` and caches the answer; returns
+    /// the entry's lifetime.
+    #[inline]
+    fn fetch(&mut self, ri: usize, t: Micros) -> Micros {
+        let r = self.resolvers[ri];
+        let rid = self.first_resolver + ri as u64;
+        let answer = self.ctx.control.answer(rid, r.queries as u64, t);
+        let life = self.ctx.classes[r.class as usize].ttl.apply(self.ttl);
+        let res = &mut self.resolvers[ri];
+        res.queries = r.queries.wrapping_add(1);
+        res.exp = t + life;
+        res.life = life;
+        res.answer = answer;
+        if self.recorded(t) {
+            let b = self.bin_of(t);
+            self.out.bins[b][C_AUTH] += 1;
+        }
+        life
     }
 
     /// A request's outcome, known at `done`.

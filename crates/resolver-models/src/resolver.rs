@@ -1,0 +1,308 @@
+//! What a recursive resolver does with a query for a name it may have cached: answer from the
+//! cache, refresh ahead of expiry (prefetch), answer an expired entry (serve-stale), or ask the
+//! authoritative servers.
+
+use crate::{Micros, SEC, TtlPolicy};
+
+/// Unbound `prefetch: yes`: "a cache hit in the last 10% of a TTL triggers a refresh"
+/// (Unbound `doc/unbound.conf.rst`; `shared/research/ttl-behaviour.md` section 2, V).
+pub const UNBOUND_PREFETCH_FRACTION: f64 = 0.1;
+
+/// TTL given to an answer served from an expired entry: RFC 8767 section 4 "RECOMMENDED value of
+/// 30 seconds"; Unbound `serve-expired-reply-ttl` 30; BIND `stale-answer-ttl` 30 (V).
+pub const STALE_REPLY_TTL: Micros = 30 * SEC;
+
+/// How long after expiry an entry may still be served: Unbound `serve-expired-ttl` 86400 s from
+/// 1.23.0 (V); RFC 8767 section 5 suggests "between 1 and 3 days".
+pub const MAX_STALE: Micros = 86_400 * SEC;
+
+/// Serve-stale behaviour (workload `resolvers[].serve_stale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaleMode {
+    /// Never answer from an expired entry.
+    Off,
+    /// RFC 8767: answer from an expired entry only while the authoritative servers cannot be
+    /// reached. A Route 53 answer change leaves them reachable, so this changes nothing there.
+    Rfc8767,
+    /// Answer an expired entry first and refresh in the background (Unbound `serve-expired`
+    /// with `serve-expired-client-timeout: 0`, the default before 1.23.0; "optimistic DNS" of
+    /// some ISP resolvers, ttl-behaviour.md section 1, S).
+    Optimistic,
+}
+
+/// One resolver's caching behaviour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResolverBehaviour {
+    pub ttl: TtlPolicy,
+    /// Unbound-style prefetch ([`UNBOUND_PREFETCH_FRACTION`]).
+    pub prefetch: bool,
+    pub serve_stale: StaleMode,
+}
+
+/// The outcome of a lookup in a resolver's cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// Answer from the cache with this remaining TTL; if `refresh`, also fetch a fresh answer
+    /// now and replace the entry (the client still gets the cached one).
+    Hit { remaining: Micros, refresh: bool },
+    /// Answer the expired entry with this TTL, and fetch a fresh answer now.
+    Stale { reply_ttl: Micros },
+    /// Fetch now and answer with what comes back.
+    Miss,
+}
+
+impl ResolverBehaviour {
+    /// Look up an entry that expires at `expires` and was stored with lifetime `life`
+    /// (`None` = nothing cached), at `now`.
+    pub fn lookup(
+        &self,
+        entry: Option<(Micros, Micros)>,
+        now: Micros,
+        authoritative_reachable: bool,
+    ) -> Lookup {
+        let Some((expires, life)) = entry else {
+            return Lookup::Miss;
+        };
+        if now < expires {
+            let remaining = expires - now;
+            let refresh =
+                self.prefetch && (remaining as f64) < UNBOUND_PREFETCH_FRACTION * life as f64;
+            return Lookup::Hit { remaining, refresh };
+        }
+        let serve_stale = match self.serve_stale {
+            StaleMode::Off => false,
+            StaleMode::Rfc8767 => !authoritative_reachable,
+            StaleMode::Optimistic => true,
+        };
+        if serve_stale && now - expires < MAX_STALE {
+            Lookup::Stale {
+                reply_ttl: STALE_REPLY_TTL,
+            }
+        } else {
+            Lookup::Miss
+        }
+    }
+
+    /// Stationary state of this resolver's entry for a name queried at rate `lambda` (per
+    /// microsecond) whose entry lifetime is `life`, from two uniforms: `None` for no entry, or
+    /// the entry's expiry relative to now (which may be in the past for a stale entry).
+    ///
+    /// Without prefetch an entry is refreshed at the first query after expiry: a renewal cycle of
+    /// `life` plus an exponential gap of mean 1/lambda, so the entry is fresh with probability
+    /// `life / (life + 1/lambda)` and then has remaining life uniform on `[0, life]`. With
+    /// prefetch, a hit in the last 10 % refreshes, so under the same gap the fresh part of a cycle
+    /// is `0.9 life` and the remaining life is uniform on `[0.1 life, life]`. Between refreshes
+    /// an optimistic resolver holds an expired entry (served stale), the others hold nothing.
+    pub fn stationary_entry(&self, life: Micros, lambda: f64, u1: f64, u2: f64) -> Option<i64> {
+        if life == 0 {
+            return None;
+        }
+        let fresh_span = if self.prefetch {
+            (1.0 - UNBOUND_PREFETCH_FRACTION) * life as f64
+        } else {
+            life as f64
+        };
+        let p = fresh_span / (fresh_span + 1.0 / lambda.max(1e-300));
+        if u1 < p {
+            Some((life as f64 - u2 * fresh_span) as i64)
+        } else if self.serve_stale == StaleMode::Optimistic {
+            Some(0) // expired just now: the next query is answered stale
+        } else {
+            None
+        }
+    }
+}
+
+/// A client-side application cache (browser host cache, runtime address cache), in front of the
+/// stub resolver. Presets and sources in [`AppCache::preset`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AppCache {
+    None,
+    /// Keep every answer for `ttl` whatever its DNS TTL, then serve it `grace` longer while
+    /// refreshing in the background; optionally drop it when a connection to it fails.
+    Fixed {
+        ttl: Micros,
+        grace: Micros,
+        drop_on_failure: bool,
+    },
+}
+
+impl AppCache {
+    /// Named presets (workload `clients.app_cache`), with their sources
+    /// (`shared/research/ttl-behaviour.md` section 3):
+    /// - `chrome` / `browser`: Chrome's host cache for system-resolver results holds entries
+    ///   60 s regardless of TTL (`kCacheEntryTTLSeconds`, chromium `host_resolver_manager`; V).
+    /// - `firefox`: `network.dnsCacheExpiration` 60 s "in the absence of OS TTLs" and
+    ///   `network.dnsCacheExpirationGracePeriod` 60 s served while refreshing (mozilla
+    ///   `all.js`; V). Modelled for platforms where getaddrinfo gives no TTL (Linux); where
+    ///   Firefox gets OS TTLs it honours them instead (not modelled).
+    /// - `jvm-30s`: `networkaddress.cache.ttl` 30 s with no SecurityManager (OpenJDK
+    ///   `InetAddressCachePolicy` `DEFAULT_POSITIVE = 30`; V).
+    /// - `jvm-forever`: the same with a SecurityManager: cached forever (V).
+    /// - `android`: libcore `AddressCache` 2 s (AOSP; V).
+    /// - `bun`: Bun's DNS cache 30 s, entry dropped when a connection to it fails (bun docs; V).
+    pub fn preset(name: &str) -> Option<AppCache> {
+        let fixed = |ttl_s: u64, grace_s: u64, drop_on_failure| AppCache::Fixed {
+            ttl: ttl_s * SEC,
+            grace: grace_s * SEC,
+            drop_on_failure,
+        };
+        Some(match name {
+            "none" => AppCache::None,
+            "chrome" | "browser" => fixed(60, 0, false),
+            "firefox" => fixed(60, 60, false),
+            "jvm-30s" => fixed(30, 0, false),
+            "jvm-forever" => AppCache::Fixed {
+                ttl: Micros::MAX / 4,
+                grace: 0,
+                drop_on_failure: false,
+            },
+            "android" => fixed(2, 0, false),
+            "bun" => fixed(30, 0, true),
+            _ => return None,
+        })
+    }
+
+    /// The preset names, for error messages.
+    pub const PRESETS: &'static [&'static str] = &[
+        "none",
+        "browser",
+        "chrome",
+        "firefox",
+        "jvm-30s",
+        "jvm-forever",
+        "android",
+        "bun",
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HONEST: ResolverBehaviour = ResolverBehaviour {
+        ttl: TtlPolicy::Honor,
+        prefetch: false,
+        serve_stale: StaleMode::Off,
+    };
+
+    #[test]
+    fn plain_hit_and_miss() {
+        let e = Some((100 * SEC, 60 * SEC)); // stored at 40 s for 60 s
+        assert_eq!(
+            HONEST.lookup(e, 50 * SEC, true),
+            Lookup::Hit {
+                remaining: 50 * SEC,
+                refresh: false
+            }
+        );
+        assert_eq!(HONEST.lookup(e, 100 * SEC, true), Lookup::Miss);
+        assert_eq!(HONEST.lookup(None, 0, true), Lookup::Miss);
+    }
+
+    /// Unbound prefetch: TTL 60 s, so the window is the last 6 s.
+    #[test]
+    fn prefetch_window_is_last_ten_percent() {
+        let r = ResolverBehaviour {
+            prefetch: true,
+            ..HONEST
+        };
+        let e = Some((100 * SEC, 60 * SEC));
+        assert_eq!(
+            r.lookup(e, 93 * SEC, true),
+            Lookup::Hit {
+                remaining: 7 * SEC,
+                refresh: false
+            }
+        );
+        assert_eq!(
+            r.lookup(e, 95 * SEC, true),
+            Lookup::Hit {
+                remaining: 5 * SEC,
+                refresh: true
+            }
+        );
+        assert_eq!(r.lookup(e, 101 * SEC, true), Lookup::Miss);
+    }
+
+    /// RFC 8767 serves stale only while the authoritative servers are unreachable; optimistic
+    /// resolvers always do, within the maximum staleness, with a 30 s reply TTL.
+    #[test]
+    fn serve_stale_modes() {
+        let e = Some((100 * SEC, 60 * SEC));
+        let rfc = ResolverBehaviour {
+            serve_stale: StaleMode::Rfc8767,
+            ..HONEST
+        };
+        assert_eq!(rfc.lookup(e, 130 * SEC, true), Lookup::Miss);
+        assert_eq!(
+            rfc.lookup(e, 130 * SEC, false),
+            Lookup::Stale {
+                reply_ttl: 30 * SEC
+            }
+        );
+        let opt = ResolverBehaviour {
+            serve_stale: StaleMode::Optimistic,
+            ..HONEST
+        };
+        assert_eq!(
+            opt.lookup(e, 130 * SEC, true),
+            Lookup::Stale {
+                reply_ttl: 30 * SEC
+            }
+        );
+        assert_eq!(opt.lookup(e, 100 * SEC + MAX_STALE, true), Lookup::Miss);
+        assert_eq!(HONEST.lookup(e, 130 * SEC, false), Lookup::Miss);
+    }
+
+    #[test]
+    fn stationary_entries() {
+        let life = 60 * SEC;
+        let lambda = 1.0 / SEC as f64; // one query per second: p = 60/61
+        assert_eq!(
+            HONEST.stationary_entry(life, lambda, 0.5, 0.25),
+            Some(45 * SEC as i64)
+        );
+        assert_eq!(HONEST.stationary_entry(life, lambda, 0.99, 0.25), None);
+        let pf = ResolverBehaviour {
+            prefetch: true,
+            ..HONEST
+        };
+        // Remaining life uniform on [6 s, 60 s]: u2 = 1 gives 6 s.
+        assert_eq!(
+            pf.stationary_entry(life, lambda, 0.5, 1.0),
+            Some(6 * SEC as i64)
+        );
+        let opt = ResolverBehaviour {
+            serve_stale: StaleMode::Optimistic,
+            ..HONEST
+        };
+        assert_eq!(opt.stationary_entry(life, lambda, 0.99, 0.25), Some(0));
+        assert_eq!(HONEST.stationary_entry(0, lambda, 0.0, 0.0), None);
+    }
+
+    #[test]
+    fn app_cache_presets() {
+        assert_eq!(AppCache::preset("none"), Some(AppCache::None));
+        assert_eq!(
+            AppCache::preset("firefox"),
+            Some(AppCache::Fixed {
+                ttl: 60 * SEC,
+                grace: 60 * SEC,
+                drop_on_failure: false
+            })
+        );
+        assert_eq!(
+            AppCache::preset("bun"),
+            Some(AppCache::Fixed {
+                ttl: 30 * SEC,
+                grace: 0,
+                drop_on_failure: true
+            })
+        );
+        for p in AppCache::PRESETS {
+            assert!(AppCache::preset(p).is_some(), "{p}");
+        }
+        assert_eq!(AppCache::preset("opera"), None);
+    }
+}
