@@ -4,6 +4,8 @@
 
 pub mod duration;
 pub mod output;
+pub mod plot;
+pub mod report;
 pub mod workload;
 
 /// The embedded default workload (`workloads/default.toml`), run when `gtsim run` is given no

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use gtsim::output::{self, Perf};
+use gtsim::report;
 use gtsim::workload::parse_workload;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sim_engine::run::{RunError, RunOptions};
@@ -28,8 +29,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a workload (or the embedded default) and write summary.json, curve.csv, perf.json
-    /// and report.md.
+    /// Run a workload (or the embedded default) and write summary.json, curve.csv, perf.json,
+    /// command.txt, workload.toml and the report (report.md, report.html, plots/).
     Run {
         /// Workload TOML file; without it, the embedded default workload.
         workload: Option<PathBuf>,
@@ -51,6 +52,13 @@ enum Command {
     },
     /// Print the embedded default workload.
     DefaultWorkload,
+    /// (Re)draw the report of a finished run: reads DIR/summary.json and DIR/curve.csv (and
+    /// DIR/workload.toml, DIR/command.txt if present), writes DIR/report.md, DIR/report.html
+    /// and DIR/plots/*.{svg,png}.
+    Report {
+        /// The run's output folder.
+        dir: PathBuf,
+    },
 }
 
 /// An error with the exit status it maps to.
@@ -88,6 +96,7 @@ fn main() -> ExitCode {
             print!("{}", gtsim::DEFAULT_WORKLOAD);
             Ok(())
         }
+        Command::Report { dir } => report(&dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -185,21 +194,34 @@ fn run(
         peak_rss_mb: output::peak_rss_mb(),
     };
     let command = reproduce_command(workload.as_deref(), &out_dir, &w);
+    let curve = output::curve_csv(&out);
+    let summary = output::summary_json(&out.summary);
+    // The report is drawn from the same bytes `gtsim report DIR` reads, so both give the same
+    // report.
+    let inputs = report::Inputs {
+        summary: report::parse_summary(&summary)
+            .map_err(|e| other(format!("summary.json: {e}")))?,
+        curve: report::parse_curve(&curve).map_err(|e| other(format!("curve.csv: {e}")))?,
+        description: w.description.clone(),
+        command: Some(command.clone()),
+    };
+    let drawn = report::build(&inputs).map_err(other)?;
+    let cannot_write = |e: String| other(format!("cannot write to {}: {e}", out_dir.display()));
     let files = [
-        ("curve.csv", output::curve_csv(&out)),
+        ("curve.csv", curve),
         (
             "perf.json",
             serde_json::to_string_pretty(&perf).expect("serializes") + "\n",
         ),
-        (
-            "report.md",
-            output::report_md(&out.summary, w.description.as_deref(), &command),
-        ),
-        // Last: its presence marks a complete output folder.
-        ("summary.json", output::summary_json(&out.summary)),
+        ("command.txt", format!("{command}\n")),
+        // The workload text as given (the command's --seed/--clients override it).
+        ("workload.toml", text),
     ];
-    output::write_files(&out_dir, &files)
-        .map_err(|e| other(format!("cannot write to {}: {e}", out_dir.display())))?;
+    output::write_files(&out_dir, &files).map_err(|e| cannot_write(e.to_string()))?;
+    report::write(&out_dir, &drawn).map_err(cannot_write)?;
+    // Last: its presence marks a complete output folder.
+    output::write_files(&out_dir, &[("summary.json", summary)])
+        .map_err(|e| cannot_write(e.to_string()))?;
     if !quiet {
         println!("{}", output::arms_table(&out.summary));
         println!(
@@ -212,9 +234,23 @@ fn run(
                 .map_or("n/a".into(), |m| format!("{m} MiB")),
         );
         println!(
-            "wrote {}/{{summary.json,curve.csv,perf.json,report.md}}",
-            out_dir.display()
+            "wrote {}/{{summary.json,curve.csv,perf.json,command.txt,workload.toml,report.md,\
+             report.html}} and {} plots in plots/",
+            out_dir.display(),
+            drawn.plots.len()
         );
+    }
+    Ok(())
+}
+
+fn report(dir: &std::path::Path) -> Result<(), Failure> {
+    let written = report::generate(dir).map_err(|e| Failure {
+        code: e.exit_code(),
+        message: e.to_string(),
+    })?;
+    println!("wrote {} files:", written.len());
+    for p in written {
+        println!("  {}", p.display());
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Output files (`spec/METRICS.md`): `summary.json`, `curve.csv`, `perf.json`, and the
-//! human-readable `report.md` and terminal table.
+//! terminal table. Reports (`report.md`, `report.html`, plots) are drawn by `report.rs`.
 //!
 //! Files are written to a temporary name in the output folder and renamed into place, and
 //! `summary.json` is renamed last: an interrupted or failed run never leaves a folder that
@@ -104,57 +104,6 @@ pub fn arms_table(summary: &Summary) -> String {
             a.auth_queries,
         );
     }
-    s
-}
-
-/// `report.md`: the scenario, the table, the strategies, the assumptions, how to reproduce.
-pub fn report_md(summary: &Summary, description: Option<&str>, command: &str) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "# gtsim report: {}\n", summary.workload);
-    if let Some(d) = description {
-        let _ = writeln!(s, "{d}\n");
-    }
-    let _ = writeln!(
-        s,
-        "{} clients, {} s simulated, seed {}{}.\n",
-        summary.clients,
-        summary.duration_s,
-        summary.seed,
-        match (summary.failure_at_s, summary.window_end_s) {
-            (Some(f), Some(e)) => format!("; failure at {f} s, window until {e} s"),
-            _ => "; no failure".into(),
-        }
-    );
-    s.push_str("## Arms\n\n");
-    for a in &summary.arms {
-        let _ = writeln!(s, "- **{}**: {}", a.name, a.strategy);
-        if !a.client_overrides.is_empty() {
-            let _ = writeln!(
-                s,
-                "  - overrides client settings (changes the comparison): {}",
-                a.client_overrides.join(", ")
-            );
-        }
-    }
-    s.push_str("\n## Results\n\n");
-    s.push_str(
-        "Failure figures are over the cohort: clients whose last ok request before the failure \
-         went to the failed region. `converge` is the time after which every qualifying curve bin \
-         serves at least that share of cohort requests ok; `stale` is the same on attempts sent \
-         to the failed region; RTO is per client and includes the client's own time between \
-         requests. `-` means undefined (see METRICS.md).\n\n",
-    );
-    s.push_str(&arms_table(summary));
-    s.push_str("\n## Assumptions\n\n");
-    for a in &summary.assumptions {
-        let _ = writeln!(s, "- {a}");
-    }
-    let _ = writeln!(
-        s,
-        "\n## Reproduce\n\n```\n{command}\n```\n\ngtsim {}; same workload and seed give a \
-         byte-identical summary.json and curve.csv whatever the thread count.",
-        summary.gtsim_version
-    );
     s
 }
 

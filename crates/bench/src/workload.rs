@@ -1830,7 +1830,9 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
         assert_eq!(a0.name, "r53-failover");
         assert_eq!(a0.clients, Clients::default());
         assert!(a0.client_overrides.is_empty());
-        let ArmKind::Route53(r) = &a0.kind;
+        let ArmKind::Route53(r) = &a0.kind else {
+            panic!("expected a Route 53 arm")
+        };
         assert_eq!(r.policy, Policy::Failover);
         assert_eq!(r.ttl, 60 * SEC);
         assert_eq!(r.propagation, Propagation::Default);
@@ -1868,7 +1870,9 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
             ]
         );
 
-        let ArmKind::Route53(r) = &w.arms[1].kind;
+        let ArmKind::Route53(r) = &w.arms[1].kind else {
+            panic!("expected a Route 53 arm")
+        };
         assert_eq!(r.policy, Policy::Weighted);
         assert_eq!(r.ttl, 30 * SEC);
         assert_eq!(r.records.len(), 2);
@@ -1930,7 +1934,9 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
         assert_eq!(fo.clients.retries, 1);
         assert_eq!(fo.clients.stub_cache, w.clients.stub_cache); // inherited
         assert_eq!(fo.clients.bytes_per_request, 1000);
-        let ArmKind::Route53(r) = &fo.kind;
+        let ArmKind::Route53(r) = &fo.kind else {
+            panic!("expected a Route 53 arm")
+        };
         assert_eq!(r.propagation, Propagation::Fixed(2 * SEC));
         assert_eq!(r.endpoint_type, EndpointType::Nlb);
         // The earliest failure is us-east-1 at 10m: the control's default region.
@@ -1962,7 +1968,9 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
         assert!(r.records[0].alias);
         assert_eq!(r.records[1].health_check, None);
 
-        let ArmKind::Route53(r) = &w.arms[1].kind;
+        let ArmKind::Route53(r) = &w.arms[1].kind else {
+            panic!("expected a Route 53 arm")
+        };
         assert_eq!(r.ttl, 0);
         assert_eq!(r.records[0].weight, 255);
         assert_eq!(r.records[1].weight, 0);
@@ -1992,7 +2000,9 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
             r#"records = [ { region = "us-east-1", role = "primary", health_check = { failure_threshold = 5 } }, { region = "eu-west-1", role = "secondary", health_check = false } ]"#,
         )
         .replace("health_check = { interval = \"10s\" }\n", ""));
-        let ArmKind::Route53(r) = &w.arms[0].kind;
+        let ArmKind::Route53(r) = &w.arms[0].kind else {
+            panic!("expected a Route 53 arm")
+        };
         assert_eq!(
             r.records[0].health_check,
             Some(HealthCheck {
@@ -2007,7 +2017,9 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
     fn alias_records_default_ttl_to_60s() {
         let text = arm1(r#"records = [ { region = "us-east-1", alias = true, weight = 3 } ]"#)
             .replace("ttl = 30\n", "");
-        let ArmKind::Route53(r) = &load(&text).arms[1].kind;
+        let ArmKind::Route53(r) = &load(&text).arms[1].kind else {
+            panic!("expected a Route 53 arm")
+        };
         assert_eq!(r.ttl, 60 * SEC);
         assert_eq!(r.records[0].weight, 3);
     }
@@ -2025,7 +2037,9 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
         );
         let w = load(&text);
         assert!(w.failures.is_empty());
-        let ArmKind::Route53(r) = &w.arms[1].kind;
+        let ArmKind::Route53(r) = &w.arms[1].kind else {
+            panic!("expected a Route 53 arm")
+        };
         assert_eq!(
             r.control,
             Some(ArcControl {
@@ -2980,7 +2994,10 @@ records = [ { region = "eu-west-1" } ]"#,
         assert_eq!(w.failures, plain.failures);
         assert_eq!(w.arms[0], plain.arms[0]);
         // The arm's records were written (one record), so only the rest is compared.
-        let (ArmKind::Route53(a), ArmKind::Route53(b)) = (&w.arms[1].kind, &plain.arms[1].kind);
+        let (ArmKind::Route53(a), ArmKind::Route53(b)) = (&w.arms[1].kind, &plain.arms[1].kind)
+        else {
+            panic!("expected Route 53 arms")
+        };
         assert_eq!(
             (a.ttl, a.propagation, a.endpoint_type),
             (b.ttl, b.propagation, b.endpoint_type)

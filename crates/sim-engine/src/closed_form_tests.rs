@@ -51,7 +51,9 @@ fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -
     }];
     let arm = &mut w.arms[0];
     arm.clients = w.clients.clone();
-    let ArmKind::Route53(r) = &mut arm.kind;
+    let ArmKind::Route53(r) = &mut arm.kind else {
+        unreachable!()
+    };
     r.ttl = ttl;
     r.propagation = Propagation::Fixed(0);
     r.control = Some(ArcControl {

@@ -235,9 +235,86 @@ pub struct Route53Arm {
     pub endpoint_type: EndpointType,
 }
 
+/// Global Accelerator health check on EC2/EIP endpoints (GA-API `HealthCheckIntervalSeconds`,
+/// `ThresholdCount`, `HealthCheckProtocol`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GaHealthCheck {
+    /// 10 or 30 s (default 30).
+    pub interval: Micros,
+    /// 1-10 consecutive checks, both directions (default 3).
+    pub threshold: u32,
+    pub protocol: HcProtocol,
+    pub deep: bool,
+}
+
+impl Default for GaHealthCheck {
+    fn default() -> Self {
+        GaHealthCheck {
+            interval: 30 * crate::SEC,
+            threshold: 3,
+            protocol: HcProtocol::Tcp,
+            deep: false,
+        }
+    }
+}
+
+/// Elastic Load Balancing target-group health check (ELB-API `CreateTargetGroup` defaults:
+/// interval 30 s, unhealthy threshold 2, healthy threshold 5, timeout 6 s for HTTP).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LbHealthCheck {
+    pub interval: Micros,
+    pub unhealthy_threshold: u32,
+    pub healthy_threshold: u32,
+    pub timeout: Micros,
+}
+
+impl Default for LbHealthCheck {
+    fn default() -> Self {
+        LbHealthCheck {
+            interval: 30 * crate::SEC,
+            unhealthy_threshold: 2,
+            healthy_threshold: 5,
+            timeout: 6 * crate::SEC,
+        }
+    }
+}
+
+/// One endpoint group (one per region per listener) with one endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointGroup {
+    /// Index into [`Workload::regions`].
+    pub region: usize,
+    /// 0-100 % (GA-API `TrafficDialPercentage`, default 100).
+    pub traffic_dial: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAffinity {
+    /// Five-tuple flow hash: each new connection is placed afresh.
+    None,
+    /// Source IP: a client keeps its endpoint group.
+    SourceIp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalAcceleratorArm {
+    pub endpoint_type: EndpointType,
+    /// Used for `ec2` / `eip` endpoints.
+    pub health_check: GaHealthCheck,
+    /// Used for `alb` / `nlb` endpoints: GA takes the load balancer's target health.
+    pub lb_health_check: LbHealthCheck,
+    pub endpoint_groups: Vec<EndpointGroup>,
+    pub client_affinity: ClientAffinity,
+    /// Delay from a health change to each edge (same assumption as Route 53's).
+    pub propagation: Propagation,
+    /// TTL of the accelerator's DNS name (its static anycast addresses never change).
+    pub dns_ttl: Micros,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArmKind {
     Route53(Route53Arm),
+    GlobalAccelerator(GlobalAcceleratorArm),
 }
 
 #[derive(Debug, Clone, PartialEq)]

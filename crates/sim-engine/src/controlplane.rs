@@ -86,10 +86,48 @@ pub fn simulate_health_check(
     seed: u64,
     warm: bool,
 ) -> Timeline {
-    let n = checker_count(hc) as usize;
-    let interval = hc.interval;
-    let threshold = hc.failure_threshold;
-    let timeout = probe_timeout(hc.protocol);
+    let spec = CheckerSpec {
+        checkers: checker_count(hc),
+        interval: hc.interval,
+        down_threshold: hc.failure_threshold,
+        up_threshold: hc.failure_threshold,
+        timeout: probe_timeout(hc.protocol),
+        healthy_fraction: hc.healthy_fraction,
+        phase_stream: 0,
+    };
+    simulate_checkers(&spec, world, region, end, seed, warm)
+}
+
+/// A set of uncoordinated prober processes and how their verdicts combine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CheckerSpec {
+    pub checkers: u32,
+    /// From a probe's result (response or timeout) to the next probe.
+    pub interval: Micros,
+    /// Consecutive failures that turn a healthy verdict unhealthy.
+    pub down_threshold: u32,
+    /// Consecutive successes that turn an unhealthy verdict healthy.
+    pub up_threshold: u32,
+    /// How long a probe to a blackholed endpoint takes to fail.
+    pub timeout: Micros,
+    /// Healthy while more than this fraction of checkers say so.
+    pub healthy_fraction: f64,
+    /// Keeps the phases of different checker kinds (Route 53, ELB, ...) independent.
+    pub phase_stream: u64,
+}
+
+/// Simulate a set of checkers on one endpoint; see [`simulate_health_check`] for the model.
+pub fn simulate_checkers(
+    spec: &CheckerSpec,
+    world: &World,
+    region: usize,
+    end: Micros,
+    seed: u64,
+    warm: bool,
+) -> Timeline {
+    let n = spec.checkers as usize;
+    let interval = spec.interval;
+    let timeout = spec.timeout;
     let rng = Rng::new(seed, Stream::CheckerPhase);
 
     // Events (time, kind, checker); at equal times results are applied before new probes.
@@ -101,7 +139,8 @@ pub fn simulate_health_check(
     let mut heap: BinaryHeap<Reverse<(Micros, Ev, usize)>> = BinaryHeap::new();
     for k in 0..n {
         let phase = if warm {
-            (rng.uniform(region as u64, k as u64) * interval as f64) as Micros
+            let key = (spec.phase_stream << 48) | k as u64;
+            (rng.uniform(region as u64, key) * interval as f64) as Micros
         } else {
             0
         };
@@ -115,7 +154,7 @@ pub fn simulate_health_check(
     // Consecutive results that disagree with each checker's current verdict.
     let mut opposite = vec![0u32; n];
     let mut healthy_count = if initially_up { n } else { 0 };
-    let is_healthy = |count: usize| count as f64 > hc.healthy_fraction * n as f64;
+    let is_healthy = |count: usize| count as f64 > spec.healthy_fraction * n as f64;
     let mut status = is_healthy(healthy_count);
     let mut timeline = vec![(0, status)];
 
@@ -140,6 +179,11 @@ pub fn simulate_health_check(
                     opposite[k] = 0;
                 } else {
                     opposite[k] += 1;
+                    let threshold = if ok {
+                        spec.up_threshold
+                    } else {
+                        spec.down_threshold
+                    };
                     if opposite[k] >= threshold {
                         verdict[k] = ok;
                         opposite[k] = 0;

@@ -196,11 +196,19 @@ pub struct BackboneModel {
     pub fibre_km_per_ms: f64,
     /// Default [`BACKBONE_STRETCH`] = 1.7 (**D** from the **V** table).
     pub stretch: f64,
+    /// In [`BackboneModel::edge_to_region_ms`], an edge within this distance of a region that
+    /// has a measured RTT to the target region is routed through it. **ASSUMED** 500 km (about
+    /// the metro-to-region distances of the built-in tables, e.g. London to Dublin 440 km).
+    pub snap_km: f64,
 }
 
 impl Default for BackboneModel {
     fn default() -> Self {
-        BackboneModel { fibre_km_per_ms: FIBRE_KM_PER_MS, stretch: BACKBONE_STRETCH }
+        BackboneModel {
+            fibre_km_per_ms: FIBRE_KM_PER_MS,
+            stretch: BACKBONE_STRETCH,
+            snap_km: 500.0,
+        }
     }
 }
 
@@ -223,11 +231,35 @@ impl BackboneModel {
         Some(self.estimate_ms(great_circle_km(la, lo, lb, lob)))
     }
 
-    /// Point (e.g. a Global Accelerator edge) → region RTT in ms, always estimated (no table
-    /// has edge locations); `None` if the region is not built in.
+    /// Point → region RTT in ms, always the distance estimate; `None` if the region is not
+    /// built in.
     pub fn point_to_region_ms(&self, lat: f64, lon: f64, region: &str) -> Option<f64> {
         let (lr, lor) = geo::region_coords(region)?;
         Some(self.estimate_ms(great_circle_km(lat, lon, lr, lor)))
+    }
+
+    /// Edge location → region RTT in ms, using the measured table where it can: among the
+    /// built-in regions that have an [`IMAOKA_2019_RTT_MS`] entry to `region` (or are
+    /// `region`), take the one nearest to the edge; if it is within `snap_km`, the RTT is the
+    /// estimate from the edge to that region plus its table value. Otherwise the direct
+    /// estimate ([`BackboneModel::point_to_region_ms`]). `None` if `region` is not built in.
+    ///
+    /// Why: the single fitted stretch is only good to about ±40 % on a given pair, while the
+    /// table holds the long-haul legs that dominate (e.g. London edge → us-east-1 through
+    /// eu-west-1: 7.3 + 76.0 ms, where the direct estimate gives 98 ms).
+    pub fn edge_to_region_ms(&self, lat: f64, lon: f64, region: &str) -> Option<f64> {
+        let direct = self.point_to_region_ms(lat, lon, region)?;
+        let via = geo::AWS_REGIONS
+            .iter()
+            .filter_map(|&(k, klat, klon)| {
+                let table = backbone_rtt_ms(k, region)?;
+                Some((great_circle_km(lat, lon, klat, klon), table))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        match via {
+            Some((km, table)) if km <= self.snap_km => Some(self.estimate_ms(km) + table),
+            _ => Some(direct),
+        }
     }
 }
 
@@ -275,7 +307,11 @@ mod tests {
         // Symmetric.
         assert_eq!(ny_ldn, great_circle_km(51.5074, -0.1278, 40.7128, -74.0060));
         // Sydney to Singapore: 6306.25 km.
-        assert!(close(great_circle_km(-33.8688, 151.2093, 1.3521, 103.8198), 6306.251, 0.01));
+        assert!(close(
+            great_circle_km(-33.8688, 151.2093, 1.3521, 103.8198),
+            6306.251,
+            0.01
+        ));
     }
 
     #[test]
@@ -288,7 +324,11 @@ mod tests {
 
     #[test]
     fn rtt_hand_values() {
-        let m = LatencyModel { fibre_km_per_ms: 200.0, path_stretch: 2.0, access_ms: 10.0 };
+        let m = LatencyModel {
+            fibre_km_per_ms: 200.0,
+            path_stretch: 2.0,
+            access_ms: 10.0,
+        };
         // 2 · 1000 · 2 / 200 + 10 = 30.
         assert_eq!(m.rtt_ms(1000.0), 30.0);
         assert_eq!(m.rtt_ms(0.0), 10.0);
@@ -298,7 +338,11 @@ mod tests {
         let d = LatencyModel::default();
         assert_eq!(d.rtt_ms(0.0), 15.0);
         // 2 · 1000 · 2.1 / 204.190477 + 15 = 35.569 ms.
-        assert!(close(d.rtt_ms(1000.0), 35.569_03, 1e-4), "{}", d.rtt_ms(1000.0));
+        assert!(
+            close(d.rtt_ms(1000.0), 35.569_03, 1e-4),
+            "{}",
+            d.rtt_ms(1000.0)
+        );
         // New York → London over the Internet: 2 · 5570.22 · 2.1 / 204.19 + 15 = 129.57 ms.
         let ny_ldn = d.rtt_between_ms(40.7128, -74.0060, 51.5074, -0.1278);
         assert!(close(ny_ldn, 129.57, 0.01), "{ny_ldn}");
@@ -346,9 +390,42 @@ mod tests {
         let est = bb.region_rtt_ms("us-east-1", "af-south-1").unwrap();
         let (la, lo) = geo::region_coords("us-east-1").unwrap();
         let (lb, lob) = geo::region_coords("af-south-1").unwrap();
-        assert_eq!(est, backbone_rtt_estimate_ms(great_circle_km(la, lo, lb, lob)));
+        assert_eq!(
+            est,
+            backbone_rtt_estimate_ms(great_circle_km(la, lo, lb, lob))
+        );
         assert_eq!(bb.region_rtt_ms("us-east-1", "nowhere-1"), None);
         assert_eq!(bb.point_to_region_ms(la, lo, "us-east-1"), Some(0.0));
+    }
+
+    #[test]
+    fn edge_to_region_uses_the_table_near_a_region() {
+        let bb = BackboneModel::default();
+        // London Heathrow edge → us-east-1: eu-west-2 (London) has no us-east-1 entry, so
+        // through eu-west-1 (Dublin, 441 km): 2 · 441.3 · 1.7 / 204.19 + 76.0 = 83.35 ms.
+        let (lhr_lat, lhr_lon) = (51.5, -0.5);
+        let (dl, dlo) = geo::region_coords("eu-west-1").unwrap();
+        let via = bb.estimate_ms(great_circle_km(lhr_lat, lhr_lon, dl, dlo)) + 76.0;
+        let got = bb.edge_to_region_ms(lhr_lat, lhr_lon, "us-east-1").unwrap();
+        assert_eq!(got, via);
+        assert!(close(got, 83.35, 0.01), "{got}");
+        assert!(
+            got < bb
+                .point_to_region_ms(lhr_lat, lhr_lon, "us-east-1")
+                .unwrap()
+        );
+        // An edge at a region's own coordinates: the table value (+0).
+        let (fl, flo) = geo::region_coords("eu-central-1").unwrap();
+        assert_eq!(bb.edge_to_region_ms(fl, flo, "ap-northeast-1"), Some(231.1));
+        // At the target region itself: 0.
+        assert_eq!(bb.edge_to_region_ms(fl, flo, "eu-central-1"), Some(0.0));
+        // Johannesburg edge → af-south-1 (no table entries for it): the direct estimate.
+        let (jl, jlo) = (-26.1, 28.2);
+        assert_eq!(
+            bb.edge_to_region_ms(jl, jlo, "af-south-1"),
+            bb.point_to_region_ms(jl, jlo, "af-south-1")
+        );
+        assert_eq!(bb.edge_to_region_ms(jl, jlo, "nowhere-1"), None);
     }
 
     #[test]

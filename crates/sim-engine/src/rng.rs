@@ -30,8 +30,12 @@ pub enum Stream {
     WeightedChoice = 4,
     /// Propagation delay of a control-plane change to a resolver's authoritative location.
     Propagation = 5,
-    /// Warm-start client state (first request time), per client.
+    /// Warm-start client state (app-cache entries), per client.
     ClientWarm = 6,
+    /// Global Accelerator traffic-dial draws, per (client, connection).
+    GaPlacement = 7,
+    /// Client placement: area, anycast catchment.
+    Placement = 8,
 }
 
 #[inline(always)]

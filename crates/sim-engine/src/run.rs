@@ -91,7 +91,9 @@ pub fn warmup(w: &Workload) -> Micros {
     }
     let mut m = SEC;
     for arm in &w.arms {
-        let ArmKind::Route53(r) = &arm.kind;
+        let ArmKind::Route53(r) = &arm.kind else {
+            unreachable!("Global Accelerator arms are refused by the loader until integrated")
+        };
         // A client's stub entry depends on whether it resolved at all, which depends on whether
         // it had an open connection: the two settle one after the other, so their sum.
         let idle = idle_limit(arm.clients.keepalive_idle, r.endpoint_type);
@@ -130,7 +132,9 @@ fn failure_ref(w: &Workload, offset: Micros, end: Micros) -> Option<FailureRef> 
 }
 
 fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
-    let ArmKind::Route53(r) = &arm.kind;
+    let ArmKind::Route53(r) = &arm.kind else {
+        unreachable!("Global Accelerator arms are refused by the loader until integrated")
+    };
     let policy = match r.policy {
         Policy::Latency => "latency",
         Policy::Weighted => "weighted",
@@ -173,8 +177,9 @@ fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
 fn assumptions(w: &Workload) -> Vec<String> {
     let mut out = Vec::new();
     let arms = || {
-        w.arms.iter().map(|a| match &a.kind {
-            ArmKind::Route53(r) => (a, r),
+        w.arms.iter().filter_map(|a| match &a.kind {
+            ArmKind::Route53(r) => Some((a, r)),
+            ArmKind::GlobalAccelerator(_) => None,
         })
     };
     if arms().any(|(_, r)| r.propagation == Propagation::Default) {
@@ -260,7 +265,9 @@ fn run_in_pool(
     let mut curves = Vec::new();
     let mut events = 0;
     for arm in &w.arms {
-        let ArmKind::Route53(r53) = &arm.kind;
+        let ArmKind::Route53(r53) = &arm.kind else {
+            unreachable!("Global Accelerator arms are refused by the loader until integrated")
+        };
         let control = Route53Control::new(
             r53,
             &world,

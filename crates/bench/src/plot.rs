@@ -1,0 +1,539 @@
+//! Plots for reports, drawn with plotters to SVG (inlined in `report.html`) and PNG.
+//!
+//! Text is measured and drawn with the bundled DejaVu Sans (`assets/DejaVuSans.ttf`, licence
+//! beside it), registered through plotters' `ab_glyph` font table, so plots render the same on
+//! any machine whatever fonts it has. Rendering is a pure function of the chart description:
+//! the same chart gives the same SVG bytes.
+//!
+//! Two kinds of chart are drawn, from plain data (the report module turns `summary.json` and
+//! `curve.csv` into them):
+//! - [`CurvesChart`]: one or more stacked panels of percentages against time, one line per arm,
+//!   with vertical markers (failure, recovery) and each arm's detection time as a dashed line in
+//!   the arm's colour;
+//! - [`PercentileChart`]: per-arm percentile points (e.g. RTO p50 … max) on a log-x axis,
+//!   joined by steps. It is not a full CDF and is labelled so.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+
+/// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans-LICENSE.txt`).
+pub const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+
+const FAMILY: &str = "sans-serif";
+
+/// Registers the bundled font once per process; every drawing function calls it first.
+pub fn ensure_font() -> Result<(), String> {
+    static READY: OnceLock<Result<(), String>> = OnceLock::new();
+    READY
+        .get_or_init(|| {
+            register_font(FAMILY, FontStyle::Normal, FONT)
+                .map_err(|_| "the bundled font assets/DejaVuSans.ttf is not a valid font".into())
+        })
+        .clone()
+}
+
+/// Arm colours (Okabe–Ito, distinguishable with the common colour-vision deficiencies).
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+/// The colour of the `i`-th arm.
+pub fn arm_colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// The colour of the `i`-th arm as `#rrggbb` (for HTML tables that match the plots).
+pub fn arm_colour_hex(i: usize) -> String {
+    let RGBColor(r, g, b) = arm_colour(i);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// One arm in a chart: its name, the index of its colour, and optionally a time to mark with a
+/// dashed vertical line in its colour (its detection time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmStyle {
+    pub name: String,
+    pub colour: usize,
+    pub mark_x: Option<f64>,
+    /// What the dashed line means, for the legend, e.g. "detection 26.9 s".
+    pub mark_label: Option<String>,
+}
+
+/// A vertical marker drawn in black (failure) or grey (recovery) with a text label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    pub x: f64,
+    pub label: String,
+    pub grey: bool,
+}
+
+/// One panel of a [`CurvesChart`]: y is a percentage (0–100).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub y_label: String,
+    /// Per arm (same order as [`CurvesChart::arms`]), the line's segments: a gap in the data
+    /// (no denominator) breaks the line instead of joining across it.
+    pub lines: Vec<Vec<Vec<(f64, f64)>>>,
+    /// Whether this panel carries the legend (in its lower-right corner when the lines end high,
+    /// else upper right).
+    pub legend: Option<LegendCorner>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegendCorner {
+    LowerRight,
+    UpperRight,
+}
+
+/// Percentages against time, stacked panels sharing the x axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurvesChart {
+    pub title: String,
+    pub x_label: String,
+    pub x_range: (f64, f64),
+    pub arms: Vec<ArmStyle>,
+    pub panels: Vec<Panel>,
+    pub markers: Vec<Marker>,
+}
+
+/// Percentile points per arm on a log-x axis (y: the percentile levels, evenly spaced).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PercentileChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// The percentile levels, bottom to top, e.g. ["p50", "p90", "p99", "p99.9", "max"].
+    pub levels: Vec<String>,
+    pub arms: Vec<ArmStyle>,
+    /// Per arm, one value per level (`None`: undefined, not drawn). Values ≤ 0 are drawn at the
+    /// left edge of the axis (a log axis has no 0) with a hollow marker.
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// A chart to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chart {
+    Curves(CurvesChart),
+    Percentiles(PercentileChart),
+}
+
+impl Chart {
+    /// Pixel size (also the SVG's size): 1200 wide; 450 per curve panel.
+    pub fn size(&self) -> (u32, u32) {
+        match self {
+            Chart::Curves(c) => (1200, 60 + 430 * c.panels.len().max(1) as u32),
+            Chart::Percentiles(_) => (1200, 640),
+        }
+    }
+}
+
+/// Draws `chart` as an SVG document (deterministic).
+pub fn svg(chart: &Chart) -> Result<String, String> {
+    ensure_font()?;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, chart.size()).into_drawing_area();
+        draw(&root, chart)?;
+        root.present().map_err(err)?;
+    }
+    Ok(s)
+}
+
+/// Draws `chart` as a PNG file at `path` (which must end in `.png`).
+pub fn png(chart: &Chart, path: &Path) -> Result<(), String> {
+    ensure_font()?;
+    let root = BitMapBackend::new(path, chart.size()).into_drawing_area();
+    draw(&root, chart)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("plot: {e}")
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE).map_err(err)?;
+    match chart {
+        Chart::Curves(c) => draw_curves(root, c),
+        Chart::Percentiles(p) => draw_percentiles(root, p),
+    }
+}
+
+fn text_style(size: u32) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&BLACK)
+}
+
+/// Formats an axis tick: integers without decimals, others with as few as needed.
+fn tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+const Y_TOP: f64 = 101.0;
+
+fn draw_curves<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    c: &CurvesChart,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let root = root.titled(&c.title, text_style(26)).map_err(err)?;
+    let areas = root.split_evenly((c.panels.len().max(1), 1));
+    let (x0, x1) = if c.x_range.1 > c.x_range.0 {
+        c.x_range
+    } else {
+        (c.x_range.0, c.x_range.0 + 1.0)
+    };
+    for (k, (panel, area)) in c.panels.iter().zip(&areas).enumerate() {
+        let mut chart = ChartBuilder::on(area)
+            .margin(10)
+            .margin_right(30)
+            .x_label_area_size(55)
+            .y_label_area_size(75)
+            .build_cartesian_2d(x0..x1, 0f64..Y_TOP)
+            .map_err(err)?;
+        let fmt = |v: &f64| tick(*v);
+        chart
+            .configure_mesh()
+            .x_desc(c.x_label.as_str())
+            .y_desc(panel.y_label.as_str())
+            .x_labels(12)
+            .y_labels(11)
+            .x_label_formatter(&fmt)
+            .y_label_formatter(&fmt)
+            .label_style(text_style(16))
+            .axis_desc_style(text_style(18))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(242, 242, 242))
+            .bold_line_style(RGBColor(215, 215, 215))
+            .draw()
+            .map_err(err)?;
+
+        for m in &c.markers {
+            if m.x < x0 || m.x > x1 {
+                continue;
+            }
+            let colour = if m.grey {
+                RGBColor(120, 120, 120)
+            } else {
+                BLACK
+            };
+            chart
+                .draw_series(LineSeries::new(
+                    [(m.x, 0.0), (m.x, Y_TOP)],
+                    colour.stroke_width(2),
+                ))
+                .map_err(err)?;
+            if k == 0 {
+                // Labelled in the top panel only, so that they cover no line in the others.
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at((m.x, Y_TOP))
+                            + Text::new(m.label.clone(), (5, 4), text_style(16).color(&colour)),
+                    ))
+                    .map_err(err)?;
+            }
+        }
+
+        for (i, arm) in c.arms.iter().enumerate() {
+            let colour = arm_colour(arm.colour);
+            if let Some(x) = arm.mark_x.filter(|x| *x >= x0 && *x <= x1) {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(x, 0.0), (x, Y_TOP)],
+                        8,
+                        6,
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(err)?;
+            }
+            let Some(segments) = panel.lines.get(i) else {
+                continue;
+            };
+            let mut labelled = false;
+            for seg in segments.iter().filter(|s| !s.is_empty()) {
+                let ann = chart
+                    .draw_series(LineSeries::new(seg.iter().copied(), colour.stroke_width(2)))
+                    .map_err(err)?;
+                if !labelled && panel.legend.is_some() {
+                    labelled = true;
+                    let label = match &arm.mark_label {
+                        Some(m) => format!("{}  (dashed: {m})", arm.name),
+                        None => arm.name.clone(),
+                    };
+                    ann.label(label).legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
+                    });
+                }
+            }
+        }
+
+        if let Some(corner) = panel.legend {
+            chart
+                .configure_series_labels()
+                .position(match corner {
+                    LegendCorner::LowerRight => SeriesLabelPosition::LowerRight,
+                    LegendCorner::UpperRight => SeriesLabelPosition::UpperRight,
+                })
+                .margin(12)
+                .label_font(text_style(16))
+                .background_style(WHITE.mix(0.9))
+                .border_style(RGBColor(160, 160, 160))
+                .draw()
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The values m × 10^k, m in {1, 2, 5}, from just below `lo` to just above `hi`.
+fn one_two_five(lo: f64, hi: f64) -> Vec<f64> {
+    let k0 = lo.log10().floor() as i32 - 1;
+    let k1 = hi.log10().ceil() as i32 + 1;
+    (k0..=k1)
+        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+        .collect()
+}
+
+/// Log-axis layout for `values`: bounds at 1-2-5 values around the positive values (one step
+/// further left when some values are ≤ 0, which are drawn at the left edge), the 1-2-5 values
+/// in between as labelled ticks, and 1…9 × 10^k as light grid lines.
+fn log_axis(values: &[f64]) -> (f64, f64, Vec<f64>, Vec<f64>) {
+    let pos: Vec<f64> = values.iter().copied().filter(|v| *v > 0.0).collect();
+    let (lo, hi) = if pos.is_empty() {
+        (0.1, 10.0)
+    } else {
+        let lo = pos.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = pos.iter().copied().fold(0.0, f64::max);
+        let steps = one_two_five(lo, hi);
+        let eps = 1e-9;
+        let mut a = steps
+            .iter()
+            .copied()
+            .filter(|v| *v <= lo * (1.0 + eps))
+            .fold(steps[0], f64::max);
+        if values.iter().any(|v| *v <= 0.0) {
+            a = steps
+                .iter()
+                .copied()
+                .filter(|v| *v < a * (1.0 - eps))
+                .fold(steps[0], f64::max);
+        }
+        let mut b = steps
+            .iter()
+            .copied()
+            .filter(|v| *v >= hi * (1.0 - eps))
+            .fold(f64::INFINITY, f64::min);
+        if b <= a * (1.0 + eps) {
+            b = steps
+                .iter()
+                .copied()
+                .filter(|v| *v > a * (1.0 + eps))
+                .fold(f64::INFINITY, f64::min);
+        }
+        (a, b)
+    };
+    let within = |v: &f64| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9);
+    let keys = one_two_five(lo, hi).into_iter().filter(within).collect();
+    let k0 = lo.log10().floor() as i32;
+    let k1 = hi.log10().ceil() as i32;
+    let light = (k0..=k1)
+        .flat_map(|k| (1..10).map(move |m| f64::from(m) * 10f64.powi(k)))
+        .filter(within)
+        .collect();
+    (lo, hi, keys, light)
+}
+
+fn draw_percentiles<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &PercentileChart,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let root = root.titled(&p.title, text_style(26)).map_err(err)?;
+    let all: Vec<f64> = p.values.iter().flatten().flatten().copied().collect();
+    let (lo, hi, keys, light) = log_axis(&all);
+    let zeros = all.iter().any(|v| *v <= 0.0);
+    let n = p.levels.len().max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(10)
+        .margin_right(30)
+        .x_label_area_size(55)
+        .y_label_area_size(75)
+        .build_cartesian_2d(
+            (lo..hi)
+                .log_scale()
+                .with_key_points(keys)
+                .with_light_points(light),
+            -0.5f64..(n as f64 - 0.5),
+        )
+        .map_err(err)?;
+    // With zeros present the left edge stands for 0 (a log axis has no 0).
+    let xfmt = |v: &f64| {
+        if zeros && (*v - lo).abs() <= lo * 1e-9 {
+            "0".to_string()
+        } else {
+            tick(*v)
+        }
+    };
+    let yfmt = |v: &f64| {
+        let r = v.round();
+        if (v - r).abs() < 1e-6 && r >= 0.0 {
+            p.levels.get(r as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .x_desc(p.x_label.as_str())
+        .y_desc(p.y_label.as_str())
+        .y_labels(n)
+        .x_label_formatter(&xfmt)
+        .y_label_formatter(&yfmt)
+        .label_style(text_style(16))
+        .axis_desc_style(text_style(18))
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(210, 210, 210))
+        .draw()
+        .map_err(err)?;
+
+    for (i, arm) in p.arms.iter().enumerate() {
+        let colour = arm_colour(arm.colour);
+        let vals = p.values.get(i).cloned().unwrap_or_default();
+        // (x, level, is_zero)
+        let pts: Vec<(f64, f64, bool)> = vals
+            .iter()
+            .enumerate()
+            .filter_map(|(k, v)| v.map(|v| (v.max(lo), k as f64, v <= 0.0)))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        // Lower-bound staircase through the points: the share recovered is at least level k
+        // from x_k on, and reaches level k+1 at x_{k+1}.
+        let mut stairs = Vec::with_capacity(pts.len() * 2);
+        for (j, &(x, y, _)) in pts.iter().enumerate() {
+            if j > 0 {
+                stairs.push((x, pts[j - 1].1));
+            }
+            stairs.push((x, y));
+        }
+        chart
+            .draw_series(LineSeries::new(stairs, colour.stroke_width(2)))
+            .map_err(err)?
+            .label(arm.name.clone())
+            .legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (24, 0)], colour.stroke_width(2))
+                    + marker(i, (12, 0), colour, false)
+            });
+        chart
+            .draw_series(
+                pts.iter().map(|&(x, y, zero)| {
+                    EmptyElement::at((x, y)) + marker(i, (0, 0), colour, zero)
+                }),
+            )
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .margin(12)
+        .label_font(text_style(16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The marker of arm `i`: circle, triangle, square, cross in turn; hollow when `hollow`.
+fn marker<DB: DrawingBackend>(
+    i: usize,
+    at: (i32, i32),
+    colour: RGBColor,
+    hollow: bool,
+) -> DynElement<'static, DB, (i32, i32)> {
+    let style = if hollow {
+        colour.stroke_width(2)
+    } else {
+        colour.filled()
+    };
+    let (x, y) = at;
+    match i % 4 {
+        0 => Circle::new(at, 6, style).into_dyn(),
+        1 => TriangleMarker::new(at, 8, style).into_dyn(),
+        2 => Rectangle::new([(x - 6, y - 6), (x + 6, y + 6)], style).into_dyn(),
+        _ => Cross::new(at, 7, colour.stroke_width(3)).into_dyn(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_axis_uses_one_two_five_steps_with_room_for_zeros() {
+        let (lo, hi, keys, light) = log_axis(&[80.4, 240.1]);
+        assert_eq!((lo, hi), (50.0, 500.0));
+        assert_eq!(keys, vec![50.0, 100.0, 200.0, 500.0]);
+        assert_eq!(light.first(), Some(&50.0));
+        assert_eq!(light.last(), Some(&500.0));
+        let (lo, hi, keys, _) = log_axis(&[0.0, 10.0, 80.0]);
+        assert_eq!((lo, hi), (5.0, 100.0));
+        assert_eq!(keys, vec![5.0, 10.0, 20.0, 50.0, 100.0]);
+        assert_eq!(log_axis(&[]).0, 0.1);
+        let (lo, hi, _, _) = log_axis(&[5.0]);
+        assert_eq!((lo, hi), (5.0, 10.0));
+    }
+
+    #[test]
+    fn ticks_drop_needless_decimals() {
+        assert_eq!(tick(120.0), "120");
+        assert_eq!(tick(-60.0), "-60");
+        assert_eq!(tick(0.5), "0.5");
+    }
+
+    #[test]
+    fn svg_is_deterministic_and_has_text() {
+        let chart = Chart::Percentiles(PercentileChart {
+            title: "t".into(),
+            x_label: "x (s)".into(),
+            y_label: "level".into(),
+            levels: vec!["p50".into(), "max".into()],
+            arms: vec![ArmStyle {
+                name: "a".into(),
+                colour: 0,
+                mark_x: None,
+                mark_label: None,
+            }],
+            values: vec![vec![Some(0.0), Some(30.0)]],
+        });
+        let a = svg(&chart).unwrap();
+        let b = svg(&chart).unwrap();
+        assert_eq!(a, b);
+        assert!(a.starts_with("<svg"), "{}", &a[..40]);
+        assert!(a.contains("\np50\n") && a.contains("\nmax\n"), "{a}");
+    }
+}
