@@ -13,6 +13,8 @@ pub mod config;
 pub mod controlplane;
 pub mod ga;
 pub mod geo;
+pub mod geography;
+pub mod latency;
 pub mod metrics;
 pub mod population;
 pub mod queue;

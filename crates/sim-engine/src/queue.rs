@@ -166,8 +166,12 @@ pub struct CalendarQueue {
     shift: u32,
     mask: usize,
     buckets: Vec<Vec<(u64, u32)>>,
-    /// Due events of the current window, sorted descending (popped from the end).
-    cur: Vec<(u64, u32)>,
+    /// Due events of the current window, packed as `!((key - base) << 32 | value)` and sorted
+    /// ascending, so the smallest (key, value) is at the end. u64s sort with std's branchless
+    /// sorting networks; (u64, u32) tuples took the branchy general small-sort.
+    cur: Vec<u64>,
+    /// Start of the current window.
+    base: u64,
     /// Exclusive end of the current window; the window is one bucket wide.
     cur_end: u64,
     cur_idx: usize,
@@ -178,13 +182,14 @@ pub struct CalendarQueue {
 impl CalendarQueue {
     /// A queue with buckets `2^width_log2` wide and `2^buckets_log2` buckets.
     pub fn new(width_log2: u32, buckets_log2: u32) -> CalendarQueue {
-        assert!(width_log2 < 48 && buckets_log2 <= 24);
+        assert!(width_log2 <= 32 && buckets_log2 <= 24);
         let n = 1usize << buckets_log2;
         CalendarQueue {
             shift: width_log2,
             mask: n - 1,
             buckets: (0..n).map(|_| Vec::new()).collect(),
             cur: Vec::new(),
+            base: 0,
             cur_end: 1u64 << width_log2,
             cur_idx: 0,
             len: 0,
@@ -203,7 +208,7 @@ impl CalendarQueue {
         } else {
             horizon.max(1.0)
         };
-        let width_log2 = (width.max(1.0).log2().round() as u32).min(40);
+        let width_log2 = (width.max(1.0).log2().round() as u32).min(32);
         let buckets = (8.0 * horizon / (1u64 << width_log2) as f64).max(64.0);
         let buckets_log2 = (buckets.log2().ceil() as u32).clamp(6, 16);
         CalendarQueue::new(width_log2, buckets_log2)
@@ -228,9 +233,9 @@ impl CalendarQueue {
         self.len += 1;
         if key < self.cur_end {
             // Into the sorted buffer of the current window (descending order).
-            let item = (key, value);
-            let pos = self.cur.partition_point(|x| *x > item);
-            self.cur.insert(pos, item);
+            let p = !(((key - self.base) << 32) | value as u64);
+            let pos = self.cur.partition_point(|&q| q < p);
+            self.cur.insert(pos, p);
         } else {
             let idx = (key >> self.shift) as usize & self.mask;
             self.buckets[idx].push((key, value));
@@ -241,10 +246,12 @@ impl CalendarQueue {
     #[inline]
     pub fn pop(&mut self) -> Option<(u64, u32)> {
         loop {
-            if let Some(x) = self.cur.pop() {
+            if let Some(p) = self.cur.pop() {
+                let x = !p;
+                let key = self.base + (x >> 32);
                 self.len -= 1;
-                self.last = x.0;
-                return Some(x);
+                self.last = key;
+                return Some((key, x as u32));
             }
             if self.len == 0 {
                 return None;
@@ -261,15 +268,18 @@ impl CalendarQueue {
             self.cur_idx = (self.cur_idx + 1) & self.mask;
             self.cur_end += width;
             let end = self.cur_end;
+            let base = end - width;
+            self.base = base;
             let cur = &mut self.cur;
+            let pack = |(k, v): (u64, u32)| !(((k - base) << 32) | v as u64);
             let bucket = &mut self.buckets[self.cur_idx];
             if !bucket.is_empty() {
                 if bucket.iter().all(|x| x.0 < end) {
-                    std::mem::swap(cur, bucket);
+                    cur.extend(bucket.drain(..).map(pack));
                 } else {
                     bucket.retain(|&x| {
                         if x.0 < end {
-                            cur.push(x);
+                            cur.push(pack(x));
                             false
                         } else {
                             true
@@ -278,7 +288,7 @@ impl CalendarQueue {
                 }
             }
             if !self.cur.is_empty() {
-                self.cur.sort_unstable_by(|a, b| b.cmp(a));
+                self.cur.sort_unstable();
                 return;
             }
             empty_steps += 1;
