@@ -13,7 +13,9 @@
 
 use std::fmt;
 
-use sim_engine::config::AppCache;
+use sim_engine::config::{
+    AppCache, ClientAffinity, EndpointGroup, GaHealthCheck, GlobalAcceleratorArm, LbHealthCheck,
+};
 use sim_engine::config::{
     ArcControl, Arm, ArmKind, Clients, EndpointType, Failure, FailureKind, HardMode, HcProtocol,
     HealthCheck, Placement, Policy, Propagation, Record, Region, ResolverClass, Role, Route53Arm,
@@ -1028,13 +1030,15 @@ fn parse_arms(top: &Obj, world: &World) -> Res<Vec<Arm>> {
                 format!("duplicate arm name {name:?} (also arms[{j}])"),
             ));
         }
-        match o.req_string("kind")? {
-            "route53" => {}
+        let kind = match o.req_string("kind")? {
+            "route53" => {
+                if let Some(k) = GA_ONLY_KEYS.iter().find(|k| o.has(k)) {
+                    return Err(o.err(k, "only for kind = \"global-accelerator\""));
+                }
+                ArmKind::Route53(parse_route53(&o, world)?)
+            }
             "global-accelerator" => {
-                return Err(o.err(
-                    "kind",
-                    format!("kind = \"global-accelerator\" is not supported yet ({ISSUE_CONTROL})"),
-                ));
+                ArmKind::GlobalAccelerator(parse_global_accelerator(&o, world)?)
             }
             other => {
                 return Err(o.err(
@@ -1042,11 +1046,7 @@ fn parse_arms(top: &Obj, world: &World) -> Res<Vec<Arm>> {
                     expected_one_of(&["route53", "global-accelerator"], other),
                 ));
             }
-        }
-        if let Some(k) = GA_ONLY_KEYS.iter().find(|k| o.has(k)) {
-            return Err(o.err(k, "only for kind = \"global-accelerator\""));
-        }
-        let r53 = parse_route53(&o, world)?;
+        };
         let (clients, client_overrides) = match o.get("clients") {
             None => (world.clients.clone(), Vec::new()),
             Some(v) => {
@@ -1056,7 +1056,7 @@ fn parse_arms(top: &Obj, world: &World) -> Res<Vec<Arm>> {
         };
         out.push(Arm {
             name: name.to_string(),
-            kind: ArmKind::Route53(r53),
+            kind,
             clients,
             client_overrides,
         });
@@ -1064,11 +1064,183 @@ fn parse_arms(top: &Obj, world: &World) -> Res<Vec<Arm>> {
     Ok(out)
 }
 
+fn parse_propagation(o: &Obj) -> Res<Propagation> {
+    Ok(match o.get("propagation") {
+        None => Propagation::Default,
+        Some(Value::String(s)) if s == "default" => Propagation::Default,
+        Some(v @ (Value::String(_) | Value::Integer(_) | Value::Float(_))) => {
+            Propagation::Fixed(parse_duration(v).map_err(|m| {
+                o.err(
+                    "propagation",
+                    format!("expected \"default\" or a duration: {m}"),
+                )
+            })?)
+        }
+        Some(other) => {
+            return Err(o.err(
+                "propagation",
+                type_error(
+                    "\"default\" or a duration (seconds, or a string like \"30s\")",
+                    other,
+                ),
+            ));
+        }
+    })
+}
+
+fn parse_endpoint_type(o: &Obj) -> Res<EndpointType> {
+    Ok(match o.string("endpoint_type")? {
+        None | Some("alb") => EndpointType::Alb,
+        Some("nlb") => EndpointType::Nlb,
+        Some("ec2") => EndpointType::Ec2,
+        Some("eip") => EndpointType::Eip,
+        Some(other) => {
+            return Err(o.err(
+                "endpoint_type",
+                expected_one_of(&["alb", "nlb", "ec2", "eip"], other),
+            ));
+        }
+    })
+}
+
+/// A Global Accelerator arm (WORKLOAD.md; GA-API for ranges and defaults).
+fn parse_global_accelerator(o: &Obj, world: &World) -> Res<GlobalAcceleratorArm> {
+    for k in ["policy", "records", "control"] {
+        if o.has(k) {
+            return Err(o.err(k, "only for kind = \"route53\""));
+        }
+    }
+    let endpoint_type = parse_endpoint_type(o)?;
+    let propagation = parse_propagation(o)?;
+    // The accelerator's DNS name: its addresses never change, so the TTL only sets query
+    // volume. ASSUMED default 60 s, as for alias records to AWS load balancers.
+    let dns_ttl = o.duration("ttl")?.unwrap_or(60 * SEC);
+    let mut health_check = GaHealthCheck::default();
+    if let Some(v) = o.get("health_check") {
+        let h = Obj::from_value(
+            o.key("health_check"),
+            v,
+            &["deep", "interval", "protocol", "threshold"],
+        )?;
+        if let Some(i) = h.duration("interval")? {
+            if i != 10 * SEC && i != 30 * SEC {
+                return Err(h.err("interval", "must be 10s or 30s"));
+            }
+            health_check.interval = i;
+        }
+        if let Some(t) = h.u32_in("threshold", 1, 10)? {
+            health_check.threshold = t;
+        }
+        health_check.protocol = match h.string("protocol")? {
+            None | Some("tcp") => HcProtocol::Tcp,
+            Some("http") => HcProtocol::Http,
+            Some("https") => HcProtocol::Https,
+            Some(other) => {
+                return Err(h.err(
+                    "protocol",
+                    expected_one_of(&["tcp", "http", "https"], other),
+                ));
+            }
+        };
+        health_check.deep = h.boolean("deep", false)?;
+    }
+    let mut lb_health_check = LbHealthCheck::default();
+    if let Some(v) = o.get("lb_health_check") {
+        let h = Obj::from_value(
+            o.key("lb_health_check"),
+            v,
+            &[
+                "healthy_threshold",
+                "interval",
+                "timeout",
+                "unhealthy_threshold",
+            ],
+        )?;
+        // ELB-API CreateTargetGroup ranges: interval 5-300 s, thresholds 2-10, timeout 2-120 s.
+        if let Some(i) = h.duration("interval")? {
+            if !(5 * SEC..=300 * SEC).contains(&i) {
+                return Err(h.err("interval", "must be between 5s and 300s"));
+            }
+            lb_health_check.interval = i;
+        }
+        if let Some(t) = h.u32_in("unhealthy_threshold", 2, 10)? {
+            lb_health_check.unhealthy_threshold = t;
+        }
+        if let Some(t) = h.u32_in("healthy_threshold", 2, 10)? {
+            lb_health_check.healthy_threshold = t;
+        }
+        if let Some(t) = h.duration("timeout")? {
+            if !(2 * SEC..=120 * SEC).contains(&t) {
+                return Err(h.err("timeout", "must be between 2s and 120s"));
+            }
+            lb_health_check.timeout = t;
+        }
+        if lb_health_check.timeout >= lb_health_check.interval {
+            return Err(h.err("timeout", "must be shorter than the interval (ELB rule)"));
+        }
+    }
+    let endpoint_groups = match o.tables("endpoint_groups")? {
+        // Default: one endpoint group per declared region, dial 100 %.
+        None => (0..world.regions.len())
+            .map(|region| EndpointGroup {
+                region,
+                traffic_dial: 100.0,
+            })
+            .collect(),
+        Some(items) => {
+            if items.is_empty() {
+                return Err(o.err("endpoint_groups", "at least one endpoint group is required"));
+            }
+            let mut groups: Vec<EndpointGroup> = Vec::new();
+            for (path, t) in items {
+                let g = Obj::new(path, t, &["region", "traffic_dial"]);
+                g.finish()?;
+                let region = region_index(&g, "region", world.regions)?;
+                if groups.iter().any(|x| x.region == region) {
+                    return Err(g.err(
+                        "region",
+                        "one endpoint group per region (GA allows one per region per listener)",
+                    ));
+                }
+                let traffic_dial = g.number("traffic_dial")?.unwrap_or(100.0);
+                if !(0.0..=100.0).contains(&traffic_dial) {
+                    return Err(g.err("traffic_dial", "must be between 0 and 100 (percent)"));
+                }
+                groups.push(EndpointGroup {
+                    region,
+                    traffic_dial,
+                });
+            }
+            groups
+        }
+    };
+    let client_affinity = match o.string("client_affinity")? {
+        None | Some("none") => ClientAffinity::None,
+        Some("source-ip") => ClientAffinity::SourceIp,
+        Some(other) => {
+            return Err(o.err(
+                "client_affinity",
+                expected_one_of(&["none", "source-ip"], other),
+            ));
+        }
+    };
+    Ok(GlobalAcceleratorArm {
+        endpoint_type,
+        health_check,
+        lb_health_check,
+        endpoint_groups,
+        client_affinity,
+        propagation,
+        dns_ttl,
+    })
+}
+
 fn parse_route53(o: &Obj, world: &World) -> Res<Route53Arm> {
     let policy = match o.req_string("policy")? {
         "weighted" => Policy::Weighted,
         "failover" => Policy::Failover,
-        p @ ("latency" | "geolocation" | "multivalue") => {
+        "latency" => Policy::Latency,
+        p @ ("geolocation" | "multivalue") => {
             return Err(o.err(
                 "policy",
                 format!("policy = {p:?} is not supported yet ({ISSUE_CONTROL}); use \"weighted\" or \"failover\""),
@@ -1091,39 +1263,8 @@ fn parse_route53(o: &Obj, world: &World) -> Res<Route53Arm> {
         }
     };
     let ttl = o.duration("ttl")?;
-    let propagation = match o.get("propagation") {
-        None => Propagation::Default,
-        Some(Value::String(s)) if s == "default" => Propagation::Default,
-        Some(v @ (Value::String(_) | Value::Integer(_) | Value::Float(_))) => {
-            Propagation::Fixed(parse_duration(v).map_err(|m| {
-                o.err(
-                    "propagation",
-                    format!("expected \"default\" or a duration: {m}"),
-                )
-            })?)
-        }
-        Some(other) => {
-            return Err(o.err(
-                "propagation",
-                type_error(
-                    "\"default\" or a duration (seconds, or a string like \"30s\")",
-                    other,
-                ),
-            ));
-        }
-    };
-    let endpoint_type = match o.string("endpoint_type")? {
-        None | Some("alb") => EndpointType::Alb,
-        Some("nlb") => EndpointType::Nlb,
-        Some("ec2") => EndpointType::Ec2,
-        Some("eip") => EndpointType::Eip,
-        Some(other) => {
-            return Err(o.err(
-                "endpoint_type",
-                expected_one_of(&["alb", "nlb", "ec2", "eip"], other),
-            ));
-        }
-    };
+    let propagation = parse_propagation(o)?;
+    let endpoint_type = parse_endpoint_type(o)?;
     let arm_hc = match o.get("health_check") {
         None | Some(Value::Boolean(false)) => None,
         Some(v @ Value::Table(_)) => Some(parse_health_check(
@@ -1729,6 +1870,92 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
             parse_workload(&rfc).unwrap().resolvers[0].serve_stale,
             ServeStale::Rfc8767
         );
+    }
+
+    /// Global Accelerator arms: defaults from GA-API/ELB-API, ranges checked with key paths.
+    #[test]
+    fn global_accelerator_arms_load_and_validate() {
+        let ga = |extra: &str| {
+            MINIMAL.replace(
+                "name = \"r53-weighted\"\nkind = \"route53\"\npolicy = \"weighted\"\nttl = 30",
+                &format!("name = \"ga\"\nkind = \"global-accelerator\"\n{extra}"),
+            )
+        };
+        let w = parse_workload(&ga("")).unwrap();
+        let ArmKind::GlobalAccelerator(g) = &w.arms[1].kind else {
+            panic!("expected a Global Accelerator arm")
+        };
+        assert_eq!(g.endpoint_type, EndpointType::Alb);
+        assert_eq!(g.lb_health_check, LbHealthCheck::default());
+        assert_eq!(g.health_check.threshold, 3);
+        assert_eq!(g.endpoint_groups.len(), 2);
+        assert!(g.endpoint_groups.iter().all(|e| e.traffic_dial == 100.0));
+        assert_eq!(g.client_affinity, ClientAffinity::None);
+        let w = parse_workload(&ga(
+            "endpoint_type = \"ec2\"\nclient_affinity = \"source-ip\"\n\
+             health_check = { interval = \"10s\", threshold = 1, protocol = \"http\" }\n\
+             endpoint_groups = [ { region = \"eu-west-1\", traffic_dial = 0 } ]",
+        ))
+        .unwrap();
+        let ArmKind::GlobalAccelerator(g) = &w.arms[1].kind else {
+            panic!("expected a Global Accelerator arm")
+        };
+        assert_eq!(g.health_check.interval, 10 * SEC);
+        assert_eq!(
+            g.endpoint_groups,
+            vec![EndpointGroup {
+                region: 1,
+                traffic_dial: 0.0
+            }]
+        );
+        expect_err(
+            &ga("health_check = { interval = \"20s\" }"),
+            "arms[1].health_check.interval",
+            "must be 10s or 30s",
+        );
+        expect_err(
+            &ga("health_check = { threshold = 11 }"),
+            "arms[1].health_check.threshold",
+            "",
+        );
+        expect_err(
+            &ga("endpoint_groups = [ { region = \"eu-west-1\", traffic_dial = 150 } ]"),
+            "arms[1].endpoint_groups[0].traffic_dial",
+            "between 0 and 100",
+        );
+        expect_err(
+            &ga("endpoint_groups = [ { region = \"eu-west-1\" }, { region = \"eu-west-1\" } ]"),
+            "arms[1].endpoint_groups[1].region",
+            "one endpoint group per region",
+        );
+        expect_err(
+            &ga("lb_health_check = { interval = \"1s\" }"),
+            "arms[1].lb_health_check.interval",
+            "between 5s and 300s",
+        );
+        expect_err(
+            &ga("lb_health_check = { timeout = \"40s\" }"),
+            "arms[1].lb_health_check.timeout",
+            "shorter than the interval",
+        );
+        expect_err(
+            &ga("records = []"),
+            "arms[1].records",
+            "only for kind = \"route53\"",
+        );
+        expect_err(
+            &ga("client_affinity = \"sticky\""),
+            "arms[1].client_affinity",
+            "\"source-ip\"",
+        );
+        // Route 53 latency routing loads with one record per region by default.
+        let lat = MINIMAL.replace("policy = \"weighted\"", "policy = \"latency\"");
+        let w = parse_workload(&lat).unwrap();
+        let ArmKind::Route53(r) = &w.arms[1].kind else {
+            panic!("expected a Route 53 arm")
+        };
+        assert_eq!(r.policy, Policy::Latency);
+        assert_eq!(r.records.len(), 2);
     }
 
     fn expect_err(text: &str, path: &str, needle: &str) -> LoadError {
@@ -2619,8 +2846,8 @@ records = [ { region = "eu-west-1" } ]"#,
             "kind = \"route53\"\npolicy = \"weighted\"",
             "kind = \"global-accelerator\"\npolicy = \"weighted\"",
         );
-        let e = expect_err(&ga, "arms[1].kind", "not supported yet");
-        assert!(e.message.contains("control-plane fidelity"));
+        // A Global Accelerator arm takes no Route 53 keys.
+        expect_err(&ga, "arms[1].policy", "only for kind = \"route53\"");
         expect_err(
             &edit(
                 "kind = \"route53\"\npolicy = \"weighted\"",
@@ -2633,11 +2860,6 @@ records = [ { region = "eu-west-1" } ]"#,
             &arm1("client_affinity = \"none\""),
             "arms[1].client_affinity",
             "only for kind = \"global-accelerator\"",
-        );
-        expect_err(
-            &edit("policy = \"weighted\"", "policy = \"latency\""),
-            "arms[1].policy",
-            "not supported yet",
         );
         expect_err(
             &edit("policy = \"weighted\"", "policy = \"geolocation\""),

@@ -15,6 +15,10 @@
 //! of a 1 µs clock and the ~10 ms refresh gaps.
 
 use crate::config::*;
+#[allow(unused_imports)]
+use crate::config::{
+    ClientAffinity, EndpointGroup, GaHealthCheck, GlobalAcceleratorArm, LbHealthCheck,
+};
 use crate::run::{RunOptions, run};
 use crate::sim::{C_DNS, C_DNS_FAILED};
 use crate::testutil::two_region_workload;
@@ -291,4 +295,151 @@ fn jvm_forever_never_drains() {
     w.clients.app_cache = AppCache::preset("jvm-forever").unwrap();
     w.arms[0].clients = w.clients.clone();
     check_drain(&w, |_| 1.0, |_| 0.0);
+}
+
+/// Three regions, honest resolvers with high demand, a blackhole of us-east-1 at 10 min, no
+/// connection reuse: one Route 53 latency arm (TTL 60 s, 10 s x 1 checks) and one Global
+/// Accelerator arm (ALB endpoints, keep-alive 60 s).
+fn latency_vs_ga() -> Workload {
+    let mut w = two_region_workload();
+    w.regions.push(Region {
+        name: "ap-southeast-1".into(),
+        lat: 1.3,
+        lon: 103.8,
+        capacity_rps: None,
+    });
+    w.simulation.clients = 100_000;
+    w.simulation.duration = 20 * 60 * SEC;
+    w.clients.request_rate = 0.2;
+    w.resolvers[0].clients_per_resolver = 200;
+    w.failures = vec![Failure {
+        region: 0,
+        at: 600 * SEC,
+        kind: FailureKind::Hard(HardMode::Blackhole),
+        recover_at: None,
+    }];
+    let records = (0..3)
+        .map(|region| Record {
+            region,
+            weight: 1,
+            role: None,
+            alias: false,
+            evaluate_target_health: false,
+            health_check: Some(crate::testutil::hc(10, 1)),
+        })
+        .collect();
+    let r53 = Arm {
+        name: "latency".into(),
+        kind: ArmKind::Route53(Route53Arm {
+            policy: Policy::Latency,
+            ttl: 60 * SEC,
+            propagation: Propagation::Default,
+            records,
+            control: None,
+            endpoint_type: EndpointType::Alb,
+        }),
+        clients: w.clients.clone(),
+        client_overrides: vec![],
+    };
+    let mut ga_clients = w.clients.clone();
+    ga_clients.keepalive_idle = 60 * SEC;
+    let ga = Arm {
+        name: "ga".into(),
+        kind: ArmKind::GlobalAccelerator(GlobalAcceleratorArm {
+            endpoint_type: EndpointType::Alb,
+            health_check: GaHealthCheck::default(),
+            lb_health_check: LbHealthCheck::default(),
+            endpoint_groups: (0..3)
+                .map(|region| EndpointGroup {
+                    region,
+                    traffic_dial: 100.0,
+                })
+                .collect(),
+            client_affinity: ClientAffinity::None,
+            propagation: Propagation::Default,
+            dns_ttl: 60 * SEC,
+        }),
+        clients: ga_clients,
+        client_overrides: vec!["keepalive_idle".into()],
+    };
+    w.arms = vec![r53, ga];
+    w
+}
+
+/// Last bin start (s after the failure) with a cohort attempt to the failed region.
+fn last_stale_bin(bins: &[crate::sim::Bin], fail_s: f64, bin_s: f64) -> f64 {
+    bins.iter()
+        .enumerate()
+        .filter(|(_, b)| b[crate::sim::C_COHORT_ATTEMPTS_FAILED] > 0)
+        .map(|(i, _)| i as f64 * bin_s - fail_s)
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// Issue "control-plane fidelity": for honest resolvers with high demand, Route 53's stale
+/// routing ends no earlier than detection + TTL (each resolver refreshes at most one TTL after
+/// its authoritative location learns of the failure) and no later than detection + the maximum
+/// propagation delay + TTL; its median sits near detection + mean propagation + TTL/2.
+#[test]
+fn route53_latency_stale_routing_ends_after_detection_plus_ttl() {
+    let w = latency_vs_ga();
+    let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
+    let arm = &out.summary.arms[0];
+    let det = arm.detection_s.unwrap();
+    let last = last_stale_bin(&out.curves[0].bins, 600.0, 5.0);
+    let prop_max = crate::controlplane::DEFAULT_PROPAGATION_MAX as f64 / SEC as f64;
+    assert!(
+        last + 5.0 >= det + 60.0,
+        "stale routing ended at {last} s, before detection {det} + TTL 60"
+    );
+    assert!(
+        last <= det + prop_max + 60.0,
+        "stale routing lasted to {last} s, after {det} + {prop_max} + 60"
+    );
+    // Median: the stale fraction falls through 50 % at about det + 5 + 30 s; converge is the
+    // end of the last bin above it, so within one bin (5 s) plus the 5 s rounding of bins.
+    let p50 = arm.stale_converge_s.p50.unwrap();
+    assert!(
+        (p50 - (det + 5.0 + 30.0)).abs() <= 10.0,
+        "stale p50 {p50}, detection {det}"
+    );
+    // The latency policy sends only clients nearest to us-east-1 there: a strict subset.
+    let cohort = arm.cohort_clients.unwrap();
+    assert!(cohort > 1_000 && cohort < 100_000, "cohort {cohort}");
+}
+
+/// Global Accelerator: established flows are not moved (GA-DG), so a client whose kept-alive
+/// connection to the dead region is still open keeps sending there until that connection
+/// fails; new connections go to a healthy group once the edge sees the group unhealthy. So no
+/// cohort attempt reaches the failed region after both detection + maximum propagation and the
+/// idle limit (ALB 60 s) have passed, and some do before detection.
+#[test]
+fn global_accelerator_stops_stale_routing_after_detection_and_idle_limit() {
+    let w = latency_vs_ga();
+    let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
+    let arm = &out.summary.arms[1];
+    let det = arm.detection_s.unwrap();
+    // ALB target health, 30 s x 2 with a blackhole: the second failed probe ends 6 s after it
+    // starts, so detection is 30 s + 6 s after the first failed probe, within [36 s, 66 s].
+    assert!((36.0..=66.0).contains(&det), "detection {det}");
+    let last = last_stale_bin(&out.curves[1].bins, 600.0, 5.0);
+    let prop_max = crate::controlplane::DEFAULT_PROPAGATION_MAX as f64 / SEC as f64;
+    assert!(
+        last <= (det + prop_max).max(60.0),
+        "stale attempts until {last} s (detection {det})"
+    );
+    assert!(
+        last >= det - 5.0,
+        "no stale attempts near detection ({last} s, detection {det})"
+    );
+    // Same cohort as the Route 53 latency arm: both send each client to its nearest region.
+    assert_eq!(arm.cohort_clients, out.summary.arms[0].cohort_clients);
+    // Steady-state latency is modelled for both arms.
+    for a in &out.summary.arms {
+        assert!(
+            a.latency_ms.p50.unwrap() > 15.0,
+            "{}: {:?}",
+            a.name,
+            a.latency_ms
+        );
+    }
 }

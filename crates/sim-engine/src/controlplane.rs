@@ -231,6 +231,9 @@ pub struct Route53Control {
     weight_rng: Rng,
     primary: usize,
     secondary: usize,
+    /// Latency policy: `[area]` → record indices by Route 53's latency measurement from that
+    /// area, lowest first (set with [`Route53Control::with_latency_order`]).
+    latency_order: Vec<Vec<u8>>,
 }
 
 impl Route53Control {
@@ -298,7 +301,15 @@ impl Route53Control {
             weight_rng: Rng::new(seed, Stream::WeightedChoice),
             primary,
             secondary,
+            latency_order: Vec::new(),
         }
+    }
+
+    /// Give the latency policy its per-area record order (from the latency model: Route 53's
+    /// own latency database is not published, R53-DG `routing-policy-latency.md`).
+    pub fn with_latency_order(mut self, order: Vec<Vec<u8>>) -> Route53Control {
+        self.latency_order = order;
+        self
     }
 
     /// Propagation delay of change `change` of record `rec` to `resolver`'s authoritative location.
@@ -327,14 +338,29 @@ impl Route53Control {
         true
     }
 
-    /// The record Route 53 answers with for a query from `resolver` at `t` (its `query`-th
-    /// query, which keys the weighted draw).
-    pub fn answer(&self, resolver: u64, query: u64, t: Micros) -> u8 {
+    /// The record Route 53 answers with for a query from `resolver`, located in `area`, at `t`
+    /// (its `query`-th query, which keys the weighted draw).
+    pub fn answer(&self, resolver: u64, area: usize, query: u64, t: Micros) -> u8 {
         match self.policy {
             Policy::Failover => self.answer_failover(resolver, t),
             Policy::Weighted => self.answer_weighted(resolver, query, t),
+            Policy::Latency => self.answer_latency(resolver, area, t),
             other => unreachable!("policy {other:?} is refused by the loader"),
         }
+    }
+
+    /// R53-DG `routing-policy-latency.md` and `health-checks-how-route-53-chooses-records.md`:
+    /// the region with the lowest latency from the query's source (the resolver's address; no
+    /// ECS here); if its record is unhealthy, the next best healthy one; if every record is
+    /// unhealthy, all count as healthy, so the lowest-latency one.
+    fn answer_latency(&self, resolver: u64, area: usize, t: Micros) -> u8 {
+        let order = &self.latency_order[area];
+        for &rec in order {
+            if self.healthy_view(rec as usize, resolver, t) {
+                return rec;
+            }
+        }
+        order[0]
     }
 
     /// R53-API `Failover`; R53-DG `health-checks-how-route-53-chooses-records.md`: the primary
@@ -479,6 +505,62 @@ mod tests {
         let tl = simulate_health_check(&h, &world, 0, 600 * SEC, 1, false);
         // Probes at 0, 10, 20 all refused: the third failure at 20 s flips every checker.
         assert_eq!(tl, vec![(0, true), (20 * SEC, false)]);
+    }
+
+    /// Latency policy (R53-DG): the lowest-latency healthy record for the query's area; with
+    /// every record unhealthy, fail open to the lowest-latency one.
+    #[test]
+    fn latency_policy_picks_best_healthy_and_fails_open() {
+        let mut w = two_region_workload();
+        w.regions.push(w.regions[1].clone());
+        w.failures = vec![
+            Failure {
+                region: 2,
+                at: 100 * SEC,
+                kind: FailureKind::Hard(HardMode::Reset),
+                recover_at: None,
+            },
+            Failure {
+                region: 0,
+                at: 500 * SEC,
+                kind: FailureKind::Hard(HardMode::Reset),
+                recover_at: None,
+            },
+            Failure {
+                region: 1,
+                at: 500 * SEC,
+                kind: FailureKind::Hard(HardMode::Reset),
+                recover_at: None,
+            },
+        ];
+        let world = World::new(&w, 0);
+        let arm = Route53Arm {
+            policy: Policy::Latency,
+            ttl: 60 * SEC,
+            propagation: Propagation::Fixed(0),
+            records: (0..3)
+                .map(|region| crate::config::Record {
+                    region,
+                    weight: 1,
+                    role: None,
+                    alias: false,
+                    evaluate_target_health: false,
+                    health_check: Some(hc(10, 1)),
+                })
+                .collect(),
+            control: None,
+            endpoint_type: crate::config::EndpointType::Alb,
+        };
+        // Area 0 is closest to record 2, then 0, then 1; area 1 the reverse.
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true)
+            .with_latency_order(vec![vec![2, 0, 1], vec![1, 0, 2]]);
+        assert_eq!(c.answer(5, 0, 0, 50 * SEC), 2);
+        assert_eq!(c.answer(5, 1, 0, 50 * SEC), 1);
+        let detected = c.first_unhealthy_at_or_after(2, 100 * SEC).unwrap();
+        assert_eq!(c.answer(5, 0, 0, detected), 0);
+        // All three down and detected: fail open to each area's lowest-latency record.
+        assert_eq!(c.answer(5, 0, 0, 1500 * SEC), 2);
+        assert_eq!(c.answer(5, 1, 0, 1500 * SEC), 1);
     }
 
     #[test]

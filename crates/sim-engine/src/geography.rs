@@ -595,7 +595,13 @@ impl AnycastCatchment {
         client_lon: f64,
         edges: &[(&str, f64, f64)],
     ) -> (usize, f64) {
-        let ranked = nearest_edges(client_lat, client_lon, edges);
+        self.choose_among(u, v, nearest_edges(client_lat, client_lon, edges))
+    }
+
+    /// [`AnycastCatchment::choose_edge`] given the client's three nearest edges (as
+    /// [`nearest_edges`] returns them), so a caller with many clients at one place ranks the
+    /// edges once.
+    pub fn choose_among(&self, u: f64, v: f64, ranked: [Option<usize>; 3]) -> (usize, f64) {
         match ranked {
             [None, ..] => (usize::MAX, 0.0),
             [Some(first), None, _] => (first, 0.0),

@@ -175,6 +175,20 @@ impl Latency {
         p90: None,
         p99: None,
     };
+
+    /// Percentiles in milliseconds (0.1 ms resolution) of a microsecond histogram; `null`
+    /// values when it is empty.
+    pub fn from_histogram(h: &hdrhistogram::Histogram<u64>) -> Latency {
+        if h.is_empty() {
+            return Latency::NULL;
+        }
+        let q = |x: f64| Some((h.value_at_quantile(x) as f64 / 100.0).round() / 10.0);
+        Latency {
+            p50: q(0.5),
+            p90: q(0.9),
+            p99: q(0.99),
+        }
+    }
 }
 
 /// One arm in `summary.json`. Field order is the contract's.

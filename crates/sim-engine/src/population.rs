@@ -126,6 +126,128 @@ pub struct ShardSpec {
     pub clients: Range<u64>,
 }
 
+/// Where clients and resolvers are, and the round-trip times between places, fixed for a run.
+///
+/// Resolvers sit with their clients (`placement = "local"`): each resolver is placed in one
+/// client area, drawn from the geography preset's weights, and all its clients are there too.
+/// Sources of every constant: `docs/latency-model.md`, `latency.rs`, `geography.rs`.
+pub struct Geo {
+    pub areas: &'static [crate::geography::ClientArea],
+    cdf: Vec<f64>,
+    pub model: crate::latency::LatencyModel,
+    /// `[area][region]`: client → region RTT over the public Internet, ms.
+    pub area_region_rtt: Vec<Vec<f64>>,
+    /// `[area]`: the three nearest GA edges.
+    pub area_edges: Vec<[Option<usize>; 3]>,
+    /// `[edge][region]`: edge → region RTT over the AWS backbone, ms.
+    pub edge_region_rtt: Vec<Vec<f64>>,
+    pub catchment: crate::geography::AnycastCatchment,
+    rng: crate::rng::Rng,
+}
+
+impl Geo {
+    pub fn new(w: &Workload) -> Geo {
+        use crate::geography::{AnycastCatchment, GA_EDGE_LOCATIONS, nearest_edges};
+        let areas = crate::geography::preset(&w.clients.geography)
+            .expect("the loader accepts only built-in geography presets");
+        let model = crate::latency::LatencyModel::default();
+        let backbone = crate::latency::BackboneModel::default();
+        let area_region_rtt = areas
+            .iter()
+            .map(|a| {
+                w.regions
+                    .iter()
+                    .map(|r| model.rtt_between_ms(a.lat, a.lon, r.lat, r.lon))
+                    .collect()
+            })
+            .collect();
+        let area_edges = areas
+            .iter()
+            .map(|a| nearest_edges(a.lat, a.lon, GA_EDGE_LOCATIONS))
+            .collect();
+        let edge_region_rtt = GA_EDGE_LOCATIONS
+            .iter()
+            .map(|&(_, lat, lon)| {
+                w.regions
+                    .iter()
+                    .map(|r| {
+                        backbone
+                            .edge_to_region_ms(lat, lon, &r.name)
+                            .unwrap_or_else(|| {
+                                backbone.estimate_ms(crate::latency::great_circle_km(
+                                    lat, lon, r.lat, r.lon,
+                                ))
+                            })
+                    })
+                    .collect()
+            })
+            .collect();
+        Geo {
+            areas,
+            cdf: crate::geography::area_cdf(areas),
+            model,
+            area_region_rtt,
+            area_edges,
+            edge_region_rtt,
+            catchment: AnycastCatchment::default(),
+            rng: crate::rng::Rng::new(w.simulation.seed, crate::rng::Stream::Placement),
+        }
+    }
+
+    /// The area of resolver `id` (global id).
+    pub fn resolver_area(&self, id: u64) -> usize {
+        crate::geography::pick_area(&self.cdf, self.rng.uniform(id, 0))
+    }
+
+    /// The GA edge client `gid` in `area` reaches, and its RTT to that edge in ms (Calder
+    /// catchment: usually the nearest edge, sometimes a farther one with a penalty).
+    pub fn client_edge(&self, gid: u64, area: usize) -> (usize, f64) {
+        let (u, v) = (self.rng.uniform(gid, 1), self.rng.uniform(gid, 2));
+        let ranked = self.area_edges[area];
+        let (edge, extra) = self.catchment.choose_among(u, v, ranked);
+        let a = &self.areas[area];
+        let rtt = |i: usize| {
+            let (_, lat, lon) = crate::geography::GA_EDGE_LOCATIONS[i];
+            self.model.rtt_between_ms(a.lat, a.lon, lat, lon)
+        };
+        let nearest = ranked[0].expect("the edge table is not empty");
+        (edge, (rtt(nearest) + extra).max(rtt(edge)))
+    }
+
+    /// `[area]`: indices of `regions` ordered by RTT from the area (ties by index).
+    pub fn latency_order(&self, regions: &[usize]) -> Vec<Vec<u8>> {
+        self.area_region_rtt
+            .iter()
+            .map(|rtts| {
+                let mut idx: Vec<u8> = (0..regions.len() as u8).collect();
+                idx.sort_by(|&a, &b| {
+                    rtts[regions[a as usize]]
+                        .total_cmp(&rtts[regions[b as usize]])
+                        .then(a.cmp(&b))
+                });
+                idx
+            })
+            .collect()
+    }
+
+    /// `[edge]`: endpoint groups (indices into `regions`) by proximity to the edge (AWS backbone
+    /// RTT; GA-DG: the edge picks "the closest" group).
+    pub fn edge_order(&self, regions: &[usize]) -> Vec<Vec<u8>> {
+        self.edge_region_rtt
+            .iter()
+            .map(|rtts| {
+                let mut idx: Vec<u8> = (0..regions.len() as u8).collect();
+                idx.sort_by(|&a, &b| {
+                    rtts[regions[a as usize]]
+                        .total_cmp(&rtts[regions[b as usize]])
+                        .then(a.cmp(&b))
+                });
+                idx
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

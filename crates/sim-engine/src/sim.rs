@@ -17,6 +17,8 @@ use hdrhistogram::Histogram;
 
 use crate::config::{AppCache, Clients, ResolverBehaviour, StubCache};
 use crate::controlplane::Route53Control;
+use crate::ga::GaControl;
+use crate::population::Geo;
 use crate::population::ShardSpec;
 use crate::queue::CalendarQueue;
 use crate::rng::{Rng, Stream};
@@ -54,6 +56,37 @@ pub const C_COHORT_ATTEMPTS_FAILED: usize = 11;
 
 pub type Bin = [u64; 12];
 
+/// ASSUMPTION (no published figure): round-trip time from a recursive resolver to the Route 53
+/// authoritative server it reaches (anycast, many locations), added to the DNS time of a
+/// resolver cache miss.
+pub const RESOLVER_TO_AUTHORITATIVE_RTT_MS: f64 = 20.0;
+
+/// An arm's control plane.
+pub enum ArmControl {
+    Route53(Route53Control),
+    GlobalAccelerator(GaControl),
+}
+
+impl ArmControl {
+    /// TTL of the name clients resolve.
+    pub fn dns_ttl(&self) -> Micros {
+        match self {
+            ArmControl::Route53(c) => c.ttl,
+            ArmControl::GlobalAccelerator(g) => g.dns_ttl,
+        }
+    }
+
+    /// The authoritative answer (a record index; the accelerator always answers its anycast
+    /// addresses, record 0).
+    #[inline]
+    pub fn answer(&self, resolver: u64, area: usize, query: u64, t: Micros) -> u8 {
+        match self {
+            ArmControl::Route53(c) => c.answer(resolver, area, query, t),
+            ArmControl::GlobalAccelerator(_) => 0,
+        }
+    }
+}
+
 /// The failure the failure-relative metrics refer to (internal time).
 #[derive(Debug, Clone, Copy)]
 pub struct FailureRef {
@@ -67,7 +100,8 @@ pub struct FailureRef {
 
 /// Everything a shard needs to know about its arm, shared read-only by all shards.
 pub struct ArmContext<'a> {
-    pub control: &'a Route53Control,
+    pub control: &'a ArmControl,
+    pub geo: &'a Geo,
     pub world: &'a World,
     pub clients: &'a Clients,
     /// Caching behaviour per resolver class.
@@ -88,6 +122,10 @@ pub struct ArmContext<'a> {
 /// What a shard hands back; merged over shards in shard order.
 pub struct ShardResult {
     pub bins: Vec<Bin>,
+    /// Latency of requests issued before the failure (all requests without one), µs.
+    pub latency: Histogram<u64>,
+    /// Latency of cohort requests issued in the failure window, µs.
+    pub failure_latency: Histogram<u64>,
     /// Per-client RTO over the cohort, microseconds.
     pub rto: Histogram<u64>,
     pub cohort_clients: u64,
@@ -99,6 +137,8 @@ impl ShardResult {
     pub fn empty(nbins: usize) -> ShardResult {
         ShardResult {
             bins: vec![[0; 12]; nbins],
+            latency: new_histogram(),
+            failure_latency: new_histogram(),
             rto: new_histogram(),
             cohort_clients: 0,
             never_recovered: 0,
@@ -112,6 +152,10 @@ impl ShardResult {
                 *x += y;
             }
         }
+        self.latency.add(&other.latency).expect("same range");
+        self.failure_latency
+            .add(&other.failure_latency)
+            .expect("same range");
         self.rto
             .add(&other.rto)
             .expect("histograms have the same range");
@@ -135,9 +179,13 @@ const F_FAILED: u8 = 2;
 const F_RECOVERED: u8 = 4;
 const RETRY_BIT: u32 = 1 << 31;
 
-/// Per-client state: 40 bytes.
+/// Per-client state: 48 bytes.
 #[derive(Clone, Copy)]
 struct Client {
+    /// Global Accelerator arms: RTT to the client's anycast edge, µs.
+    edge_rtt: u32,
+    /// Global Accelerator arms: the client's anycast edge.
+    edge: u8,
     /// Stub-cache entry expiry (0 = none).
     stub_exp: Micros,
     /// Application-cache entry expiry (0 = none).
@@ -155,9 +203,11 @@ struct Client {
     flags: u8,
 }
 
-/// Per-resolver state: 24 bytes.
+/// Per-resolver state: 32 bytes.
 #[derive(Clone, Copy)]
 struct Resolver {
+    /// Client area the resolver and its clients are in.
+    area: u16,
     exp: Micros,
     /// Lifetime the entry was stored with; 0 = no entry.
     life: Micros,
@@ -203,7 +253,9 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
     for (ri, r) in spec.resolvers.iter().enumerate() {
         let size = r.clients.end - r.clients.start;
         let behaviour = ctx.classes[r.class as usize];
+        let area = ctx.geo.resolver_area(r.id);
         let mut res = Resolver {
+            area: area as u16,
             exp: 0,
             life: 0,
             queries: 0,
@@ -213,19 +265,28 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         if ctx.warm {
             // The resolver's query rate is taken as all its clients' request rate: stub and app
             // caches and connection reuse only lower it, so this slightly overstates presence.
-            let life = behaviour.ttl.apply(ctx.control.ttl);
+            let life = behaviour.ttl.apply(ctx.control.dns_ttl());
             let lambda = size as f64 * rate_per_us;
             let (u1, u2) = (warm_rng.uniform(r.id, 0), warm_rng.uniform(r.id, 1));
             if let Some(exp) = behaviour.stationary_entry(life, lambda, u1, u2) {
                 res.exp = exp.max(0) as Micros;
                 res.life = life;
-                res.answer = ctx.control.answer(r.id, 0, 0);
+                res.answer = ctx.control.answer(r.id, area, 0, 0);
                 res.queries = 1;
             }
         }
         resolvers.push(res);
         for gid in r.clients.clone() {
+            let (edge, edge_rtt) = match ctx.control {
+                ArmControl::GlobalAccelerator(_) => {
+                    let (e, ms) = ctx.geo.client_edge(gid, area);
+                    (e as u8, (ms * 1000.0) as u32)
+                }
+                ArmControl::Route53(_) => (0, 0),
+            };
             let mut client = Client {
+                edge_rtt,
+                edge,
                 stub_exp: 0,
                 app_exp: 0,
                 conn_last: NO_CONN,
@@ -248,7 +309,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
                     client.app_ans = if res.life > 0 {
                         res.answer
                     } else {
-                        ctx.control.answer(r.id, 0, 0)
+                        ctx.control.answer(r.id, area, 0, 0)
                     };
                 }
             }
@@ -267,7 +328,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         out: ShardResult::empty(ctx.nbins),
         stub: ctx.clients.stub_cache,
         app: ctx.clients.app_cache,
-        ttl: ctx.control.ttl,
+        ttl: ctx.control.dns_ttl(),
     };
     shard.run();
     shard.out
@@ -326,7 +387,7 @@ impl Shard<'_> {
                 self.free_slots.push(s as u32);
                 let c = slot.client as usize;
                 if slot.final_failure {
-                    self.finish(c, slot.issue, t, false);
+                    self.finish(c, slot.issue, t, false, 0);
                 } else {
                     self.attempt(c, t, slot.issue, slot.retries_left);
                 }
@@ -371,20 +432,53 @@ impl Shard<'_> {
         let cohort = counted && self.in_cohort_window(c, issue);
 
         let cl = self.clients[c];
-        let (region, via_conn) = if cl.conn_last != NO_CONN && t - cl.conn_last < ctx.idle_limit {
-            (cl.conn_region as usize, true)
-        } else {
-            let rec = self.resolve(c, t);
-            let region = ctx.control.records[rec as usize].region;
+        let area = self.resolvers[cl.res as usize].area as usize;
+        let via_conn = cl.conn_last != NO_CONN && t - cl.conn_last < ctx.idle_limit;
+        let (mut rec, mut dns_us) = (0u8, 0);
+        if !via_conn {
+            (rec, dns_us) = self.resolve(c, t);
             if counted {
                 let b = &mut self.out.bins[bin];
                 b[C_DNS] += 1;
-                if ctx.world.state(region, t).is_failed() {
-                    b[C_DNS_FAILED] += 1;
+                // The accelerator's anycast addresses are never "in" a failed region.
+                if let ArmControl::Route53(r53) = ctx.control {
+                    let region = r53.records[rec as usize].region;
+                    b[C_DNS_FAILED] += ctx.world.state(region, t).is_failed() as u64;
                 }
             }
-            (region, false)
+        }
+        // Where the attempt goes and its path round-trip time (µs). A new connection adds TCP
+        // and TLS handshakes (TLS 1.3, one round trip: an ASSUMPTION about the endpoints).
+        let (region, path_us, handshake_us) = match ctx.control {
+            ArmControl::Route53(r53) => {
+                let region = if via_conn {
+                    cl.conn_region as usize
+                } else {
+                    r53.records[rec as usize].region
+                };
+                let path = (ctx.geo.area_region_rtt[area][region] * 1000.0) as Micros;
+                (region, path, 2 * path)
+            }
+            ArmControl::GlobalAccelerator(ga) => {
+                let region = if via_conn {
+                    cl.conn_region as usize
+                } else {
+                    let g = ga.select(
+                        cl.edge as usize,
+                        self.first_client + c as u64,
+                        cl.ctr as u64,
+                        t,
+                    );
+                    ga.groups[g].region
+                };
+                let edge = cl.edge_rtt as Micros;
+                let backbone = ctx.geo.edge_region_rtt[cl.edge as usize][region];
+                let path = edge + (backbone * 1000.0) as Micros;
+                // TCP ends at the edge (GA-DG "how it works"); TLS runs end to end.
+                (region, path, edge + path)
+            }
         };
+        let extra_us = dns_us + if via_conn { 0 } else { handshake_us } + path_us;
         let state = ctx.world.state(region, t);
         if counted {
             let b = &mut self.out.bins[bin];
@@ -403,7 +497,7 @@ impl Shard<'_> {
                 cl.conn_region = region as u8;
             }
             cl.last_ok_region = region as u8;
-            self.finish(c, issue, t, true);
+            self.finish(c, issue, t, true, extra_us);
             return;
         }
         let cl = &mut self.clients[c];
@@ -442,54 +536,55 @@ impl Shard<'_> {
     /// Resolve through the application cache, the stub cache, the resolver cache and (on a
     /// miss, a prefetch or a stale answer) the authoritative answer.
     #[inline]
-    fn resolve(&mut self, c: usize, t: Micros) -> u8 {
+    fn resolve(&mut self, c: usize, t: Micros) -> (u8, Micros) {
         let AppCache::Fixed { ttl, grace, .. } = self.app else {
             return self.resolve_stub(c, t);
         };
         let cl = self.clients[c];
         if t < cl.app_exp {
-            return cl.app_ans;
+            return (cl.app_ans, 0);
         }
-        // Expired: refresh through the stub. Within the grace period the old answer is used
-        // while the refresh happens in the background.
-        let fresh = self.resolve_stub(c, t);
-        let used = if cl.app_exp > 0 && t < cl.app_exp.saturating_add(grace) {
-            cl.app_ans
-        } else {
-            fresh
-        };
+        // Expired: refresh through the stub. Within the grace period the old answer is used at
+        // once while the refresh happens in the background.
+        let (fresh, us) = self.resolve_stub(c, t);
+        let in_grace = cl.app_exp > 0 && t < cl.app_exp.saturating_add(grace);
+        let old = cl.app_ans;
         let cl = &mut self.clients[c];
         cl.app_exp = t.saturating_add(ttl);
         cl.app_ans = fresh;
-        used
+        if in_grace { (old, 0) } else { (fresh, us) }
     }
 
-    /// Resolve through the stub cache and the recursive resolver.
+    /// Resolve through the stub cache and the recursive resolver; returns the answer and the
+    /// DNS time the client waits (µs).
     #[inline]
-    fn resolve_stub(&mut self, c: usize, t: Micros) -> u8 {
+    fn resolve_stub(&mut self, c: usize, t: Micros) -> (u8, Micros) {
         let cl = self.clients[c];
         if cl.stub_exp > t {
-            return cl.stub_ans;
+            return (cl.stub_ans, 0);
         }
         let ri = cl.res as usize;
         let r = self.resolvers[ri];
         let behaviour = self.ctx.classes[r.class as usize];
         let entry = (r.life > 0).then_some((r.exp, r.life));
+        // The client's round trip to its (local) resolver: the access-network RTT.
+        let to_resolver = (self.ctx.geo.model.access_ms * 1000.0) as Micros;
         // Route 53 is always reachable in these scenarios: RFC 8767 stale serving never fires.
-        let (answer, remaining) = match behaviour.lookup(entry, t, true) {
+        let (answer, remaining, dns_us) = match behaviour.lookup(entry, t, true) {
             Lookup::Hit { remaining, refresh } => {
                 if refresh {
-                    self.fetch(ri, t);
+                    self.fetch(ri, t); // in the background: the client does not wait
                 }
-                (r.answer, remaining)
+                (r.answer, remaining, to_resolver)
             }
             Lookup::Stale { reply_ttl } => {
                 self.fetch(ri, t);
-                (r.answer, reply_ttl)
+                (r.answer, reply_ttl, to_resolver)
             }
             Lookup::Miss => {
                 let life = self.fetch(ri, t);
-                (self.resolvers[ri].answer, life)
+                let to_auth = (RESOLVER_TO_AUTHORITATIVE_RTT_MS * 1000.0) as Micros;
+                (self.resolvers[ri].answer, life, to_resolver + to_auth)
             }
         };
         if let Some(life) = self.stub.lifetime(remaining) {
@@ -497,7 +592,7 @@ impl Shard<'_> {
             cl.stub_exp = t + life;
             cl.stub_ans = answer;
         }
-        answer
+        (answer, dns_us)
     }
 
     /// Resolver `ri` queries the authoritative servers at `t` and caches the answer; returns
@@ -506,7 +601,10 @@ impl Shard<'_> {
     fn fetch(&mut self, ri: usize, t: Micros) -> Micros {
         let r = self.resolvers[ri];
         let rid = self.first_resolver + ri as u64;
-        let answer = self.ctx.control.answer(rid, r.queries as u64, t);
+        let answer = self
+            .ctx
+            .control
+            .answer(rid, r.area as usize, r.queries as u64, t);
         let life = self.ctx.classes[r.class as usize].ttl.apply(self.ttl);
         let res = &mut self.resolvers[ri];
         res.queries = r.queries.wrapping_add(1);
@@ -522,12 +620,23 @@ impl Shard<'_> {
 
     /// A request's outcome, known at `done`.
     #[inline]
-    fn finish(&mut self, c: usize, issue: Micros, done: Micros, ok: bool) {
+    /// `extra_us` is the network time of the successful attempt (DNS, handshakes, exchange),
+    /// which the event clock does not advance by.
+    fn finish(&mut self, c: usize, issue: Micros, done: Micros, ok: bool, extra_us: Micros) {
         if !self.recorded(issue) {
             return;
         }
         let b = self.bin_of(issue);
         let cohort = self.in_cohort_window(c, issue);
+        let latency = done - issue + extra_us;
+        match self.ctx.failure {
+            Some(f) if issue >= f.at => {
+                if cohort && issue < f.window_end {
+                    self.out.failure_latency.saturating_record(latency);
+                }
+            }
+            _ => self.out.latency.saturating_record(latency),
+        }
         let bin = &mut self.out.bins[b];
         if ok {
             bin[C_OK] += 1;
