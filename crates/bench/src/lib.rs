@@ -8,6 +8,6 @@ pub mod plot;
 pub mod report;
 pub mod workload;
 
-/// The embedded default workload (`workloads/default.toml`), run when `gtsim run` is given no
-/// workload file.
-pub const DEFAULT_WORKLOAD: &str = include_str!("../../../workloads/default.toml");
+/// The embedded default workload (`workloads/seed000-latency-vs-ga.toml`: seed 000's question,
+/// Route 53 latency routing vs Global Accelerator), run when `gtsim run` is given no file.
+pub const DEFAULT_WORKLOAD: &str = include_str!("../../../workloads/seed000-latency-vs-ga.toml");

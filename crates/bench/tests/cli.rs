@@ -163,8 +163,29 @@ fn summary_and_curve_follow_the_contract() {
         // Latency is modelled: at least the access round trip plus an exchange.
         let p50 = arm["latency_ms"]["p50"].as_f64().unwrap();
         assert!(p50 > 15.0 && p50 < 2000.0, "latency p50 {p50}");
-        // Models not built yet are null, never a placeholder 0.
-        assert!(arm["cost_usd_month"].is_null());
+        // Cost (docs/prices.md): hosted zone $0.50 + standard queries at $0.40 per million,
+        // scaled from the 120 s before the failure to a 730 h month, + two HTTP health checks
+        // per arm ($0.50 each, + $1.00 for the 10 s interval).
+        let name = arm["name"].as_str().unwrap();
+        let before: u64 = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|c| c[0] == name && c[1].parse::<f64>().unwrap() + 5.0 <= 120.0)
+            .map(|c| c[9].parse::<u64>().unwrap())
+            .sum();
+        let queries_month = before as f64 / 120.0 * 730.0 * 3600.0;
+        let checks = if name == "failover" {
+            2.0 * 1.50
+        } else {
+            2.0 * 0.50
+        };
+        let expected = 0.50 + queries_month * 0.40 / 1e6 + checks;
+        let cost = arm["cost_usd_month"].as_f64().unwrap();
+        assert!(
+            (cost - expected).abs() < 0.006,
+            "{name}: cost {cost}, expected {expected}"
+        );
         let (req, ok, failed) = (
             arm["requests"].as_u64().unwrap(),
             arm["ok"].as_u64().unwrap(),
@@ -272,6 +293,6 @@ fn default_workload_is_embedded() {
     let text = String::from_utf8(o.stdout).unwrap();
     assert_eq!(
         text,
-        std::fs::read_to_string(repo().join("workloads/default.toml")).unwrap()
+        std::fs::read_to_string(repo().join("workloads/seed000-latency-vs-ga.toml")).unwrap()
     );
 }
