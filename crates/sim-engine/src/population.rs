@@ -216,36 +216,30 @@ impl Geo {
 
     /// `[area]`: indices of `regions` ordered by RTT from the area (ties by index).
     pub fn latency_order(&self, regions: &[usize]) -> Vec<Vec<u8>> {
-        self.area_region_rtt
-            .iter()
-            .map(|rtts| {
-                let mut idx: Vec<u8> = (0..regions.len() as u8).collect();
-                idx.sort_by(|&a, &b| {
-                    rtts[regions[a as usize]]
-                        .total_cmp(&rtts[regions[b as usize]])
-                        .then(a.cmp(&b))
-                });
-                idx
-            })
-            .collect()
+        order_by_rtt(&self.area_region_rtt, regions)
     }
 
     /// `[edge]`: endpoint groups (indices into `regions`) by proximity to the edge (AWS backbone
     /// RTT; GA-DG: the edge picks "the closest" group).
     pub fn edge_order(&self, regions: &[usize]) -> Vec<Vec<u8>> {
-        self.edge_region_rtt
-            .iter()
-            .map(|rtts| {
-                let mut idx: Vec<u8> = (0..regions.len() as u8).collect();
-                idx.sort_by(|&a, &b| {
-                    rtts[regions[a as usize]]
-                        .total_cmp(&rtts[regions[b as usize]])
-                        .then(a.cmp(&b))
-                });
-                idx
-            })
-            .collect()
+        order_by_rtt(&self.edge_region_rtt, regions)
     }
+}
+
+/// For each row of `rtt[place][region]`: the indices into `regions`, fastest first (ties by
+/// index, so the order is deterministic).
+fn order_by_rtt(rtt: &[Vec<f64>], regions: &[usize]) -> Vec<Vec<u8>> {
+    rtt.iter()
+        .map(|row| {
+            let mut idx: Vec<u8> = (0..regions.len() as u8).collect();
+            idx.sort_by(|&a, &b| {
+                row[regions[a as usize]]
+                    .total_cmp(&row[regions[b as usize]])
+                    .then(a.cmp(&b))
+            });
+            idx
+        })
+        .collect()
 }
 
 #[cfg(test)]
