@@ -164,7 +164,12 @@ fn run_writes_a_self_contained_report_with_plots() {
         assert!(md.contains(a), "md lacks assumption {a}");
     }
     for text in [&html, &md] {
-        assert!(text.contains("not modelled yet"), "cost is null");
+        // Cost is modelled: each arm's monthly figure appears with cents.
+        for arm in summary["arms"].as_array().unwrap() {
+            let c = arm["cost_usd_month"].as_f64().expect("cost is modelled");
+            assert!(c > 0.0);
+            assert!(text.contains(&format!("{c:.2}")), "cost {c:.2}");
+        }
         // Latency is modelled now: its percentile chart is drawn, not skipped.
         assert!(text.contains("Steady-state latency percentiles"));
         assert!(!text.contains("latency model not built yet"));

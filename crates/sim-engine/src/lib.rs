@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod controlplane;
+pub mod cost;
 pub mod ga;
 pub mod geo;
 pub mod geography;

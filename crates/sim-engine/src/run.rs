@@ -294,7 +294,7 @@ fn assumptions(w: &Workload) -> Vec<String> {
          new connections and one exchange round trip; server time is not modelled"
             .into(),
     );
-    out.push("prices are not modelled yet: cost_usd_month is null".into());
+    out.extend(crate::cost::assumptions(w));
     out
 }
 
@@ -457,7 +457,15 @@ fn run_in_pool(
             latency_ms: Latency::from_histogram(&result.latency),
             failure_latency_ms: Latency::from_histogram(&result.failure_latency),
             auth_queries: sum(C_AUTH),
-            cost_usd_month: None,
+            cost_usd_month: Some(crate::cost::arm_cost_usd_month(
+                w,
+                arm,
+                &geo,
+                &layout,
+                &result.bins,
+                bin,
+                failure.map(|f| f.at - start),
+            )),
             strategy: strategy(arm, w),
             client_overrides: arm.client_overrides.clone(),
         });
