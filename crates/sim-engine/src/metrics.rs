@@ -142,20 +142,27 @@ impl Rto {
         never_recovered: None,
     };
 
-    pub fn from_histogram(h: &hdrhistogram::Histogram<u64>, never_recovered: u64) -> Rto {
+    /// Percentiles of the per-client RTO histogram. A histogram bucket reports its highest
+    /// equivalent value (up to 0.1 % above the recorded one); an RTO never exceeds the window,
+    /// so figures are clamped to `window`.
+    pub fn from_histogram(
+        h: &hdrhistogram::Histogram<u64>,
+        never_recovered: u64,
+        window: Micros,
+    ) -> Rto {
         if h.is_empty() {
             return Rto {
                 never_recovered: Some(never_recovered),
                 ..Rto::NULL
             };
         }
-        let q = |x: f64| Some(secs(h.value_at_quantile(x)));
+        let q = |x: f64| Some(secs(h.value_at_quantile(x).min(window)));
         Rto {
             p50: q(0.5),
             p90: q(0.9),
             p99: q(0.99),
             p999: q(0.999),
-            max: Some(secs(h.max())),
+            max: Some(secs(h.max().min(window))),
             never_recovered: Some(never_recovered),
         }
     }
@@ -317,7 +324,7 @@ mod tests {
         for v in 1..=1000u64 {
             h.record(v * SEC / 10).unwrap(); // 0.1 s .. 100 s
         }
-        let r = Rto::from_histogram(&h, 3);
+        let r = Rto::from_histogram(&h, 3, 3600 * SEC);
         // 3 significant digits: within 0.1 %.
         assert!((r.p50.unwrap() - 50.0).abs() <= 0.05, "{r:?}");
         assert!((r.p99.unwrap() - 99.0).abs() <= 0.1, "{r:?}");

@@ -438,7 +438,7 @@ fn run_in_pool(
                     detection.map(|us| (us / 1000.0).round() / 1000.0),
                     Converge::compute(&result.bins, bin, fa, we, ConvergeOn::Ok),
                     Converge::compute(&result.bins, bin, fa, we, ConvergeOn::NotStale),
-                    Rto::from_histogram(&result.rto, result.never_recovered),
+                    Rto::from_histogram(&result.rto, result.never_recovered, f.window_end - f.at),
                     Some(result.cohort_clients),
                 )
             }
