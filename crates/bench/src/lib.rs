@@ -5,6 +5,7 @@
 pub mod duration;
 pub mod output;
 pub mod plot;
+pub mod replications;
 pub mod report;
 pub mod workload;
 

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use gtsim::output::{self, Perf};
+use gtsim::replications;
 use gtsim::report;
 use gtsim::workload::parse_workload;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -49,11 +50,16 @@ enum Command {
         /// Print no progress and no table.
         #[arg(long)]
         quiet: bool,
+        /// Run N seeds (seed, seed+1, …, seed+N-1) and write replications.csv (one row per
+        /// seed and arm) and a mean ± 95 % CI table in the report; the other files are the
+        /// first seed's.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        replications: u64,
     },
     /// Print the embedded default workload.
     DefaultWorkload,
     /// (Re)draw the report of a finished run: reads DIR/summary.json and DIR/curve.csv (and
-    /// DIR/workload.toml, DIR/command.txt if present), writes DIR/report.md, DIR/report.html
+    /// DIR/workload.toml, DIR/command.txt, DIR/replications.csv if present), writes DIR/report.md, DIR/report.html
     /// and DIR/plots/*.{svg,png}.
     Report {
         /// The run's output folder.
@@ -91,7 +97,16 @@ fn main() -> ExitCode {
             threads,
             clients,
             quiet,
-        } => run(workload, out, seed, threads, clients, quiet),
+            replications,
+        } => run(&RunArgs {
+            workload,
+            out,
+            seed,
+            threads,
+            clients,
+            quiet,
+            replications,
+        }),
         Command::DefaultWorkload => {
             print!("{}", gtsim::DEFAULT_WORKLOAD);
             Ok(())
@@ -107,15 +122,35 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(
+struct RunArgs {
     workload: Option<PathBuf>,
     out: Option<PathBuf>,
     seed: Option<u64>,
     threads: usize,
     clients: Option<u64>,
     quiet: bool,
-) -> Result<(), Failure> {
-    let (text, source) = match &workload {
+    replications: u64,
+}
+
+/// Removes `path`; a missing file is fine.
+fn remove_if_present(path: &std::path::Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let RunArgs {
+        ref workload,
+        ref out,
+        seed,
+        threads,
+        clients,
+        quiet,
+        replications: n_reps,
+    } = *args;
+    let (text, source) = match workload {
         Some(p) => (
             std::fs::read_to_string(p)
                 .map_err(|e| bad_input(format!("cannot read workload {}: {e}", p.display())))?,
@@ -133,7 +168,16 @@ fn run(
     if let Some(n) = clients {
         w.simulation.clients = n;
     }
-    let out_dir = out.unwrap_or_else(|| PathBuf::from("out").join(&w.name));
+    let out_dir = out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&w.name));
+    let base_seed = w.simulation.seed;
+    if base_seed.checked_add(n_reps - 1).is_none() {
+        return Err(bad_input(format!(
+            "--replications {n_reps}: seeds from {base_seed} would pass the largest seed"
+        )));
+    }
+    let cannot_write = |e: String| other(format!("cannot write to {}: {e}", out_dir.display()));
 
     let cancel = Arc::new(AtomicBool::new(false));
     {
@@ -153,11 +197,7 @@ fn run(
             .expect("valid template")
             .progress_chars("=> "),
     );
-    bar.set_message(format!(
-        "{} x {} clients",
-        w.arms.len(),
-        w.simulation.clients
-    ));
+    let what = format!("{} x {} clients", w.arms.len(), w.simulation.clients);
     let shown = AtomicBool::new(false);
     let progress = |done: u64, total: u64| {
         bar.set_length(total);
@@ -173,27 +213,73 @@ fn run(
         cancel: Some(&cancel),
         ..RunOptions::default()
     };
-    let result = sim_engine::run::run(&w, &opts, &progress);
-    bar.finish_and_clear();
-    let out = match result {
-        Ok(o) => o,
-        Err(RunError::Cancelled) => {
-            return Err(Failure {
-                code: 130,
-                message: format!("interrupted; nothing written to {}", out_dir.display()),
-            });
+    // Replications run one after another (each on the whole pool), so their rows are the same
+    // whatever --threads is; each one's rows are on disk before the next starts.
+    let mut appender = replications::Appender::new(&out_dir);
+    let mut csv = replications::header();
+    let mut first = None;
+    let mut events = 0u64;
+    for k in 0..n_reps {
+        w.simulation.seed = base_seed + k;
+        bar.set_message(if n_reps > 1 {
+            format!("replication {}/{n_reps}: {what}", k + 1)
+        } else {
+            what.clone()
+        });
+        bar.set_position(0);
+        let out = match sim_engine::run::run(&w, &opts, &progress) {
+            Ok(o) => o,
+            Err(RunError::Cancelled) => {
+                bar.finish_and_clear();
+                let message = if k == 0 {
+                    format!("interrupted; nothing written to {}", out_dir.display())
+                } else {
+                    format!(
+                        "interrupted after {k} of {n_reps} replications; their rows are in {} \
+                         (summary.json not written)",
+                        appender.path().display()
+                    )
+                };
+                return Err(Failure { code: 130, message });
+            }
+            Err(e) => {
+                bar.finish_and_clear();
+                return Err(other(e.to_string()));
+            }
+        };
+        events += out.events;
+        if n_reps > 1 {
+            if k == 0 {
+                // An older run's summary.json would make this folder look complete.
+                remove_if_present(&out_dir.join("summary.json"))
+                    .map_err(|e| cannot_write(e.to_string()))?;
+            }
+            appender
+                .append(&out.summary)
+                .map_err(|e| cannot_write(e.to_string()))?;
+            csv.push_str(&replications::rows(&out.summary));
         }
-        Err(e) => return Err(other(e.to_string())),
-    };
+        if k == 0 {
+            first = Some(out);
+        }
+    }
+    bar.finish_and_clear();
+    w.simulation.seed = base_seed;
+    let out = first.expect("at least one replication");
     let wall = started.elapsed().as_secs_f64();
     let perf = Perf {
         wall_s: (wall * 1000.0).round() / 1000.0,
-        events: out.events,
-        events_per_s: (out.events as f64 / wall).round(),
+        events,
+        events_per_s: (events as f64 / wall).round(),
         threads: out.threads,
         peak_rss_mb: output::peak_rss_mb(),
     };
-    let command = reproduce_command(workload.as_deref(), &out_dir, &w);
+    let command = reproduce_command(workload.as_deref(), &out_dir, &w, n_reps);
+    let reps = if n_reps > 1 {
+        Some(replications::parse(&csv).map_err(|e| other(format!("replications.csv: {e}")))?)
+    } else {
+        None
+    };
     let curve = output::curve_csv(&out);
     let summary = output::summary_json(&out.summary);
     // The report is drawn from the same bytes `gtsim report DIR` reads, so both give the same
@@ -204,9 +290,9 @@ fn run(
         curve: report::parse_curve(&curve).map_err(|e| other(format!("curve.csv: {e}")))?,
         description: w.description.clone(),
         command: Some(command.clone()),
+        replications: reps,
     };
     let drawn = report::build(&inputs).map_err(other)?;
-    let cannot_write = |e: String| other(format!("cannot write to {}: {e}", out_dir.display()));
     let files = [
         ("curve.csv", curve),
         (
@@ -219,24 +305,38 @@ fn run(
     ];
     output::write_files(&out_dir, &files).map_err(|e| cannot_write(e.to_string()))?;
     report::write(&out_dir, &drawn).map_err(cannot_write)?;
+    if n_reps == 1 {
+        // An older run's replications.csv would be read as this run's.
+        remove_if_present(&out_dir.join(replications::FILE))
+            .map_err(|e| cannot_write(e.to_string()))?;
+    }
     // Last: its presence marks a complete output folder.
     output::write_files(&out_dir, &[("summary.json", summary)])
         .map_err(|e| cannot_write(e.to_string()))?;
     if !quiet {
         println!("{}", output::arms_table(&out.summary));
+        if let Some(r) = &inputs.replications {
+            println!("{}", output::replications_table(r));
+        }
         println!(
-            "{} events in {:.2} s ({:.1} M events/s, {} threads, peak RSS {})",
+            "{} events in {:.2} s ({:.1} M events/s, {} threads, peak RSS {}){}",
             perf.events,
             perf.wall_s,
             perf.events_per_s / 1e6,
             perf.threads,
             perf.peak_rss_mb
                 .map_or("n/a".into(), |m| format!("{m} MiB")),
+            if n_reps > 1 {
+                format!(", {n_reps} replications")
+            } else {
+                String::new()
+            },
         );
         println!(
             "wrote {}/{{summary.json,curve.csv,perf.json,command.txt,workload.toml,report.md,\
-             report.html}} and {} plots in plots/",
+             report.html{}}} and {} plots in plots/",
             out_dir.display(),
+            if n_reps > 1 { ",replications.csv" } else { "" },
             drawn.plots.len()
         );
     }
@@ -259,6 +359,7 @@ fn reproduce_command(
     workload: Option<&std::path::Path>,
     out: &std::path::Path,
     w: &sim_engine::config::Workload,
+    replications: u64,
 ) -> String {
     let mut c = String::from("gtsim run");
     if let Some(p) = workload {
@@ -270,5 +371,8 @@ fn reproduce_command(
         w.simulation.clients,
         out.display()
     );
+    if replications > 1 {
+        c += &format!(" --replications {replications}");
+    }
     c
 }

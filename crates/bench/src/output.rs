@@ -15,7 +15,10 @@ use sim_engine::metrics::{ArmSummary, Summary, secs};
 use sim_engine::run::RunOutput;
 use sim_engine::sim::COLUMNS;
 
-/// `perf.json`: wall-clock figures (not deterministic, kept out of summary.json).
+use crate::replications::Replications;
+
+/// `perf.json`: wall-clock figures (not deterministic, kept out of summary.json). With
+/// `--replications N`, for the whole command: wall time and events of all N runs.
 #[derive(Debug, Serialize)]
 pub struct Perf {
     pub wall_s: f64,
@@ -103,6 +106,27 @@ pub fn arms_table(summary: &Summary) -> String {
             a.requests,
             a.auth_queries,
         );
+    }
+    s
+}
+
+/// The mean ± 95 % CI table of `--replications N`, as Markdown (printed to the terminal).
+pub fn replications_table(r: &Replications) -> String {
+    let arms = r.arms();
+    let mut s = format!(
+        "Across {} seeds: mean ± 95 % CI (n)\n\n| figure |",
+        r.seeds().len()
+    );
+    for a in &arms {
+        let _ = write!(s, " {a} |");
+    }
+    s.push_str("\n|---|");
+    for _ in &arms {
+        s.push_str("---:|");
+    }
+    s.push('\n');
+    for (label, cells) in r.ci_rows() {
+        let _ = writeln!(s, "| {label} | {} |", cells.join(" | "));
     }
     s
 }

@@ -2,9 +2,10 @@
 //! (inline SVG plots, no scripts, no network) and the plots as SVG and PNG in `plots/`.
 //!
 //! A report is drawn from a run's output folder only: `summary.json` and `curve.csv`
-//! (`spec/METRICS.md`, read loosely: extra fields and columns are ignored), plus two optional
+//! (`spec/METRICS.md`, read loosely: extra fields and columns are ignored), plus optional
 //! files that `gtsim run` writes beside them: `workload.toml` (the workload text, for its
-//! description) and `command.txt` (the command that produced the run). `gtsim run` calls the
+//! description) and `command.txt` (the command that produced the run), and `replications.csv`
+//! from `gtsim run --replications N` (a mean ± 95 % CI table across seeds). `gtsim run` calls the
 //! same code on the same bytes, so `gtsim report DIR` on a finished run redraws the same report.
 //! Everything here is a pure function of those inputs: same folder, same bytes out.
 
@@ -18,6 +19,7 @@ use crate::output::write_files;
 use crate::plot::{
     self, ArmStyle, Chart, CurvesChart, LegendCorner, Marker, Panel, PercentileChart,
 };
+use crate::replications::{self, Replications};
 
 /// The curve.csv columns a report reads (others are ignored).
 pub const CURVE_COLUMNS: [&str; 10] = [
@@ -65,6 +67,8 @@ pub struct Inputs {
     pub description: Option<String>,
     /// The command that produced the run, if known.
     pub command: Option<String>,
+    /// replications.csv (`gtsim run --replications N`), if the folder has one.
+    pub replications: Option<Replications>,
 }
 
 /// A report failure: bad or missing input files (exit status 2) or anything else (1).
@@ -238,11 +242,18 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
     let command = read_optional(dir, "command.txt")?
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty());
+    let replications = read_optional(dir, replications::FILE)?
+        .map(|t| replications::parse(&t))
+        .transpose()
+        .map_err(|e| {
+            ReportError::Input(format!("{}: {e}", dir.join(replications::FILE).display()))
+        })?;
     Ok(Inputs {
         summary,
         curve,
         description,
         command,
+        replications,
     })
 }
 
@@ -951,6 +962,71 @@ fn missing_command(s: &Value) -> String {
     )
 }
 
+/// Under the results of a run without replications.csv.
+const ONE_SEED_NOTE: &str = "These figures come from one seed: published numbers should use at \
+least 10 seeds (`gtsim run --replications 10` adds a mean ± 95 % CI table).";
+
+fn replications_title(r: &Replications) -> String {
+    format!("Across {} seeds: mean ± 95 % CI (n)", r.seeds().len())
+}
+
+fn seeds_line(r: &Replications) -> String {
+    let seeds = r.seeds();
+    let list = seeds
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("Seeds: {list}. The tables and plots above are those of the first seed.")
+}
+
+fn render_replications_md(m: &mut String, r: &Replications) {
+    let arms = r.arms();
+    let _ = writeln!(m, "### {}\n\n{}\n", replications_title(r), seeds_line(r));
+    m.push_str("| figure |");
+    for a in &arms {
+        let _ = write!(m, " {} |", md_cell(a));
+    }
+    m.push_str("\n|---|");
+    for _ in &arms {
+        m.push_str("---:|");
+    }
+    m.push('\n');
+    for (label, cells) in r.ci_rows() {
+        let _ = write!(m, "| {} |", md_cell(&label));
+        for c in cells {
+            let _ = write!(m, " {} |", md_cell(&c));
+        }
+        m.push('\n');
+    }
+    let _ = writeln!(m, "\n{}\n", replications::note(r.seeds().len()));
+}
+
+fn render_replications_html(h: &mut String, r: &Replications) {
+    let _ = writeln!(
+        h,
+        "<h3>{}</h3>\n<p>{}</p>\n<table>\n<tr><th>figure</th>",
+        html_escape(&replications_title(r)),
+        html_escape(&seeds_line(r))
+    );
+    for a in r.arms() {
+        let _ = write!(h, "<th>{}</th>", html_escape(a));
+    }
+    h.push_str("</tr>\n");
+    for (label, cells) in r.ci_rows() {
+        let _ = write!(h, "<tr><td>{}</td>", html_escape(&label));
+        for c in cells {
+            let _ = write!(h, "<td>{}</td>", html_escape(&c));
+        }
+        h.push_str("</tr>\n");
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<p class=\"note\">{}</p>",
+        html_escape(&replications::note(r.seeds().len()))
+    );
+}
+
 fn render_md(inputs: &Inputs, plan: &PlotPlan, rows: &[(String, Vec<String>)]) -> String {
     let s = &inputs.summary;
     let arms = arms(s);
@@ -999,6 +1075,12 @@ fn render_md(inputs: &Inputs, plan: &PlotPlan, rows: &[(String, Vec<String>)]) -
         m.push('\n');
     }
     let _ = writeln!(m, "\n{CELL_NOTE}\n");
+    match &inputs.replications {
+        Some(r) => render_replications_md(&mut m, r),
+        None => {
+            let _ = writeln!(m, "{ONE_SEED_NOTE}\n");
+        }
+    }
 
     m.push_str("## Plots\n\n");
     for (stem, title, caption, _) in &plan.plots {
@@ -1128,6 +1210,12 @@ fn render_html(
         "</table>\n<p class=\"note\">{}</p>",
         html_escape(CELL_NOTE)
     );
+    match &inputs.replications {
+        Some(r) => render_replications_html(&mut h, r),
+        None => {
+            let _ = writeln!(h, "<p class=\"note\">{}</p>", html_escape(ONE_SEED_NOTE));
+        }
+    }
 
     h.push_str("<h2>Plots</h2>\n");
     for ((_, title, caption, _), svg) in plan.plots.iter().zip(svgs) {
@@ -1304,6 +1392,7 @@ mod tests {
             curve,
             description: None,
             command: None,
+            replications: None,
         };
         let r = build(&inputs).unwrap();
         assert_eq!(
