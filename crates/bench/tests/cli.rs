@@ -1,79 +1,23 @@
 //! End-to-end tests of the `gtsim` binary: output files, determinism across thread counts,
 //! exit statuses and error messages on bad input, and the committed workloads.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-fn gtsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtsim"))
-        .args(args)
-        .output()
-        .expect("gtsim runs")
-}
+mod common;
+use common::{gtsim, repo, small_workload, write};
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gtsim-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
+    common::tmp("cli", name)
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+fn small() -> String {
+    small_workload("cli-small", 20_000)
 }
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    std::fs::create_dir_all(dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-const SMALL: &str = r#"
-name = "cli-small"
-[simulation]
-duration = "8m"
-clients = 20000
-seed = 7
-[[regions]]
-name = "us-east-1"
-[[regions]]
-name = "eu-west-1"
-[clients]
-keepalive_idle = "60s"
-retries = 2
-[[resolvers]]
-name = "honest"
-share = 0.8
-clients_per_resolver = 200
-[[resolvers]]
-name = "floor"
-share = 0.2
-clients_per_resolver = 50
-ttl = { mode = "floor", min = "120s" }
-[[failures]]
-region = "us-east-1"
-at = "2m"
-kind = "hard"
-recover_at = "6m"
-[[arms]]
-name = "failover"
-kind = "route53"
-policy = "failover"
-ttl = "60s"
-health_check = { interval = "10s", failure_threshold = 2 }
-[[arms]]
-name = "weighted"
-kind = "route53"
-policy = "weighted"
-ttl = "30s"
-health_check = { interval = "30s", failure_threshold = 3 }
-records = [ { region = "us-east-1", weight = 100 }, { region = "eu-west-1", weight = 0 } ]
-"#;
 
 #[test]
 fn outputs_are_byte_identical_across_thread_counts() {
     let dir = tmp("det");
-    let wl = write(&dir, "w.toml", SMALL);
+    let wl = write(&dir, "w.toml", &small());
     let a = dir.join("a");
     let b = dir.join("b");
     for (out, threads) in [(&a, "1"), (&b, "2")] {
@@ -105,7 +49,7 @@ fn outputs_are_byte_identical_across_thread_counts() {
 #[test]
 fn summary_and_curve_follow_the_contract() {
     let dir = tmp("contract");
-    let wl = write(&dir, "w.toml", SMALL);
+    let wl = write(&dir, "w.toml", &small());
     let out = dir.join("out");
     let o = gtsim(&[
         "run",
@@ -206,7 +150,7 @@ fn summary_and_curve_follow_the_contract() {
 #[test]
 fn bad_workload_exits_2_naming_the_key_and_writes_nothing() {
     let dir = tmp("bad");
-    let bad = SMALL.replacen(
+    let bad = small().replacen(
         "health_check = { interval = \"10s\", failure_threshold = 2 }",
         "health_check = { interval = \"20s\", failure_threshold = 2 }",
         1,
@@ -236,7 +180,7 @@ fn syntax_errors_unknown_keys_and_bad_flags_exit_2() {
     let wl = write(
         &dir,
         "u.toml",
-        &SMALL.replace("retries = 2", "retries = 2\nretry = 3"),
+        &small().replace("retries = 2", "retries = 2\nretry = 3"),
     );
     let o = gtsim(&[
         "run",

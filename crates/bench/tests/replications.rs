@@ -3,68 +3,13 @@
 //! first seed's, and the report shows the mean ± 95 % CI table.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn gtsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtsim"))
-        .args(args)
-        .output()
-        .expect("gtsim runs")
-}
+mod common;
+use common::{gtsim, read, small_workload};
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gtsim-reps-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tmp("reps", name)
 }
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-/// The CLI tests' small two-arm workload (cli.rs), at 10k clients.
-const SMALL: &str = r#"
-name = "replications-small"
-[simulation]
-duration = "8m"
-clients = 10000
-seed = 7
-[[regions]]
-name = "us-east-1"
-[[regions]]
-name = "eu-west-1"
-[clients]
-keepalive_idle = "60s"
-retries = 2
-[[resolvers]]
-name = "honest"
-share = 0.8
-clients_per_resolver = 200
-[[resolvers]]
-name = "floor"
-share = 0.2
-clients_per_resolver = 50
-ttl = { mode = "floor", min = "120s" }
-[[failures]]
-region = "us-east-1"
-at = "2m"
-kind = "hard"
-recover_at = "6m"
-[[arms]]
-name = "failover"
-kind = "route53"
-policy = "failover"
-ttl = "60s"
-health_check = { interval = "10s", failure_threshold = 2 }
-[[arms]]
-name = "weighted"
-kind = "route53"
-policy = "weighted"
-ttl = "30s"
-health_check = { interval = "30s", failure_threshold = 3 }
-records = [ { region = "us-east-1", weight = 100 }, { region = "eu-west-1", weight = 0 } ]
-"#;
 
 const HEADER: &str = "seed,arm,cohort_clients,detection_s,converge_p50_s,converge_p90_s,\
 converge_p99_s,converge_p999_s,stale_converge_p50_s,stale_converge_p99_s,rto_p50_s,rto_p90_s,\
@@ -93,7 +38,7 @@ fn run(dir: &Path, wl: &Path, out: &str, extra: &[&str]) -> PathBuf {
 fn replications_are_deterministic_and_reported() {
     let dir = tmp("det");
     let wl = dir.join("w.toml");
-    std::fs::write(&wl, SMALL).unwrap();
+    std::fs::write(&wl, small_workload("replications-small", 10_000)).unwrap();
     let a = run(&dir, &wl, "a", &["--replications", "3", "--threads", "1"]);
     let b = run(&dir, &wl, "b", &["--replications", "3", "--threads", "2"]);
     let one = run(&dir, &wl, "one", &["--threads", "2"]);

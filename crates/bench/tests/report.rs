@@ -4,68 +4,30 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-fn gtsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gtsim"))
-        .args(args)
-        .output()
-        .expect("gtsim runs")
-}
+mod common;
+use common::{gtsim, read, small_workload};
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gtsim-report-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tmp("report", name)
 }
 
-/// The small two-arm workload of the CLI tests (20k clients, a 4 min blackhole).
-const SMALL: &str = r#"
-name = "report-small"
-description = "us-east-1 blackholed from 2 to 6 min; failover vs weighted <fast> & slow checks"
-[simulation]
-duration = "8m"
-clients = 20000
-seed = 7
-[[regions]]
-name = "us-east-1"
-[[regions]]
-name = "eu-west-1"
-[clients]
-keepalive_idle = "60s"
-retries = 2
-[[resolvers]]
-name = "honest"
-share = 0.8
-clients_per_resolver = 200
-[[resolvers]]
-name = "floor"
-share = 0.2
-clients_per_resolver = 50
-ttl = { mode = "floor", min = "120s" }
-[[failures]]
-region = "us-east-1"
-at = "2m"
-kind = "hard"
-recover_at = "6m"
-[[arms]]
-name = "failover-arm"
-kind = "route53"
-policy = "failover"
-ttl = "60s"
-health_check = { interval = "10s", failure_threshold = 2 }
-[[arms]]
-name = "weighted-arm"
-kind = "route53"
-policy = "weighted"
-ttl = "30s"
-health_check = { interval = "30s", failure_threshold = 3 }
-records = [ { region = "us-east-1", weight = 100 }, { region = "eu-west-1", weight = 0 } ]
-"#;
+/// The CLI tests' small workload, with a description (to check escaping) and arm names of its
+/// own.
+fn small() -> String {
+    small_workload("report-small", 20_000)
+        .replacen(
+            "name = \"report-small\"",
+            "name = \"report-small\"\ndescription = \"us-east-1 blackholed from 2 to 6 min; failover vs weighted <fast> & slow checks\"",
+            1,
+        )
+        .replacen("name = \"failover\"", "name = \"failover-arm\"", 1)
+        .replacen("name = \"weighted\"", "name = \"weighted-arm\"", 1)
+}
 
 const PLOTS: [&str; 4] = [
     "convergence_cohort",
@@ -74,11 +36,11 @@ const PLOTS: [&str; 4] = [
     "latency_percentiles",
 ];
 
-/// Runs SMALL into `<tmp>/out` and returns the output folder.
+/// Runs the small workload into `<tmp>/out` and returns the output folder.
 fn run_small(name: &str) -> PathBuf {
     let dir = tmp(name);
     let wl = dir.join("w.toml");
-    std::fs::write(&wl, SMALL).unwrap();
+    std::fs::write(&wl, small()).unwrap();
     let out = dir.join("out");
     let o = gtsim(&[
         "run",
@@ -94,10 +56,6 @@ fn run_small(name: &str) -> PathBuf {
 /// Removes a passing test's folder (a failing test keeps it for a look).
 fn cleanup(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn html_escape(s: &str) -> String {
@@ -137,7 +95,7 @@ fn run_writes_a_self_contained_report_with_plots() {
     let md = read(&out.join("report.md"));
     let command = read(&out.join("command.txt"));
     assert!(command.starts_with("gtsim run ") && command.contains("--seed 7"));
-    assert_eq!(read(&out.join("workload.toml")), SMALL);
+    assert_eq!(read(&out.join("workload.toml")), small());
 
     // One inline SVG per plot, the arms, the description, every assumption, strategies.
     assert!(html.starts_with("<!DOCTYPE html>"));

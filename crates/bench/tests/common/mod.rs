@@ -1,0 +1,90 @@
+//! Helpers shared by the integration tests: running the binary, scratch folders, and the small
+//! two-arm workload they all use.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Run the `gtsim` binary under test.
+pub fn gtsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gtsim"))
+        .args(args)
+        .output()
+        .expect("gtsim runs")
+}
+
+/// A fresh, empty scratch folder for one test.
+pub fn tmp(prefix: &str, name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("gtsim-{prefix}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The small two-arm workload (two regions, a 4 min blackhole of us-east-1 from 2 to 6 min, a
+/// failover arm with fast checks and a weighted 100/0 arm) under the given name and size.
+pub fn small_workload(name: &str, clients: u64) -> String {
+    SMALL_TEMPLATE.replacen("cli-small", name, 1).replacen(
+        "clients = 20000",
+        &format!("clients = {clients}"),
+        1,
+    )
+}
+
+const SMALL_TEMPLATE: &str = r#"
+name = "cli-small"
+[simulation]
+duration = "8m"
+clients = 20000
+seed = 7
+[[regions]]
+name = "us-east-1"
+[[regions]]
+name = "eu-west-1"
+[clients]
+keepalive_idle = "60s"
+retries = 2
+[[resolvers]]
+name = "honest"
+share = 0.8
+clients_per_resolver = 200
+[[resolvers]]
+name = "floor"
+share = 0.2
+clients_per_resolver = 50
+ttl = { mode = "floor", min = "120s" }
+[[failures]]
+region = "us-east-1"
+at = "2m"
+kind = "hard"
+recover_at = "6m"
+[[arms]]
+name = "failover"
+kind = "route53"
+policy = "failover"
+ttl = "60s"
+health_check = { interval = "10s", failure_threshold = 2 }
+[[arms]]
+name = "weighted"
+kind = "route53"
+policy = "weighted"
+ttl = "30s"
+health_check = { interval = "30s", failure_threshold = 3 }
+records = [ { region = "us-east-1", weight = 100 }, { region = "eu-west-1", weight = 0 } ]
+"#;
