@@ -956,7 +956,39 @@ fn parse_failures(top: &Obj, sim: &Simulation, regions: &[Region]) -> Res<Vec<Fa
                 Some(FailureKind::Hard(mode))
             }
             "drain" => Some(FailureKind::Drain),
-            "brownout" | "grey" => None,
+            "brownout" | "grey" => {
+                let error_rate = o.number("error_rate")?.unwrap_or(0.0);
+                if !(0.0..=1.0).contains(&error_rate) {
+                    return Err(o.err(
+                        "error_rate",
+                        format!("must be between 0 and 1 (got {error_rate})"),
+                    ));
+                }
+                let added_latency = o.duration("added_latency")?.unwrap_or(0);
+                if kind_name == "grey" && error_rate == 0.0 {
+                    return Err(o.err(
+                        "error_rate",
+                        "a grey failure serves errors: give error_rate > 0",
+                    ));
+                }
+                if error_rate == 0.0 && added_latency == 0 {
+                    return Err(o.err(
+                        "kind",
+                        "a brownout needs error_rate > 0 or added_latency > 0",
+                    ));
+                }
+                Some(if kind_name == "grey" {
+                    FailureKind::Grey {
+                        error_rate,
+                        added_latency,
+                    }
+                } else {
+                    FailureKind::Brownout {
+                        error_rate,
+                        added_latency,
+                    }
+                })
+            }
             other => {
                 return Err(o.err(
                     "kind",
@@ -2744,18 +2776,26 @@ records = [ { region = "eu-west-1" } ]"#,
             "failures[0].kind",
             "\"hard\", \"drain\"",
         );
-        expect_err(
-            &edit(
-                "kind = \"hard\"",
-                "kind = \"brownout\"\nerror_rate = 0.5\nadded_latency = \"200ms\"",
-            ),
-            "failures[0].kind",
-            "not supported yet",
+        let w = load(&edit(
+            "kind = \"hard\"",
+            "kind = \"brownout\"\nerror_rate = 0.5\nadded_latency = \"200ms\"",
+        ));
+        assert_eq!(
+            w.failures[0].kind,
+            FailureKind::Brownout {
+                error_rate: 0.5,
+                added_latency: 200_000
+            }
         );
         expect_err(
             &edit("kind = \"hard\"", "kind = \"grey\""),
+            "failures[0].error_rate",
+            "give error_rate > 0",
+        );
+        expect_err(
+            &edit("kind = \"hard\"", "kind = \"brownout\""),
             "failures[0].kind",
-            "not supported yet",
+            "error_rate > 0 or added_latency > 0",
         );
         expect_err(
             &edit("kind = \"hard\"", "kind = \"brownout\"\nerror_rate = 1.5"),

@@ -443,3 +443,48 @@ fn global_accelerator_stops_stale_routing_after_detection_and_idle_limit() {
         );
     }
 }
+
+/// A grey failure with a shallow health check is never detected, and each attempt errors with
+/// the given probability: with no retries the cohort's ok fraction in the window is
+/// 1 - error_rate (binomial; 5 sigma over the window's requests).
+#[test]
+fn grey_failure_serves_errors_at_its_rate_and_evades_shallow_checks() {
+    let mut w = two_region_workload();
+    w.simulation.duration = 600 * SEC;
+    w.simulation.clients = 20_000;
+    w.clients.request_rate = 0.2;
+    w.failures = vec![Failure {
+        region: 0,
+        at: 120 * SEC,
+        kind: FailureKind::Grey {
+            error_rate: 0.3,
+            added_latency: 0,
+        },
+        recover_at: None,
+    }];
+    let ArmKind::Route53(r) = &mut w.arms[0].kind else {
+        unreachable!()
+    };
+    for rec in &mut r.records {
+        rec.health_check = Some(crate::testutil::hc(10, 1));
+    }
+    w.arms[0].clients = w.clients.clone();
+    let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
+    let arm = &out.summary.arms[0];
+    assert_eq!(
+        arm.detection_s, None,
+        "a shallow check must not see a grey failure"
+    );
+    let (mut req, mut ok) = (0u64, 0u64);
+    for b in &out.curves[0].bins {
+        req += b[crate::sim::C_COHORT_REQUESTS];
+        ok += b[crate::sim::C_COHORT_OK];
+    }
+    let p = ok as f64 / req as f64;
+    let tol = 5.0 * (0.3f64 * 0.7 / req as f64).sqrt();
+    assert!(req > 100_000, "{req}");
+    assert!(
+        (p - 0.7).abs() < tol,
+        "ok fraction {p}, expected 0.7 +- {tol}"
+    );
+}

@@ -131,6 +131,18 @@ pub enum FailureKind {
     Hard(HardMode),
     /// A planned move away: the region keeps serving, but its traffic counts as stale routing.
     Drain,
+    /// Degraded: each attempt and each probe fails with `error_rate` (an error response, at
+    /// once), and served requests take `added_latency` longer.
+    Brownout {
+        error_rate: f64,
+        added_latency: Micros,
+    },
+    /// Grey: serves errors at `error_rate` while shallow health checks (a `/healthz` that only
+    /// says the process is up, seed 000) still pass; deep checks see the errors.
+    Grey {
+        error_rate: f64,
+        added_latency: Micros,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

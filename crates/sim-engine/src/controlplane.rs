@@ -94,6 +94,7 @@ pub fn simulate_health_check(
         timeout: probe_timeout(hc.protocol),
         healthy_fraction: hc.healthy_fraction,
         phase_stream: 0,
+        deep: hc.deep,
     };
     simulate_checkers(&spec, world, region, end, seed, warm)
 }
@@ -114,6 +115,9 @@ pub struct CheckerSpec {
     pub healthy_fraction: f64,
     /// Keeps the phases of different checker kinds (Route 53, ELB, ...) independent.
     pub phase_stream: u64,
+    /// A deep check exercises the application, so it sees a grey failure's errors; a shallow
+    /// one (a `/healthz` that only says the process is up) does not.
+    pub deep: bool,
 }
 
 /// Simulate a set of checkers on one endpoint; see [`simulate_health_check`] for the model.
@@ -129,6 +133,7 @@ pub fn simulate_checkers(
     let interval = spec.interval;
     let timeout = spec.timeout;
     let rng = Rng::new(seed, Stream::CheckerPhase);
+    let err_rng = Rng::new(seed, Stream::ProbeError);
 
     // Events (time, kind, checker); at equal times results are applied before new probes.
     #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
@@ -165,12 +170,15 @@ pub fn simulate_checkers(
         match ev {
             Ev::Probe => {
                 let st = world.state(region, t);
-                let (ok, done) = if st.serves() {
-                    (true, t)
-                } else if st == crate::world::RegionState::Reset {
-                    (false, t)
-                } else {
-                    (false, t + timeout)
+                let u = err_rng.uniform(
+                    ((region as u64) << 24) | (spec.phase_stream << 20) | k as u64,
+                    t,
+                );
+                let (ok, done) = match st {
+                    // An error response or a refused connection: the result is known at once.
+                    _ if st.serves() => (st.answers_ok(u, spec.deep), t),
+                    crate::world::RegionState::Reset => (false, t),
+                    _ => (false, t + timeout),
                 };
                 heap.push(Reverse((done, Ev::Result { ok }, k)));
             }
@@ -561,6 +569,88 @@ mod tests {
         // All three down and detected: fail open to each area's lowest-latency record.
         assert_eq!(c.answer(5, 0, 0, 1500 * SEC), 2);
         assert_eq!(c.answer(5, 1, 0, 1500 * SEC), 1);
+    }
+
+    fn world_with_kinds(windows: &[(Micros, Micros, FailureKind)]) -> World {
+        let mut w = two_region_workload();
+        w.failures = windows
+            .iter()
+            .map(|&(at, until, kind)| Failure {
+                region: 0,
+                at,
+                kind,
+                recover_at: Some(until),
+            })
+            .collect();
+        World::new(&w, 0)
+    }
+
+    /// Seed 000's "/healthz that returns 200 if the container is up": a grey failure (every
+    /// request errors) passes a shallow check and fails a deep one.
+    #[test]
+    fn grey_failure_passes_shallow_checks_only() {
+        let grey = FailureKind::Grey {
+            error_rate: 1.0,
+            added_latency: 0,
+        };
+        let world = world_with_kinds(&[(100 * SEC, 1000 * SEC, grey)]);
+        let shallow = hc(10, 3);
+        assert_eq!(
+            simulate_health_check(&shallow, &world, 0, 900 * SEC, 1, true),
+            vec![(0, true)]
+        );
+        let deep = HealthCheck {
+            deep: true,
+            ..hc(10, 3)
+        };
+        let tl = simulate_health_check(&deep, &world, 0, 900 * SEC, 1, true);
+        assert!(
+            !tl[1].1 && tl[1].0 > 100 * SEC && tl[1].0 < 140 * SEC,
+            "{tl:?}"
+        );
+    }
+
+    /// A brownout failing 10 % of probes: a checker flips only after 3 consecutive failures
+    /// (0.1 %), and the endpoint only when 13 of 15 checkers have flipped: it stays healthy. At
+    /// 100 % it is detected like a refused connection.
+    #[test]
+    fn brownout_detection_depends_on_error_rate() {
+        let mild = FailureKind::Brownout {
+            error_rate: 0.1,
+            added_latency: 0,
+        };
+        let world = world_with_kinds(&[(100 * SEC, 3000 * SEC, mild)]);
+        let tl = simulate_health_check(&hc(10, 3), &world, 0, 2900 * SEC, 1, true);
+        assert_eq!(tl, vec![(0, true)]);
+        let total = FailureKind::Brownout {
+            error_rate: 1.0,
+            added_latency: 0,
+        };
+        let world = world_with_kinds(&[(100 * SEC, 3000 * SEC, total)]);
+        let tl = simulate_health_check(&hc(10, 3), &world, 0, 2900 * SEC, 1, true);
+        // Refused-like: third failed probe between 120 s and 130 s after the start.
+        assert!(
+            !tl[1].1 && tl[1].0 >= 120 * SEC && tl[1].0 <= 130 * SEC,
+            "{tl:?}"
+        );
+    }
+
+    /// Flapping: 60 s outages (connections refused) every 3 min never flip a 30 s x 3 check:
+    /// three consecutive failed probes 30 s apart need 60 s plus the probe phase, more than an
+    /// outage. With threshold 1 every checker sees each outage within 30 s, so all 15 are down
+    /// together and the endpoint flips each time: health-check hysteresis.
+    #[test]
+    fn short_flaps_are_absorbed_by_the_threshold() {
+        let reset = FailureKind::Hard(HardMode::Reset);
+        let flaps: Vec<_> = (0..8)
+            .map(|i| (100 * SEC + i * 180 * SEC, 160 * SEC + i * 180 * SEC, reset))
+            .collect();
+        let world = world_with_kinds(&flaps);
+        let tl = simulate_health_check(&hc(30, 3), &world, 0, 1600 * SEC, 1, true);
+        assert_eq!(tl, vec![(0, true)]);
+        let tl = simulate_health_check(&hc(30, 1), &world, 0, 1600 * SEC, 1, true);
+        let downs = tl.iter().filter(|&&(_, h)| !h).count();
+        assert_eq!(downs, 8, "{tl:?}");
     }
 
     #[test]

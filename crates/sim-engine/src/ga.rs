@@ -89,6 +89,8 @@ impl GaControl {
                     timeout: lb.timeout,
                     healthy_fraction: 0.0,
                     phase_stream: 1,
+                    // ASSUMED shallow: target-group checks usually probe a health path.
+                    deep: false,
                 }
             }
             EndpointType::Ec2 | EndpointType::Eip => {
@@ -101,6 +103,7 @@ impl GaControl {
                     timeout: probe_timeout(hc.protocol),
                     healthy_fraction: 0.18,
                     phase_stream: 2,
+                    deep: hc.deep,
                 }
             }
         };

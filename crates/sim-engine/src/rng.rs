@@ -36,6 +36,10 @@ pub enum Stream {
     GaPlacement = 7,
     /// Client placement: area, anycast catchment.
     Placement = 8,
+    /// Error responses of a degraded region, per (client, attempt).
+    AttemptError = 9,
+    /// Error responses to health probes of a degraded region, per (checker, probe).
+    ProbeError = 10,
 }
 
 #[inline(always)]

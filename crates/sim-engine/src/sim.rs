@@ -241,6 +241,7 @@ struct Shard<'a> {
     first_client: u64,
     first_resolver: u64,
     heap: CalendarQueue,
+    err_rng: Rng,
     slots: Vec<Slot>,
     free_slots: Vec<u32>,
     out: ShardResult,
@@ -331,6 +332,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         first_client: spec.clients.start,
         first_resolver: spec.resolvers.first().map_or(0, |r| r.id),
         heap: CalendarQueue::for_density(n as f64 * rate_per_us, 1.0 / rate_per_us),
+        err_rng: Rng::new(ctx.seed, Stream::AttemptError),
         slots: Vec::new(),
         free_slots: Vec::new(),
         out: ShardResult::empty(ctx.nbins),
@@ -499,28 +501,45 @@ impl Shard<'_> {
             }
         }
         if state.serves() {
+            // The region answers; a degraded one answers some attempts with an error (drawn per
+            // client and attempt, so arms see the same draws for the same attempts).
+            let gid = self.first_client + c as u64;
+            let u = match state {
+                RegionState::Degraded { .. } => {
+                    self.err_rng.uniform(gid, (t << 4) | retries_left as u64)
+                }
+                _ => 1.0,
+            };
+            let ok = state.answers_ok(u, true);
             let cl = &mut self.clients[c];
             if ctx.idle_limit > 0 {
-                cl.conn_last = t;
+                cl.conn_last = t; // an error response keeps the connection too
                 cl.conn_region = region as u8;
             }
-            cl.last_ok_region = region as u8;
-            self.finish(c, issue, t, true, extra_us);
-            return;
-        }
-        let cl = &mut self.clients[c];
-        cl.conn_last = NO_CONN;
-        if let AppCache::Fixed {
-            drop_on_failure: true,
-            ..
-        } = self.app
-        {
-            cl.app_exp = 0; // e.g. Bun drops a cached address when a connection to it fails
+            if ok {
+                cl.last_ok_region = region as u8;
+                let added = match state {
+                    RegionState::Degraded { added, .. } => added,
+                    _ => 0,
+                };
+                self.finish(c, issue, t, true, extra_us + added);
+                return;
+            }
+        } else {
+            let cl = &mut self.clients[c];
+            cl.conn_last = NO_CONN;
+            if let AppCache::Fixed {
+                drop_on_failure: true,
+                ..
+            } = self.app
+            {
+                cl.app_exp = 0; // e.g. Bun drops a cached address when a connection to it fails
+            }
         }
         let fail_at = match state {
             RegionState::Blackhole if via_conn => t + ctx.clients.request_timeout,
             RegionState::Blackhole => t + ctx.clients.connect_timeout,
-            _ => t, // refused at once
+            _ => t, // refused at once, or an error response
         };
         let slot = Slot {
             client: c as u32,

@@ -7,7 +7,7 @@ use crate::Micros;
 use crate::config::{FailureKind, HardMode, Workload};
 
 /// What an attempt or probe meets at a region at some instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RegionState {
     /// Serving.
     Up,
@@ -17,13 +17,34 @@ pub enum RegionState {
     Blackhole,
     /// Gone; connections are refused at once.
     Reset,
+    /// Serving, with errors at `error_rate` and `added` latency; `grey`: shallow checks pass.
+    Degraded {
+        error_rate: f64,
+        added: Micros,
+        grey: bool,
+    },
 }
 
 impl RegionState {
-    /// Does the region serve requests?
+    /// Does the region accept connections (and answer, possibly with errors)?
     #[inline]
     pub fn serves(self) -> bool {
-        matches!(self, RegionState::Up | RegionState::Draining)
+        matches!(
+            self,
+            RegionState::Up | RegionState::Draining | RegionState::Degraded { .. }
+        )
+    }
+
+    /// Does an attempt (or a `deep` probe) that drew uniform `u` get a good answer? A shallow
+    /// probe of a grey region passes: it only checks that the process is up.
+    #[inline]
+    pub fn answers_ok(self, u: f64, deep: bool) -> bool {
+        match self {
+            RegionState::Up | RegionState::Draining => true,
+            RegionState::Degraded { grey: true, .. } if !deep => true,
+            RegionState::Degraded { error_rate, .. } => u >= error_rate,
+            RegionState::Blackhole | RegionState::Reset => false,
+        }
     }
 
     /// Is the region inside a failure window ("failed region" in METRICS.md)?
@@ -55,6 +76,22 @@ impl World {
                 FailureKind::Hard(HardMode::Blackhole) => RegionState::Blackhole,
                 FailureKind::Hard(HardMode::Reset) => RegionState::Reset,
                 FailureKind::Drain => RegionState::Draining,
+                FailureKind::Brownout {
+                    error_rate,
+                    added_latency,
+                } => RegionState::Degraded {
+                    error_rate,
+                    added: added_latency,
+                    grey: false,
+                },
+                FailureKind::Grey {
+                    error_rate,
+                    added_latency,
+                } => RegionState::Degraded {
+                    error_rate,
+                    added: added_latency,
+                    grey: true,
+                },
             };
             windows[f.region].push(Window {
                 start: f.at + offset,
