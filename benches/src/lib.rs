@@ -224,6 +224,7 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
             clients: cl,
             client_overrides: vec![],
         }],
+        actions: vec![],
     }
 }
 

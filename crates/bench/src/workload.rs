@@ -14,7 +14,8 @@
 use std::fmt;
 
 use sim_engine::config::{
-    AppCache, ClientAffinity, EndpointGroup, GaHealthCheck, GlobalAcceleratorArm, LbHealthCheck,
+    Action, ActionTarget, AppCache, ClientAffinity, EndpointGroup, GaHealthCheck,
+    GlobalAcceleratorArm, LbHealthCheck,
 };
 use sim_engine::config::{
     ArcControl, Arm, ArmKind, Clients, EndpointType, Failure, FailureKind, HardMode, HcProtocol,
@@ -445,7 +446,7 @@ pub fn parse_workload(text: &str) -> Result<Workload, LoadError> {
         clients: &clients,
     };
     let arms = parse_arms(&top, &world)?;
-    parse_actions(&top)?;
+    let actions = parse_actions(&top, &simulation, &arms)?;
 
     Ok(Workload {
         name: name.to_string(),
@@ -456,6 +457,7 @@ pub fn parse_workload(text: &str) -> Result<Workload, LoadError> {
         resolvers,
         failures,
         arms,
+        actions,
     })
 }
 
@@ -1694,24 +1696,88 @@ fn parse_control(path: String, v: &Value, records: &[Record], world: &World) -> 
 // ---------------------------------------------------------------------------------------------
 // Actions
 
-fn parse_actions(top: &Obj) -> Res<()> {
-    let refuse = || {
-        top.err(
-            "actions",
-            format!("timed actions are not supported yet ({ISSUE_CONTROL})"),
-        )
-    };
-    match top.get("actions") {
-        None => Ok(()),
-        Some(Value::Array(a)) if a.is_empty() => Ok(()),
-        Some(Value::Array(_)) => Err(refuse()),
-        Some(Value::Table(t)) if t.is_empty() => Ok(()),
-        Some(Value::Table(_)) => Err(refuse()),
-        Some(other) => Err(top.err(
-            "actions",
-            type_error("an array of tables ([[actions]])", other),
-        )),
+/// `[[actions]]`: timed changes of a Route 53 record's weight or a Global Accelerator endpoint
+/// group's traffic dial. `key` is written `records[0].weight` or `records.0.weight`
+/// (`endpoint_groups[1].traffic_dial`); the record or group must exist in that arm.
+fn parse_actions(top: &Obj, sim: &Simulation, arms: &[Arm]) -> Res<Vec<Action>> {
+    let items = top.tables("actions")?.unwrap_or_default();
+    let mut out = Vec::with_capacity(items.len());
+    for (path, t) in items {
+        let o = Obj::new(path, t, &["arm", "at", "key", "value"]);
+        o.finish()?;
+        let at = o
+            .duration("at")?
+            .ok_or_else(|| o.err("at", "is required"))?;
+        if at >= sim.duration {
+            return Err(o.err("at", "must be before the end of the simulation"));
+        }
+        let arm_name = o.req_string("arm")?;
+        let Some(arm) = arms.iter().position(|a| a.name == arm_name) else {
+            let names: Vec<&str> = arms.iter().map(|a| a.name.as_str()).collect();
+            return Err(o.err("arm", expected_one_of(&names, arm_name)));
+        };
+        let key = o.req_string("key")?;
+        // Accept both `records[0].weight` and `records.0.weight`.
+        let norm = key.replace('[', ".").replace(']', "");
+        let parts: Vec<&str> = norm.split('.').collect();
+        let value = o
+            .number("value")?
+            .ok_or_else(|| o.err("value", "is required"))?;
+        let target = match (parts.as_slice(), &arms[arm].kind) {
+            (["records", i, "weight"], ArmKind::Route53(r)) => {
+                let record: usize = i
+                    .parse()
+                    .map_err(|_| o.err("key", format!("bad record index in {key:?}")))?;
+                if record >= r.records.len() {
+                    return Err(o.err(
+                        "key",
+                        format!("arm {arm_name:?} has {} records", r.records.len()),
+                    ));
+                }
+                if r.policy != Policy::Weighted {
+                    return Err(o.err("key", "weights exist only for policy = \"weighted\""));
+                }
+                if !(0.0..=255.0).contains(&value) || value.fract() != 0.0 {
+                    return Err(o.err("value", "a weight is an integer from 0 to 255"));
+                }
+                ActionTarget::RecordWeight {
+                    record,
+                    weight: value as u32,
+                }
+            }
+            (["endpoint_groups", i, "traffic_dial"], ArmKind::GlobalAccelerator(g)) => {
+                let group: usize = i
+                    .parse()
+                    .map_err(|_| o.err("key", format!("bad group index in {key:?}")))?;
+                if group >= g.endpoint_groups.len() {
+                    return Err(o.err(
+                        "key",
+                        format!(
+                            "arm {arm_name:?} has {} endpoint groups",
+                            g.endpoint_groups.len()
+                        ),
+                    ));
+                }
+                if !(0.0..=100.0).contains(&value) {
+                    return Err(o.err("value", "a traffic dial is between 0 and 100 (percent)"));
+                }
+                ActionTarget::TrafficDial { group, dial: value }
+            }
+            _ => {
+                return Err(o.err(
+                    "key",
+                    format!(
+                        "{key:?} is not an action key for this arm: use records[N].weight \
+                         (Route 53 weighted) or endpoint_groups[N].traffic_dial (Global \
+                         Accelerator)"
+                    ),
+                ));
+            }
+        };
+        out.push(Action { at, arm, target });
     }
+    out.sort_by_key(|a| a.at); // stable: actions at the same time keep their order
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -3215,12 +3281,55 @@ records = [ { region = "eu-west-1" } ]"#,
             "resolvers[0].serve_stale",
             "got an integer",
         );
+        let w = load(&format!(
+            "{MINIMAL}\n[[actions]]\nat = \"10m\"\narm = \"r53-weighted\"\nkey = \"records[0].weight\"\nvalue = 50\n\
+             [[actions]]\nat = \"5m\"\narm = \"r53-weighted\"\nkey = \"records.1.weight\"\nvalue = 0\n"
+        ));
+        // Sorted by time.
+        assert_eq!(w.actions[0].at, 300 * SEC);
+        assert_eq!(
+            w.actions[0].target,
+            ActionTarget::RecordWeight {
+                record: 1,
+                weight: 0
+            }
+        );
+        assert_eq!(
+            w.actions[1].target,
+            ActionTarget::RecordWeight {
+                record: 0,
+                weight: 50
+            }
+        );
+        let act = |arm: &str, key: &str, value: &str| {
+            format!(
+                "{MINIMAL}\n[[actions]]\nat = \"10m\"\narm = \"{arm}\"\nkey = \"{key}\"\nvalue = {value}\n"
+            )
+        };
         expect_err(
-            &format!(
-                "{MINIMAL}\n[[actions]]\nat = \"10m\"\narm = \"r53-weighted\"\nkey = \"records[0].weight\"\nvalue = 50\n"
-            ),
-            "actions",
-            "not supported yet",
+            &act("r53-weighted", "records[0].weight", "300"),
+            "actions[0].value",
+            "0 to 255",
+        );
+        expect_err(
+            &act("r53-weighted", "records[5].weight", "3"),
+            "actions[0].key",
+            "has 2 records",
+        );
+        expect_err(
+            &act("r53-failover", "records[0].weight", "3"),
+            "actions[0].key",
+            "only for policy",
+        );
+        expect_err(
+            &act("nope", "records[0].weight", "3"),
+            "actions[0].arm",
+            "\"r53-failover\"",
+        );
+        expect_err(
+            &act("r53-weighted", "ttl", "3"),
+            "actions[0].key",
+            "not an action key",
         );
         expect_err(
             &format!("actions = 3\n{MINIMAL}"),

@@ -488,3 +488,30 @@ fn grey_failure_serves_errors_at_its_rate_and_evades_shallow_checks() {
         "ok fraction {p}, expected 0.7 +- {tol}"
     );
 }
+
+/// A timed weight change (`[[actions]]`): weighted 50/50, and at t0 the first record's weight
+/// goes to 0 (zero propagation) while its region drains. Half the resolvers held the first
+/// record, each refreshes within one TTL, so the stale fraction is 0.5 (1 - x/T).
+#[test]
+fn timed_weight_change_drains_half_the_answers_over_the_ttl() {
+    let mut w = drain_workload(&[(1.0, TtlPolicy::Honor)], 60 * SEC, 120 * SEC);
+    let ArmKind::Route53(r) = &mut w.arms[0].kind else {
+        unreachable!()
+    };
+    r.policy = Policy::Weighted;
+    r.control = None;
+    for rec in &mut r.records {
+        rec.role = None;
+        rec.weight = 1;
+    }
+    w.actions = vec![Action {
+        at: T0,
+        arm: 0,
+        target: ActionTarget::RecordWeight {
+            record: 0,
+            weight: 0,
+        },
+    }];
+    let f = |x: f64| 0.5 * linear(60.0)(x);
+    check_drain(&w, f, |x| sd(f(x), resolvers(1.0)));
+}

@@ -19,6 +19,25 @@ pub struct Workload {
     pub resolvers: Vec<ResolverClass>,
     pub failures: Vec<Failure>,
     pub arms: Vec<Arm>,
+    /// Timed operator actions (drains, ramps, dial changes), in time order.
+    pub actions: Vec<Action>,
+}
+
+/// A timed operator action on one arm (workload `[[actions]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub at: Micros,
+    /// Index into [`Workload::arms`].
+    pub arm: usize,
+    pub target: ActionTarget,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ActionTarget {
+    /// Set a Route 53 weighted record's weight (0-255).
+    RecordWeight { record: usize, weight: u32 },
+    /// Set a Global Accelerator endpoint group's traffic dial (0-100 %).
+    TrafficDial { group: usize, dial: f64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]

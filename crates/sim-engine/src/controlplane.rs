@@ -35,6 +35,11 @@ pub const TCP_CONNECT_TIMEOUT: Micros = 10 * SEC;
 /// `propagation = "default"`; every report prints it.
 pub const DEFAULT_PROPAGATION_MAX: Micros = 10 * SEC;
 
+/// Upper end of the ASSUMED uniform delay for a record change (timed `[[actions]]`) to reach a
+/// resolver's authoritative location: AWS says changes "generally propagate to all Route 53 name
+/// servers within 60 seconds" (R53-API `ChangeResourceRecordSets`).
+pub const RECORD_CHANGE_PROPAGATION_MAX: Micros = 60 * SEC;
+
 /// Human-readable statement of the default-propagation assumption, for reports.
 pub const DEFAULT_PROPAGATION_TEXT: &str = "propagation = \"default\": ASSUMED delay from a \
 health/control status change to each resolver's Route 53 authoritative location, uniform on \
@@ -242,6 +247,8 @@ pub struct Route53Control {
     /// Latency policy: `[area]` → record indices by Route 53's latency measurement from that
     /// area, lowest first (set with [`Route53Control::with_latency_order`]).
     latency_order: Vec<Vec<u8>>,
+    /// Per record: `(internal time, weight)`, the workload's weight at time 0 first.
+    weight_changes: Vec<Vec<(Micros, u32)>>,
 }
 
 impl Route53Control {
@@ -310,6 +317,7 @@ impl Route53Control {
             primary,
             secondary,
             latency_order: Vec::new(),
+            weight_changes: arm.records.iter().map(|r| vec![(0, r.weight)]).collect(),
         }
     }
 
@@ -395,12 +403,16 @@ impl Route53Control {
                 healthy |= 1 << rec;
             }
         }
-        let nonzero: u128 = self
-            .records
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.weight > 0)
-            .fold(0, |m, (i, _)| m | 1 << i);
+        let weights: [u32; MAX_RECORDS] = std::array::from_fn(|i| {
+            if i < self.records.len() {
+                self.weight_at(i, resolver, t)
+            } else {
+                0
+            }
+        });
+        let nonzero: u128 = (0..self.records.len())
+            .filter(|&i| weights[i] > 0)
+            .fold(0, |m, i| m | 1 << i);
         let candidates = if healthy & nonzero != 0 {
             healthy & nonzero
         } else if healthy != 0 {
@@ -412,7 +424,7 @@ impl Route53Control {
         };
         let weight_of = |i: usize| {
             if candidates & nonzero != 0 {
-                self.records[i].weight as u64
+                weights[i] as u64
             } else {
                 1
             }
@@ -432,6 +444,42 @@ impl Route53Control {
             }
         }
         unreachable!("weighted pick out of range")
+    }
+
+    /// Record `rec`'s weight as `resolver`'s authoritative location has it at `t`: the latest
+    /// timed change that has propagated there.
+    #[inline]
+    pub fn weight_at(&self, rec: usize, resolver: u64, t: Micros) -> u32 {
+        let changes = &self.weight_changes[rec];
+        for (i, &(tc, w)) in changes.iter().enumerate().rev() {
+            if i == 0 || tc + self.record_delay(resolver, rec, i) <= t {
+                return w;
+            }
+        }
+        self.records[rec].weight
+    }
+
+    /// Propagation of a record change: "Changes generally propagate to all Route 53 name servers
+    /// within 60 seconds" (R53-API `ChangeResourceRecordSets`, V); ASSUMED uniform on [0, 60 s]
+    /// per (change, resolver). A fixed `propagation` applies to record changes too.
+    #[inline]
+    fn record_delay(&self, resolver: u64, rec: usize, change: usize) -> Micros {
+        match self.propagation {
+            Propagation::Fixed(d) => d,
+            Propagation::Default => {
+                let key = (1u64 << 62) | ((rec as u64) << 32) | change as u64;
+                (self.prop_rng.uniform(resolver, key) * RECORD_CHANGE_PROPAGATION_MAX as f64)
+                    as Micros
+            }
+        }
+    }
+
+    /// Apply timed weight changes (`(internal time, record, weight)`, in time order).
+    pub fn with_weight_changes(mut self, changes: &[(Micros, usize, u32)]) -> Route53Control {
+        for &(t, rec, w) in changes {
+            self.weight_changes[rec].push((t, w));
+        }
+        self
     }
 
     /// First time at or after `from` when record `rec`'s aggregate status turns unhealthy.
@@ -651,6 +699,36 @@ mod tests {
         let tl = simulate_health_check(&hc(30, 1), &world, 0, 1600 * SEC, 1, true);
         let downs = tl.iter().filter(|&&(_, h)| !h).count();
         assert_eq!(downs, 8, "{tl:?}");
+    }
+
+    /// Timed weight changes take effect per resolver after their propagation delay; weight 0
+    /// then means "only when every non-zero record is unhealthy".
+    #[test]
+    fn weight_changes_apply_after_propagation() {
+        let world = world_with(HardMode::Reset, 10_000 * SEC, None);
+        let mut arm = match two_region_workload().arms[0].kind.clone() {
+            crate::config::ArmKind::Route53(r) => r,
+            _ => unreachable!(),
+        };
+        arm.policy = Policy::Weighted;
+        arm.propagation = Propagation::Fixed(5 * SEC);
+        for r in &mut arm.records {
+            r.role = None;
+        }
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true).with_weight_changes(&[(
+            100 * SEC,
+            0,
+            0,
+        )]);
+        assert_eq!(c.weight_at(0, 3, 104 * SEC), 1);
+        assert_eq!(c.weight_at(0, 3, 105 * SEC), 0);
+        // After the change every answer is the second record.
+        assert!((0..200).all(|q| c.answer(3, 0, q, 200 * SEC) == 1));
+        // Before it, both records are answered.
+        let firsts = (0..200)
+            .filter(|&q| c.answer(3, 0, q, 50 * SEC) == 0)
+            .count();
+        assert!(firsts > 50 && firsts < 150, "{firsts}");
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub struct GaControl {
     propagation: Propagation,
     prop_rng: Rng,
     dial_rng: Rng,
+    /// Per group: `(internal time, dial)`, the workload's dial at time 0 first.
+    dial_changes: Vec<Vec<(Micros, f64)>>,
 }
 
 impl GaControl {
@@ -128,7 +130,51 @@ impl GaControl {
             propagation: arm.propagation,
             prop_rng: Rng::new(seed, Stream::Propagation),
             dial_rng: Rng::new(seed, Stream::GaPlacement),
+            dial_changes: arm
+                .endpoint_groups
+                .iter()
+                .map(|g| vec![(0, g.traffic_dial)])
+                .collect(),
         }
+    }
+
+    /// Apply timed traffic-dial changes (`(internal time, group, dial)`, in time order). GA
+    /// "reacts instantly to changes in health or configuration" (GA-DG); the edges see a change
+    /// after the same propagation delay as a health change.
+    pub fn with_dial_changes(mut self, changes: &[(Micros, usize, f64)]) -> GaControl {
+        for &(t, g, d) in changes {
+            self.dial_changes[g].push((t, d));
+        }
+        self
+    }
+
+    /// The delay before edge `edge` sees change `i` of group `g`'s timeline `kind` (0 health,
+    /// 1 dial).
+    #[inline]
+    fn edge_delay(&self, g: usize, edge: usize, kind: u64, i: usize) -> Micros {
+        match self.propagation {
+            Propagation::Fixed(d) => d,
+            Propagation::Default => {
+                // Edges are keyed apart from resolvers (high bit) in the same stream.
+                let key = (1u64 << 63) | edge as u64;
+                let u = self
+                    .prop_rng
+                    .uniform(key, (kind << 60) | ((g as u64) << 32) | i as u64);
+                (u * DEFAULT_PROPAGATION_MAX as f64) as Micros
+            }
+        }
+    }
+
+    /// Group `g`'s traffic dial as edge `edge` has it at `t`.
+    #[inline]
+    pub fn dial_at(&self, g: usize, edge: usize, t: Micros) -> f64 {
+        let changes = &self.dial_changes[g];
+        for (i, &(tc, d)) in changes.iter().enumerate().rev() {
+            if i == 0 || tc + self.edge_delay(g, edge, 1, i) <= t {
+                return d;
+            }
+        }
+        self.groups[g].dial
     }
 
     /// Is group `g` healthy as edge `edge` sees it at `t`?
@@ -136,16 +182,7 @@ impl GaControl {
     pub fn healthy_at(&self, g: usize, edge: usize, t: Micros) -> bool {
         let tl = &self.status[g];
         for (i, &(tc, h)) in tl.iter().enumerate().rev() {
-            let delay = match self.propagation {
-                Propagation::Fixed(d) => d,
-                Propagation::Default => {
-                    // Edges are keyed apart from resolvers (high bit) in the same stream.
-                    let key = (1u64 << 63) | edge as u64;
-                    let u = self.prop_rng.uniform(key, ((g as u64) << 32) | i as u64);
-                    (u * DEFAULT_PROPAGATION_MAX as f64) as Micros
-                }
-            };
-            if i == 0 || tc + delay <= t {
+            if i == 0 || tc + self.edge_delay(g, edge, 0, i) <= t {
                 return h;
             }
         }
@@ -169,7 +206,7 @@ impl GaControl {
         };
         let mut chosen = order[0] as usize;
         for (i, &g) in order.iter().enumerate() {
-            let dial = self.groups[g as usize].dial;
+            let dial = self.dial_at(g as usize, edge, t);
             let u = self.dial_rng.uniform(client, (key << 8) | i as u64);
             if u * 100.0 < dial {
                 chosen = g as usize;

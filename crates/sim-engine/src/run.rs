@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::config::{ArmKind, EndpointType, Policy, Propagation, Workload};
+use crate::config::{ActionTarget, ArmKind, EndpointType, Policy, Propagation, Workload};
 use crate::controlplane::{DEFAULT_PROPAGATION_TEXT, Route53Control};
 use crate::ga::GaControl;
 use crate::metrics::{ArmSummary, Converge, ConvergeOn, Latency, Rto, Summary, secs};
@@ -285,6 +285,18 @@ fn assumptions(w: &Workload) -> Vec<String> {
                 .into(),
         );
     }
+    if w.actions
+        .iter()
+        .any(|a| matches!(a.target, ActionTarget::RecordWeight { .. }))
+        && arms().any(|(_, r)| r.propagation == Propagation::Default)
+    {
+        out.push(
+            "timed record changes reach each resolver's Route 53 location after a delay ASSUMED \
+             uniform on [0 s, 60 s] (AWS: changes \"generally propagate to all Route 53 name \
+             servers within 60 seconds\")"
+                .into(),
+        );
+    }
     out.push("resolvers of a class each serve an equal share of the class's clients".into());
     out.push(
         "latency: client areas are 40 points weighted by Internet users (Our World in Data \
@@ -339,9 +351,18 @@ fn run_in_pool(
     let mut arms = Vec::new();
     let mut curves = Vec::new();
     let mut events = 0;
-    for arm in &w.arms {
+    for (arm_index, arm) in w.arms.iter().enumerate() {
+        let actions = w.actions.iter().filter(|a| a.arm == arm_index);
         let control = match &arm.kind {
             ArmKind::Route53(r53) => {
+                let weights: Vec<(Micros, usize, u32)> = actions
+                    .filter_map(|a| match a.target {
+                        ActionTarget::RecordWeight { record, weight } => {
+                            Some((a.at + offset, record, weight))
+                        }
+                        ActionTarget::TrafficDial { .. } => None,
+                    })
+                    .collect();
                 let c = Route53Control::new(
                     r53,
                     &world,
@@ -356,18 +377,29 @@ fn run_in_pool(
                 } else {
                     c
                 };
-                ArmControl::Route53(c)
+                ArmControl::Route53(c.with_weight_changes(&weights))
             }
             ArmKind::GlobalAccelerator(ga) => {
+                let dials: Vec<(Micros, usize, f64)> = actions
+                    .filter_map(|a| match a.target {
+                        ActionTarget::TrafficDial { group, dial } => {
+                            Some((a.at + offset, group, dial))
+                        }
+                        ActionTarget::RecordWeight { .. } => None,
+                    })
+                    .collect();
                 let regions: Vec<usize> = ga.endpoint_groups.iter().map(|g| g.region).collect();
-                ArmControl::GlobalAccelerator(GaControl::new(
-                    ga,
-                    &world,
-                    geo.edge_order(&regions),
-                    end,
-                    w.simulation.seed,
-                    w.simulation.warm_start,
-                ))
+                ArmControl::GlobalAccelerator(
+                    GaControl::new(
+                        ga,
+                        &world,
+                        geo.edge_order(&regions),
+                        end,
+                        w.simulation.seed,
+                        w.simulation.warm_start,
+                    )
+                    .with_dial_changes(&dials),
+                )
             }
         };
         let ctx = ArmContext {

@@ -79,5 +79,6 @@ pub fn two_region_workload() -> Workload {
             clients,
             client_overrides: vec![],
         }],
+        actions: vec![],
     }
 }
