@@ -1582,13 +1582,6 @@ fn parse_records(
                     "only for alias records (alias = true)",
                 ));
             }
-            return Err(o.err(
-                "evaluate_target_health",
-                format!(
-                    "evaluate_target_health = true is not supported yet ({ISSUE_CONTROL}); false \
-                     (the default) is accepted"
-                ),
-            ));
         }
         let health_check = match o.get("health_check") {
             None => arm_hc.cloned(),
@@ -3080,12 +3073,14 @@ records = [ { region = "eu-west-1" } ]"#,
             "arms[1].records[0].evaluate_target_health",
             "only for alias records",
         );
-        expect_err(
+        let eth = load(
             &recs(r#"[ { region = "us-east-1", alias = true, evaluate_target_health = true } ]"#)
                 .replace("ttl = 30", "ttl = 60"),
-            "arms[1].records[0].evaluate_target_health",
-            "not supported yet",
         );
+        let ArmKind::Route53(r) = &eth.arms[1].kind else {
+            panic!("expected a Route 53 arm")
+        };
+        assert!(r.records[0].alias && r.records[0].evaluate_target_health);
         expect_err(
             &recs(r#"[ { region = "us-east-1", alias = true } ]"#)
                 .replace("ttl = 30", "ttl = 60\nendpoint_type = \"ec2\""),

@@ -104,6 +104,44 @@ pub fn simulate_health_check(
     simulate_checkers(&spec, world, region, end, seed, warm)
 }
 
+/// Elastic Load Balancing target health as one prober with the target group's settings (the
+/// load balancer's node count and how their probes combine are not published: ASSUMED, and
+/// the same model Global Accelerator uses for ALB/NLB endpoints). Shallow: a target-group
+/// check usually probes a health path.
+pub fn lb_checker_spec(lb: &crate::config::LbHealthCheck) -> CheckerSpec {
+    CheckerSpec {
+        checkers: 1,
+        interval: lb.interval,
+        down_threshold: lb.unhealthy_threshold,
+        up_threshold: lb.healthy_threshold,
+        timeout: lb.timeout,
+        healthy_fraction: 0.0,
+        phase_stream: 1,
+        deep: false,
+    }
+}
+
+/// The timeline of "both healthy" from two status timelines.
+pub fn both_healthy(a: &Timeline, b: &Timeline) -> Timeline {
+    let mut times: Vec<Micros> = a.iter().chain(b.iter()).map(|&(t, _)| t).collect();
+    times.sort_unstable();
+    times.dedup();
+    let at = |tl: &Timeline, t: Micros| {
+        tl.iter()
+            .rev()
+            .find(|&&(tc, _)| tc <= t)
+            .is_none_or(|&(_, h)| h)
+    };
+    let mut out: Timeline = Vec::new();
+    for t in times {
+        let h = at(a, t) && at(b, t);
+        if out.last().is_none_or(|&(_, last)| last != h) {
+            out.push((t, h));
+        }
+    }
+    out
+}
+
 /// A set of uncoordinated prober processes and how their verdicts combine.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CheckerSpec {
@@ -291,11 +329,26 @@ impl Route53Control {
             None => arm
                 .records
                 .iter()
-                .map(|r| match &r.health_check {
-                    // Records without a health check are always healthy (R53-DG
-                    // `health-checks-how-route-53-chooses-records.md`).
-                    None => vec![(0, true)],
-                    Some(hc) => simulate_health_check(hc, world, r.region, end, seed, warm),
+                .map(|r| {
+                    // Records without a health check (and not evaluating target health) are
+                    // always healthy (R53-DG `health-checks-how-route-53-chooses-records.md`).
+                    let own = r
+                        .health_check
+                        .as_ref()
+                        .map(|hc| simulate_health_check(hc, world, r.region, end, seed, warm));
+                    // An alias to a load balancer with evaluate_target_health: healthy only while
+                    // the load balancer has a healthy target (R53-API `EvaluateTargetHealth`),
+                    // from ELB's target checks at their defaults; with a health check as well,
+                    // both must be healthy.
+                    let target = r.evaluate_target_health.then(|| {
+                        let spec = lb_checker_spec(&crate::config::LbHealthCheck::default());
+                        simulate_checkers(&spec, world, r.region, end, seed, warm)
+                    });
+                    match (own, target) {
+                        (None, None) => vec![(0, true)],
+                        (Some(a), None) | (None, Some(a)) => a,
+                        (Some(a), Some(b)) => both_healthy(&a, &b),
+                    }
                 })
                 .collect(),
         };
@@ -729,6 +782,36 @@ mod tests {
             .filter(|&q| c.answer(3, 0, q, 50 * SEC) == 0)
             .count();
         assert!(firsts > 50 && firsts < 150, "{firsts}");
+    }
+
+    #[test]
+    fn both_healthy_is_the_and_of_two_timelines() {
+        let a = vec![(0, true), (10, false), (30, true)];
+        let b = vec![(0, true), (20, false), (40, true)];
+        assert_eq!(
+            both_healthy(&a, &b),
+            vec![(0, true), (10, false), (40, true)]
+        );
+        assert_eq!(both_healthy(&a, &vec![(0, true)]), a);
+    }
+
+    /// An alias record with evaluate_target_health and no health check follows the load
+    /// balancer's target health (ELB defaults 30 s x 2, 6 s timeout): under a blackhole the
+    /// second failed probe ends between 36 s and 66 s after the failure.
+    #[test]
+    fn evaluate_target_health_follows_elb_target_health() {
+        let world = world_with(HardMode::Blackhole, 300 * SEC, None);
+        let mut arm = match two_region_workload().arms[0].kind.clone() {
+            crate::config::ArmKind::Route53(r) => r,
+            _ => unreachable!(),
+        };
+        arm.records[0].alias = true;
+        arm.records[0].evaluate_target_health = true;
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true);
+        let d = c.first_unhealthy_at_or_after(0, 300 * SEC).unwrap() - 300 * SEC;
+        assert!((36 * SEC..=66 * SEC).contains(&d), "{d}");
+        // The secondary (no check, no target evaluation) stays healthy.
+        assert_eq!(c.status[1], vec![(0, true)]);
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use crate::Micros;
 use crate::config::{ClientAffinity, EndpointType, GlobalAcceleratorArm, Propagation};
 use crate::controlplane::{
-    CheckerSpec, DEFAULT_CHECKERS_ALL_REGIONS, DEFAULT_PROPAGATION_MAX, Timeline, probe_timeout,
-    simulate_checkers,
+    CheckerSpec, DEFAULT_CHECKERS_ALL_REGIONS, DEFAULT_PROPAGATION_MAX, Timeline, lb_checker_spec,
+    probe_timeout, simulate_checkers,
 };
 use crate::rng::{Rng, Stream};
 use crate::world::World;
@@ -81,20 +81,7 @@ impl GaControl {
         warm: bool,
     ) -> GaControl {
         let spec = match arm.endpoint_type {
-            EndpointType::Alb | EndpointType::Nlb => {
-                let lb = &arm.lb_health_check;
-                CheckerSpec {
-                    checkers: 1,
-                    interval: lb.interval,
-                    down_threshold: lb.unhealthy_threshold,
-                    up_threshold: lb.healthy_threshold,
-                    timeout: lb.timeout,
-                    healthy_fraction: 0.0,
-                    phase_stream: 1,
-                    // ASSUMED shallow: target-group checks usually probe a health path.
-                    deep: false,
-                }
-            }
+            EndpointType::Alb | EndpointType::Nlb => lb_checker_spec(&arm.lb_health_check),
             EndpointType::Ec2 | EndpointType::Eip => {
                 let hc = &arm.health_check;
                 CheckerSpec {

@@ -269,6 +269,15 @@ fn assumptions(w: &Workload) -> Vec<String> {
     if ga_arms().any(|g| matches!(g.endpoint_type, EndpointType::Alb | EndpointType::Nlb)) {
         out.push(crate::ga::GA_LB_ASSUMPTION.into());
     }
+    if arms().any(|(_, r)| r.records.iter().any(|x| x.evaluate_target_health)) {
+        out.push(
+            "Route 53 alias records with evaluate_target_health follow the load balancer's target \
+             health, ASSUMED to come from one prober with ELB's default target-group check (30 s, \
+             unhealthy threshold 2, healthy threshold 5, 6 s timeout) and to reach Route 53 \
+             after the health propagation delay"
+                .into(),
+        );
+    }
     if ga_arms().next().is_some() {
         out.push(crate::ga::GA_CONNECT_ASSUMPTION.into());
         out.push(
