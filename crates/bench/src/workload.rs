@@ -1575,13 +1575,11 @@ fn parse_records(
             ));
         }
         let evaluate_target_health = o.boolean("evaluate_target_health", false)?;
-        if evaluate_target_health {
-            if !alias {
-                return Err(o.err(
-                    "evaluate_target_health",
-                    "only for alias records (alias = true)",
-                ));
-            }
+        if evaluate_target_health && !alias {
+            return Err(o.err(
+                "evaluate_target_health",
+                "only for alias records (alias = true)",
+            ));
         }
         let health_check = match o.get("health_check") {
             None => arm_hc.cloned(),
