@@ -65,6 +65,32 @@ enum Command {
         /// The run's output folder.
         dir: PathBuf,
     },
+    /// Run a workload over the cartesian product of some of its keys' values and write
+    /// DIR/sweep.csv (rows appended as cells finish; a rerun resumes), DIR/sweep.json,
+    /// DIR/sweep.md and DIR/plots/ (a heatmap per arm, a Pareto chart).
+    Sweep {
+        /// Workload TOML file.
+        workload: PathBuf,
+        /// KEY=V1,V2,...: a dotted key path (arms.0.ttl; arms[0].ttl also accepted) and TOML
+        /// values (bare words are strings). Repeat for more keys; the last varies fastest.
+        #[arg(long = "grid", required = true)]
+        grid: Vec<String>,
+        /// Seeds per grid point: simulation.seed + 0..N.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        seeds: u64,
+        /// Override simulation.clients in every cell.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        clients: Option<u64>,
+        /// Cells run at once, each on one thread (0 = one per core). Results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Print no progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
 }
 
 /// An error with the exit status it maps to.
@@ -112,6 +138,23 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Report { dir } => report(&dir),
+        Command::Sweep {
+            workload,
+            grid,
+            seeds,
+            clients,
+            threads,
+            out,
+            quiet,
+        } => sweep(&SweepArgs {
+            workload,
+            grid,
+            seeds,
+            clients,
+            threads,
+            out,
+            quiet,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -339,6 +382,179 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             if n_reps > 1 { ",replications.csv" } else { "" },
             drawn.plots.len()
         );
+    }
+    Ok(())
+}
+
+struct SweepArgs {
+    workload: PathBuf,
+    grid: Vec<String>,
+    seeds: u64,
+    clients: Option<u64>,
+    threads: usize,
+    out: PathBuf,
+    quiet: bool,
+}
+
+/// `gtsim sweep`. Cells run in parallel, each on one engine thread (on 2 cores, two
+/// single-threaded cells at once beat one two-thread cell at a time: no shard merging, no
+/// idle tail at the end of each run). Workers take cells in cell order from a shared counter,
+/// so finished cells reach sweep.csv in order with little held back.
+fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    use gtsim::sweep;
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicUsize;
+
+    let conv = |e: sweep::SweepError| Failure {
+        code: e.code,
+        message: e.message,
+    };
+    let text = std::fs::read_to_string(&args.workload).map_err(|e| {
+        bad_input(format!(
+            "cannot read workload {}: {e}",
+            args.workload.display()
+        ))
+    })?;
+    let axes = args
+        .grid
+        .iter()
+        .map(|g| sweep::parse_axis(g))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(conv)?;
+    let plan = sweep::plan(&text, axes, args.seeds, args.clients).map_err(|e| {
+        conv(sweep::SweepError {
+            message: format!("{}: {}", args.workload.display(), e.message),
+            ..e
+        })
+    })?;
+    let dir = &args.out;
+    let resume = sweep::prepare(dir, &plan).map_err(conv)?;
+    let todo: Vec<usize> = (0..plan.cells.len())
+        .filter(|c| !resume.done.contains(c))
+        .collect();
+    if !resume.done.is_empty() && !args.quiet {
+        eprintln!(
+            "resuming: {} of {} cells already in {}",
+            resume.done.len(),
+            plan.cells.len(),
+            dir.join(sweep::CSV).display()
+        );
+    }
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = cancel.clone();
+        // The first Ctrl-C lets the running cells finish; a second ends the process at once.
+        let _ = ctrlc::set_handler(move || {
+            if cancel.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\ngtsim: stopping after the running cells (Ctrl-C again to quit now)");
+        });
+    }
+
+    let workers = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    }
+    .min(todo.len())
+    .max(1);
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(todo.len() as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} sweep [{bar:40}] {pos}/{len} cells, {eta} left")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let appender = Mutex::new(sweep::Appender::open(dir, todo.clone()).map_err(conv)?);
+    let next = AtomicUsize::new(0);
+    let ran = AtomicUsize::new(0);
+    let failed: Mutex<Option<Failure>> = Mutex::new(None);
+    let stop = AtomicBool::new(false);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                let opts = RunOptions {
+                    threads: 1,
+                    ..RunOptions::default()
+                };
+                loop {
+                    if cancel.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let k = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&c) = todo.get(k) else { break };
+                    let cell = &plan.cells[c];
+                    let result = sim_engine::run::run(&cell.workload, &opts, &|_, _| {})
+                        .map_err(|e| other(format!("cell {c}: {e}")))
+                        .and_then(|o| {
+                            let rows = plan.rows(cell, &o.summary.arms);
+                            appender
+                                .lock()
+                                .expect("not poisoned")
+                                .finish(c, rows)
+                                .map_err(conv)
+                        });
+                    match result {
+                        Ok(()) => {
+                            ran.fetch_add(1, Ordering::SeqCst);
+                            bar.inc(1);
+                        }
+                        Err(f) => {
+                            stop.store(true, Ordering::SeqCst);
+                            failed.lock().expect("not poisoned").get_or_insert(f);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    let ran = ran.into_inner();
+    let mut appender = appender.into_inner().expect("not poisoned");
+    let flushed = appender.flush_waiting().map_err(conv);
+    if let Some(f) = failed.into_inner().expect("not poisoned") {
+        return Err(f);
+    }
+    flushed?;
+    if ran < todo.len() {
+        return Err(Failure {
+            code: 130,
+            message: format!(
+                "interrupted after {} of {} cells; their rows are in {}: rerun the same command \
+                 to run the other {}",
+                resume.done.len() + ran,
+                plan.cells.len(),
+                dir.join(sweep::CSV).display(),
+                todo.len() - ran
+            ),
+        });
+    }
+    let csv = sweep::sort_csv(dir, &plan).map_err(conv)?;
+    let written = sweep::finish(dir, &plan, &csv).map_err(conv)?;
+    println!(
+        "ran {ran} of {} cells ({} already in {}) on {workers} worker{} in {:.1} s",
+        plan.cells.len(),
+        resume.done.len(),
+        sweep::CSV,
+        if workers == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "wrote {}/{{{},{}}} and {} more files:",
+        dir.display(),
+        sweep::CSV,
+        sweep::MANIFEST,
+        written.len()
+    );
+    for p in written {
+        println!("  {}", p.display());
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans-LICENSE.txt`).
@@ -489,6 +490,329 @@ fn marker<DB: DrawingBackend>(
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sweep charts: heatmap and Pareto front. Drawn by their own functions (not [`Chart`]) so the
+// report's charts are untouched.
+
+/// A heatmap of one figure over two grid keys: `values[row][col]` (`None`: no value, grey).
+/// One row makes a strip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatmapChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// Column labels (the first key's values), left to right.
+    pub x_values: Vec<String>,
+    /// Row labels (the second key's values), bottom to top.
+    pub y_values: Vec<String>,
+    pub values: Vec<Vec<Option<f64>>>,
+    /// The unit shown after each cell's number, e.g. "s".
+    pub unit: String,
+}
+
+/// Points per arm of (x, y), x on a log axis; the non-dominated points (smallest x and y) are
+/// ringed and joined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParetoChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub arms: Vec<ArmStyle>,
+    /// Per arm (same order as `arms`), its points.
+    pub points: Vec<Vec<(f64, f64)>>,
+}
+
+impl HeatmapChart {
+    fn size(&self) -> (u32, u32) {
+        let rows = self.y_values.len().max(1) as u32;
+        (1200, 200 + (90 * rows).max(120))
+    }
+}
+
+/// Draws a heatmap as SVG (deterministic).
+pub fn heatmap_svg(chart: &HeatmapChart) -> Result<String, String> {
+    ensure_font()?;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, chart.size()).into_drawing_area();
+        draw_heatmap(&root, chart)?;
+        root.present().map_err(err)?;
+    }
+    Ok(s)
+}
+
+/// Draws a heatmap as a PNG file.
+pub fn heatmap_png(chart: &HeatmapChart, path: &Path) -> Result<(), String> {
+    ensure_font()?;
+    let root = BitMapBackend::new(path, chart.size()).into_drawing_area();
+    draw_heatmap(&root, chart)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+/// Draws a Pareto chart as SVG (deterministic).
+pub fn pareto_svg(chart: &ParetoChart) -> Result<String, String> {
+    ensure_font()?;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (1200, 700)).into_drawing_area();
+        draw_pareto(&root, chart)?;
+        root.present().map_err(err)?;
+    }
+    Ok(s)
+}
+
+/// Draws a Pareto chart as a PNG file.
+pub fn pareto_png(chart: &ParetoChart, path: &Path) -> Result<(), String> {
+    ensure_font()?;
+    let root = BitMapBackend::new(path, (1200, 700)).into_drawing_area();
+    draw_pareto(&root, chart)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+/// Viridis-like colour for `t` in [0, 1] (dark blue low, yellow high).
+fn ramp(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 5] = [
+        (68, 1, 84),
+        (59, 82, 139),
+        (33, 145, 140),
+        (94, 201, 98),
+        (253, 231, 37),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let pos = t * (STOPS.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(STOPS.len() - 2);
+    let f = pos - i as f64;
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * f).round() as u8;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// The points of `pts` no other point dominates (another with x ≤ and y ≤, one of them <),
+/// sorted by x.
+pub fn pareto_front(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut front: Vec<(f64, f64)> = pts
+        .iter()
+        .copied()
+        .filter(|&(x, y)| {
+            !pts.iter()
+                .any(|&(a, b)| a <= x && b <= y && (a < x || b < y))
+        })
+        .collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    front.dedup();
+    front
+}
+
+fn draw_heatmap<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    h: &HeatmapChart,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE).map_err(err)?;
+    let root = root.titled(&h.title, text_style(22)).map_err(err)?;
+    let nx = h.x_values.len().max(1);
+    let ny = h.y_values.len().max(1);
+    let all: Vec<f64> = h.values.iter().flatten().flatten().copied().collect();
+    let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(10)
+        .margin_right(30)
+        .x_label_area_size(55)
+        .y_label_area_size(110)
+        .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
+        .map_err(err)?;
+    let xfmt = |v: &f64| label_at(&h.x_values, *v);
+    let yfmt = |v: &f64| label_at(&h.y_values, *v);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(h.x_label.as_str())
+        .y_desc(h.y_label.as_str())
+        .x_labels(nx * 2 + 1)
+        .y_labels(ny * 2 + 1)
+        .x_label_formatter(&xfmt)
+        .y_label_formatter(&yfmt)
+        .label_style(text_style(16))
+        .axis_desc_style(text_style(18))
+        .draw()
+        .map_err(err)?;
+    for r in 0..ny {
+        for c in 0..nx {
+            let v = h
+                .values
+                .get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .flatten();
+            let (fill, text) = match v {
+                Some(v) => {
+                    let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+                    (ramp(t), format!("{}{}", tick_short(v), h.unit))
+                }
+                None => (RGBColor(200, 200, 200), "n/a".to_string()),
+            };
+            let (x, y) = (c as f64, r as f64);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x, y), (x + 1.0, y + 1.0)],
+                    fill.filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x, y), (x + 1.0, y + 1.0)],
+                    WHITE.stroke_width(2),
+                )))
+                .map_err(err)?;
+            let light = matches!(v, Some(v) if hi > lo && (v - lo) / (hi - lo) < 0.55);
+            let colour = if light { WHITE } else { BLACK };
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((x + 0.5, y + 0.5))
+                        + Text::new(
+                            text,
+                            (0, 0),
+                            text_style(18)
+                                .color(&colour)
+                                .pos(Pos::new(HPos::Center, VPos::Center)),
+                        ),
+                ))
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The label of the band centred at `v` (ticks fall on band edges and centres; only centres are
+/// labelled).
+fn label_at(labels: &[String], v: f64) -> String {
+    let k = v - 0.5;
+    let r = k.round();
+    if (k - r).abs() < 1e-6 && r >= 0.0 {
+        labels.get(r as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+/// A number in at most 4 significant digits, without needless decimals.
+fn tick_short(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 100.0 {
+        tick((v * 10.0).round() / 10.0)
+    } else {
+        tick((v * 100.0).round() / 100.0)
+    }
+}
+
+fn draw_pareto<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &ParetoChart,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE).map_err(err)?;
+    let root = root.titled(&p.title, text_style(22)).map_err(err)?;
+    let xs: Vec<f64> = p.points.iter().flatten().map(|q| q.0).collect();
+    let (lo, hi, keys, light) = log_axis(&xs);
+    let zeros = xs.iter().any(|v| *v <= 0.0);
+    let ymax = p
+        .points
+        .iter()
+        .flatten()
+        .map(|q| q.1)
+        .fold(0.0f64, f64::max);
+    let ytop = if ymax > 0.0 { ymax * 1.1 } else { 1.0 };
+    let mut chart = ChartBuilder::on(&root)
+        .margin(10)
+        .margin_right(30)
+        .x_label_area_size(55)
+        .y_label_area_size(75)
+        .build_cartesian_2d(
+            (lo..hi)
+                .log_scale()
+                .with_key_points(keys)
+                .with_light_points(light),
+            0f64..ytop,
+        )
+        .map_err(err)?;
+    let xfmt = |v: &f64| {
+        if zeros && (*v - lo).abs() <= lo * 1e-9 {
+            "0".to_string()
+        } else {
+            tick(*v)
+        }
+    };
+    let yfmt = |v: &f64| tick(*v);
+    chart
+        .configure_mesh()
+        .x_desc(p.x_label.as_str())
+        .y_desc(p.y_label.as_str())
+        .x_label_formatter(&xfmt)
+        .y_label_formatter(&yfmt)
+        .y_labels(10)
+        .y_max_light_lines(1)
+        .label_style(text_style(16))
+        .axis_desc_style(text_style(18))
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(210, 210, 210))
+        .draw()
+        .map_err(err)?;
+    let all: Vec<(f64, f64)> = p.points.iter().flatten().copied().collect();
+    let front = pareto_front(&all);
+    if !front.is_empty() {
+        let line: Vec<(f64, f64)> = front.iter().map(|&(x, y)| (x.max(lo), y)).collect();
+        chart
+            .draw_series(DashedLineSeries::new(line, 6, 4, BLACK.stroke_width(1)))
+            .map_err(err)?
+            .label("non-dominated (ringed)")
+            .legend(|(x, y)| {
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (24, 0)], BLACK.stroke_width(1))
+                    + Circle::new((12, 0), 9, BLACK.stroke_width(2))
+            });
+    }
+    for (i, arm) in p.arms.iter().enumerate() {
+        let colour = arm_colour(arm.colour);
+        let pts = p.points.get(i).cloned().unwrap_or_default();
+        chart
+            .draw_series(pts.iter().map(|&(x, y)| {
+                EmptyElement::at((x.max(lo), y)) + marker(i, (0, 0), colour, x <= 0.0)
+            }))
+            .map_err(err)?
+            .label(arm.name.clone())
+            .legend(move |(x, y)| EmptyElement::at((x, y)) + marker(i, (12, 0), colour, false));
+    }
+    chart
+        .draw_series(
+            front
+                .iter()
+                .map(|&(x, y)| Circle::new((x.max(lo), y), 11, BLACK.stroke_width(2))),
+        )
+        .map_err(err)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .margin(12)
+        .label_font(text_style(16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,5 +859,36 @@ mod tests {
         assert_eq!(a, b);
         assert!(a.starts_with("<svg"), "{}", &a[..40]);
         assert!(a.contains("\np50\n") && a.contains("\nmax\n"), "{a}");
+    }
+
+    #[test]
+    fn pareto_front_keeps_only_non_dominated_points() {
+        let f = pareto_front(&[
+            (10.0, 5.0),
+            (20.0, 1.0),
+            (30.0, 2.0),
+            (10.0, 6.0),
+            (5.0, 9.0),
+        ]);
+        assert_eq!(f, vec![(5.0, 9.0), (10.0, 5.0), (20.0, 1.0)]);
+    }
+
+    #[test]
+    fn heatmap_svg_is_deterministic_and_labels_cells() {
+        let h = HeatmapChart {
+            title: "t".into(),
+            x_label: "arms.0.ttl".into(),
+            y_label: "k".into(),
+            x_values: vec!["10".into(), "60".into()],
+            y_values: vec!["2".into()],
+            values: vec![vec![Some(1.5), None]],
+            unit: " s".into(),
+        };
+        let a = heatmap_svg(&h).unwrap();
+        assert_eq!(a, heatmap_svg(&h).unwrap());
+        assert!(
+            a.contains("1.5 s") && a.contains("n/a") && a.contains(">60<") || a.contains("\n60\n"),
+            "{a}"
+        );
     }
 }
