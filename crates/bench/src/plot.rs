@@ -126,6 +126,8 @@ pub struct PercentileChart {
 pub enum Chart {
     Curves(CurvesChart),
     Percentiles(PercentileChart),
+    Heatmap(HeatmapChart),
+    Pareto(ParetoChart),
 }
 
 impl Chart {
@@ -134,6 +136,8 @@ impl Chart {
         match self {
             Chart::Curves(c) => (1200, 60 + 430 * c.panels.len().max(1) as u32),
             Chart::Percentiles(_) => (1200, 640),
+            Chart::Heatmap(h) => h.size(),
+            Chart::Pareto(_) => (1200, 700),
         }
     }
 }
@@ -171,6 +175,8 @@ where
     match chart {
         Chart::Curves(c) => draw_curves(root, c),
         Chart::Percentiles(p) => draw_percentiles(root, p),
+        Chart::Heatmap(h) => draw_heatmap(root, h),
+        Chart::Pareto(p) => draw_pareto(root, p),
     }
 }
 
@@ -529,48 +535,6 @@ impl HeatmapChart {
     }
 }
 
-/// Draws a heatmap as SVG (deterministic).
-pub fn heatmap_svg(chart: &HeatmapChart) -> Result<String, String> {
-    ensure_font()?;
-    let mut s = String::new();
-    {
-        let root = SVGBackend::with_string(&mut s, chart.size()).into_drawing_area();
-        draw_heatmap(&root, chart)?;
-        root.present().map_err(err)?;
-    }
-    Ok(s)
-}
-
-/// Draws a heatmap as a PNG file.
-pub fn heatmap_png(chart: &HeatmapChart, path: &Path) -> Result<(), String> {
-    ensure_font()?;
-    let root = BitMapBackend::new(path, chart.size()).into_drawing_area();
-    draw_heatmap(&root, chart)?;
-    root.present().map_err(err)?;
-    Ok(())
-}
-
-/// Draws a Pareto chart as SVG (deterministic).
-pub fn pareto_svg(chart: &ParetoChart) -> Result<String, String> {
-    ensure_font()?;
-    let mut s = String::new();
-    {
-        let root = SVGBackend::with_string(&mut s, (1200, 700)).into_drawing_area();
-        draw_pareto(&root, chart)?;
-        root.present().map_err(err)?;
-    }
-    Ok(s)
-}
-
-/// Draws a Pareto chart as a PNG file.
-pub fn pareto_png(chart: &ParetoChart, path: &Path) -> Result<(), String> {
-    ensure_font()?;
-    let root = BitMapBackend::new(path, (1200, 700)).into_drawing_area();
-    draw_pareto(&root, chart)?;
-    root.present().map_err(err)?;
-    Ok(())
-}
-
 /// Viridis-like colour for `t` in [0, 1] (dark blue low, yellow high).
 fn ramp(t: f64) -> RGBColor {
     const STOPS: [(u8, u8, u8); 5] = [
@@ -616,7 +580,6 @@ fn draw_heatmap<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE).map_err(err)?;
     let root = root.titled(&h.title, text_style(22)).map_err(err)?;
     let nx = h.x_values.len().max(1);
     let ny = h.y_values.len().max(1);
@@ -722,7 +685,6 @@ fn draw_pareto<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE).map_err(err)?;
     let root = root.titled(&p.title, text_style(22)).map_err(err)?;
     let xs: Vec<f64> = p.points.iter().flatten().map(|q| q.0).collect();
     let (lo, hi, keys, light) = log_axis(&xs);
@@ -884,8 +846,9 @@ mod tests {
             values: vec![vec![Some(1.5), None]],
             unit: " s".into(),
         };
-        let a = heatmap_svg(&h).unwrap();
-        assert_eq!(a, heatmap_svg(&h).unwrap());
+        let h = Chart::Heatmap(h);
+        let a = svg(&h).unwrap();
+        assert_eq!(a, svg(&h).unwrap());
         assert!(
             a.contains("1.5 s") && a.contains("n/a") && a.contains(">60<") || a.contains("\n60\n"),
             "{a}"

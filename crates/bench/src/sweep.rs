@@ -703,9 +703,10 @@ pub fn finish(dir: &Path, plan: &Plan, csv_text: &str) -> Result<Vec<PathBuf>, S
         };
         let stem = format!("heatmap-{}-{}", ai, slug(arm));
         let svg = plots.join(format!("{stem}.svg"));
-        std::fs::write(&svg, plot::heatmap_svg(&chart).map_err(err)?).map_err(|e| io(&svg, e))?;
+        let chart = plot::Chart::Heatmap(chart);
+        std::fs::write(&svg, plot::svg(&chart).map_err(err)?).map_err(|e| io(&svg, e))?;
         let png = plots.join(format!("{stem}.png"));
-        plot::heatmap_png(&chart, &png).map_err(err)?;
+        plot::png(&chart, &png).map_err(err)?;
         written.extend([svg, png]);
         md_plots.push((format!("{arm}: {what}"), stem));
     }
@@ -743,9 +744,10 @@ pub fn finish(dir: &Path, plan: &Plan, csv_text: &str) -> Result<Vec<PathBuf>, S
             .collect(),
     };
     let svg = plots.join("pareto.svg");
-    std::fs::write(&svg, plot::pareto_svg(&pareto).map_err(err)?).map_err(|e| io(&svg, e))?;
+    let pareto = plot::Chart::Pareto(pareto);
+    std::fs::write(&svg, plot::svg(&pareto).map_err(err)?).map_err(|e| io(&svg, e))?;
     let png = plots.join("pareto.png");
-    plot::pareto_png(&pareto, &png).map_err(err)?;
+    plot::png(&pareto, &png).map_err(err)?;
     written.extend([svg, png]);
     md_plots.push((
         format!("authoritative queries vs {what} (non-dominated points ringed)"),
