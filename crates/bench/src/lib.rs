@@ -2,6 +2,7 @@
 //! and reports. The binary (`main.rs`) turns flags into calls and errors into messages and exit
 //! statuses; the engine never sees flags, paths or files.
 
+pub mod claims;
 pub mod duration;
 pub mod output;
 pub mod plot;

@@ -58,6 +58,18 @@ enum Command {
     },
     /// Print the embedded default workload.
     DefaultWorkload,
+    /// Run every committed seed workload and write DIR/README.md: each seed document's claim
+    /// beside gtsim's number, with a computed verdict (and each run's summary.json).
+    Claims {
+        /// Output folder (the published one is results/seed-claims).
+        #[arg(long, default_value = "results/seed-claims")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (0 = one per core). Results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
     /// (Re)draw the report of a finished run: reads DIR/summary.json and DIR/curve.csv (and
     /// DIR/workload.toml, DIR/command.txt, DIR/replications.csv if present), writes DIR/report.md, DIR/report.html
     /// and DIR/plots/*.{svg,png}.
@@ -138,6 +150,13 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Report { dir } => report(&dir),
+        Command::Claims { out, seed, threads } => gtsim::claims::write(&out, seed, threads)
+            .map(|files| {
+                for f in files {
+                    println!("wrote {}", f.display());
+                }
+            })
+            .map_err(other),
         Command::Sweep {
             workload,
             grid,
