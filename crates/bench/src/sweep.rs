@@ -28,6 +28,7 @@ use sim_engine::metrics::ArmSummary;
 use toml::{Table, Value};
 
 use crate::plot;
+use crate::replications::{MeanCi, fmt_ci, mean_ci};
 use crate::workload::parse_workload;
 
 /// The rows file's name in the output folder.
@@ -36,6 +37,8 @@ pub const CSV: &str = "sweep.csv";
 pub const MANIFEST: &str = "sweep.json";
 /// The summary page's name in the output folder.
 pub const MD: &str = "sweep.md";
+/// The per-grid-point confidence intervals' name in the output folder.
+pub const SUMMARY_CSV: &str = "sweep-summary.csv";
 
 /// The figure columns, after `cell,seed,<grid keys>,arm`.
 pub const FIGURES: [&str; 16] = [
@@ -58,6 +61,17 @@ pub const FIGURES: [&str; 16] = [
 ];
 
 const F_AUTH: usize = 13;
+
+/// The figures summarised per grid point (mean ± 95 % CI over its seeds): index into
+/// [`FIGURES`], `sweep.md` column title, decimals shown there.
+const SUMMARISED: [(usize, &str, usize); 6] = [
+    (2, "converge p50 (s)", 3),
+    (4, "converge p99 (s)", 3),
+    (7, "stale p99 (s)", 3),
+    (9, "RTO p99 (s)", 3),
+    (F_AUTH, "auth queries", 0),
+    (14, "cost (USD/month)", 2),
+];
 
 /// The figure the plots show, first choice first: the first with a value anywhere (in the arm,
 /// for a heatmap; in any row, for the Pareto chart) is used, and the title says which.
@@ -631,8 +645,125 @@ fn mean(v: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
+/// A grid point's mean ± 95 % CI of every [`SUMMARISED`] figure, per arm.
+struct PointSummary {
+    /// Index into each axis.
+    point: Vec<usize>,
+    /// Per arm (in `arms` order), per summarised figure; `None` when no seed has a value.
+    cis: Vec<Vec<Option<MeanCi>>>,
+}
+
+/// Summarises `rows` grid point by grid point (in point order) over their seeds.
+fn summarise(plan: &Plan, rows: &[Row], arms: &[String]) -> Vec<PointSummary> {
+    let seeds = plan.seeds.max(1) as usize;
+    plan.cells
+        .iter()
+        .step_by(seeds)
+        .enumerate()
+        .map(|(p, first)| {
+            let cis = arms
+                .iter()
+                .map(|arm| {
+                    SUMMARISED
+                        .iter()
+                        .map(|&(f, _, _)| {
+                            let got: Vec<f64> = rows
+                                .iter()
+                                .filter(|r| r.cell / seeds == p && &r.arm == arm)
+                                .filter_map(|r| r.figures.get(f).copied().flatten())
+                                .collect();
+                            mean_ci(&got)
+                        })
+                        .collect()
+                })
+                .collect();
+            PointSummary {
+                point: first.point.clone(),
+                cis,
+            }
+        })
+        .collect()
+}
+
+/// `sweep-summary.csv`: `point,<grid keys>,arm,figure,n,mean,ci95_half_width`, one row per
+/// grid point, arm and summarised figure; undefined values are empty cells.
+fn summary_csv(plan: &Plan, arms: &[String], points: &[PointSummary]) -> String {
+    let keys: Vec<String> = plan.axes.iter().map(|a| csv_field(&a.key)).collect();
+    let mut s = format!(
+        "point,{},arm,figure,n,mean,ci95_half_width\n",
+        keys.join(",")
+    );
+    let num = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
+    for (p, ps) in points.iter().enumerate() {
+        let labels: Vec<String> = plan
+            .axes
+            .iter()
+            .zip(&ps.point)
+            .map(|(a, &i)| csv_field(&a.label(i)))
+            .collect();
+        for (arm, cis) in arms.iter().zip(&ps.cis) {
+            for (&(f, _, _), ci) in SUMMARISED.iter().zip(cis) {
+                let _ = writeln!(
+                    s,
+                    "{p},{},{},{},{},{},{}",
+                    labels.join(","),
+                    csv_field(arm),
+                    FIGURES[f],
+                    ci.map_or(0, |c| c.n),
+                    num(ci.map(|c| c.mean)),
+                    num(ci.and_then(|c| c.half_width)),
+                );
+            }
+        }
+    }
+    s
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// `sweep.md`'s confidence-interval tables: one per arm, one row per grid point.
+fn summary_md(plan: &Plan, arms: &[String], points: &[PointSummary]) -> String {
+    let mut md = format!(
+        "## Confidence intervals per grid point\n\nMean over the grid point's seeds that have a \
+         value ± the half-width of its 95 % Student-t confidence interval (t quantile with \
+         n − 1 degrees of freedom), and n, how many of the {} seed(s) had a value (\"- (0)\": \
+         none did). One seed gives no interval (n/a). Per-seed figures: `{CSV}`; these: \
+         `{SUMMARY_CSV}`.\n",
+        plan.seeds
+    );
+    for (ai, arm) in arms.iter().enumerate() {
+        let _ = writeln!(md, "\n### {}\n", md_cell(arm));
+        let mut head: Vec<String> = plan
+            .axes
+            .iter()
+            .map(|a| format!("`{}`", md_cell(&a.key)))
+            .collect();
+        head.extend(SUMMARISED.iter().map(|(_, t, _)| t.to_string()));
+        let _ = writeln!(md, "| {} |", head.join(" | "));
+        let _ = writeln!(md, "|{}", "---|".repeat(head.len()));
+        for ps in points {
+            let mut cells: Vec<String> = plan
+                .axes
+                .iter()
+                .zip(&ps.point)
+                .map(|(a, &i)| md_cell(&a.label(i)))
+                .collect();
+            cells.extend(
+                SUMMARISED
+                    .iter()
+                    .zip(&ps.cis[ai])
+                    .map(|(&(_, _, d), ci)| fmt_ci(*ci, d)),
+            );
+            let _ = writeln!(md, "| {} |", cells.join(" | "));
+        }
+    }
+    md
+}
+
 /// Draws the heatmaps (one per arm) and the Pareto chart into `DIR/plots/` and writes
-/// `DIR/sweep.md`; returns the files written.
+/// `DIR/sweep.md` and `DIR/sweep-summary.csv`; returns the files written.
 pub fn finish(dir: &Path, plan: &Plan, csv_text: &str) -> Result<Vec<PathBuf>, SweepError> {
     let rows = parse_rows(plan, csv_text);
     let plots = dir.join("plots");
@@ -770,10 +901,14 @@ pub fn finish(dir: &Path, plan: &Plan, csv_text: &str) -> Result<Vec<PathBuf>, S
     let _ = writeln!(
         md,
         "\n{} cells, {} rows.\n\n## Files\n\n- `{CSV}`: one row per cell and arm\n- \
+         `{SUMMARY_CSV}`: mean and 95 % CI half-width per grid point, arm and figure\n- \
          `{MANIFEST}`: what this folder's sweep is (a rerun with the same arguments resumes)\n",
         plan.cells.len(),
         rows.len()
     );
+    let points = summarise(plan, &rows, &arms);
+    md.push_str(&summary_md(plan, &arms, &points));
+    md.push('\n');
     md.push_str("## Plots\n\n");
     for (what, stem) in &md_plots {
         let _ = writeln!(
@@ -784,6 +919,10 @@ pub fn finish(dir: &Path, plan: &Plan, csv_text: &str) -> Result<Vec<PathBuf>, S
     let md_path = dir.join(MD);
     std::fs::write(&md_path, md).map_err(|e| io(&md_path, e))?;
     written.push(md_path);
+    let summary_path = dir.join(SUMMARY_CSV);
+    std::fs::write(&summary_path, summary_csv(plan, &arms, &points))
+        .map_err(|e| io(&summary_path, e))?;
+    written.push(summary_path);
     Ok(written)
 }
 

@@ -372,3 +372,130 @@ fn ctrl_c_keeps_finished_cells_and_a_rerun_completes_them() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(read(&csv), whole);
 }
+
+/// Runs a 2 × 1 sweep (arms.0.ttl=10s,60s) of the small workload with `seeds` seeds into `out`.
+fn sweep_seeds(workload: &Path, out: &Path, seeds: &str) {
+    let o = gtsim(&[
+        "sweep",
+        workload.to_str().unwrap(),
+        "--grid",
+        "arms.0.ttl=10s,60s",
+        "--seeds",
+        seeds,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+const SUMMARISED: [&str; 6] = [
+    "converge_p50_s",
+    "converge_p99_s",
+    "stale_converge_p99_s",
+    "rto_p99_s",
+    "auth_queries",
+    "cost_usd_month",
+];
+
+#[test]
+fn seeds_give_confidence_intervals_per_grid_point() {
+    let (dir, w) = setup("ci");
+    let out = dir.join("out");
+    sweep_seeds(&w, &out, "3");
+    let csv = read(&out.join("sweep.csv"));
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 2 * 3 * 2);
+
+    let summary = read(&out.join("sweep-summary.csv"));
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(
+        lines[0],
+        "point,arms.0.ttl,arm,figure,n,mean,ci95_half_width"
+    );
+    assert_eq!(lines.len(), 1 + 2 * 2 * SUMMARISED.len(), "{summary}");
+    let mut k = 1;
+    let mut defined = 0;
+    for (point, ttl) in [(0usize, "10s"), (1, "60s")] {
+        for arm in ["failover", "weighted"] {
+            for fig in SUMMARISED {
+                let f: Vec<&str> = lines[k].split(',').collect();
+                k += 1;
+                assert_eq!(f.len(), 7, "{}", lines[k - 1]);
+                assert_eq!(
+                    (f[0], f[1], f[2], f[3]),
+                    (point.to_string().as_str(), ttl, arm, fig)
+                );
+                // Recompute from the per-seed rows: cells 3p..3p+2.
+                let vals: Vec<f64> = rows
+                    .iter()
+                    .filter(|r| r[0].parse::<usize>().unwrap() / 3 == point && r[3] == arm)
+                    .filter_map(|r| r[col(fig)].parse::<f64>().ok())
+                    .collect();
+                assert_eq!(f[4], vals.len().to_string(), "{}", lines[k - 1]);
+                if vals.is_empty() {
+                    assert_eq!((f[5], f[6]), ("", ""), "{}", lines[k - 1]);
+                    continue;
+                }
+                defined += 1;
+                assert_eq!(vals.len(), 3, "{}", lines[k - 1]);
+                let mean = vals.iter().sum::<f64>() / 3.0;
+                let got: f64 = f[5].parse().unwrap();
+                assert!(
+                    (got - mean).abs() <= 1e-9 * mean.abs().max(1.0),
+                    "{}: {got} vs {mean}",
+                    lines[k - 1]
+                );
+                let hw: f64 = f[6].parse().unwrap();
+                assert!(hw >= 0.0 && hw.is_finite(), "{}", lines[k - 1]);
+            }
+        }
+    }
+    // Auth queries and at least the converge figures are defined everywhere.
+    assert!(defined >= 2 * 2 * 2, "{summary}");
+
+    let md = read(&out.join("sweep.md"));
+    assert!(
+        md.contains("## Confidence intervals per grid point"),
+        "{md}"
+    );
+    assert!(
+        md.contains("### failover") && md.contains("### weighted"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| `arms.0.ttl` | converge p50 (s) | converge p99 (s) | stale p99 (s) | \
+             RTO p99 (s) | auth queries | cost (USD/month) |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| 10s | ") && md.contains("| 60s | "), "{md}");
+    assert!(md.contains(" (3) |"), "{md}");
+    assert!(!md.contains("± n/a"), "{md}");
+
+    // Rerunning the finished sweep rewrites the same summary.
+    sweep_seeds(&w, &out, "3");
+    assert_eq!(read(&out.join("sweep-summary.csv")), summary);
+}
+
+#[test]
+fn one_seed_gives_no_interval() {
+    let (dir, w) = setup("ci1");
+    let out = dir.join("out");
+    sweep_seeds(&w, &out, "1");
+    let summary = read(&out.join("sweep-summary.csv"));
+    for l in summary.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        assert!(f[4] == "1" || f[4] == "0", "{l}");
+        assert_eq!(f[6], "", "{l}");
+    }
+    let md = read(&out.join("sweep.md"));
+    assert!(md.contains("± n/a (1)"), "{md}");
+}
