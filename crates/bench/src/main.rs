@@ -30,8 +30,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a workload (or the embedded default) and write summary.json, curve.csv, perf.json,
-    /// command.txt, workload.toml and the report (report.md, report.html, plots/).
+    /// Run a workload (or the embedded default) and write summary.json, curve.csv,
+    /// distributions.csv, perf.json, command.txt, workload.toml and the report (report.md, report.html, plots/).
     Run {
         /// Workload TOML file; without it, the embedded default workload.
         workload: Option<PathBuf>,
@@ -71,7 +71,8 @@ enum Command {
         threads: usize,
     },
     /// (Re)draw the report of a finished run: reads DIR/summary.json and DIR/curve.csv (and
-    /// DIR/workload.toml, DIR/command.txt, DIR/replications.csv if present), writes DIR/report.md, DIR/report.html
+    /// DIR/distributions.csv, DIR/workload.toml, DIR/command.txt, DIR/replications.csv if
+    /// present), writes DIR/report.md, DIR/report.html
     /// and DIR/plots/*.{svg,png}.
     Report {
         /// The run's output folder.
@@ -343,6 +344,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         None
     };
     let curve = output::curve_csv(&out);
+    let distributions = output::distributions_csv(&out);
     let summary = output::summary_json(&out.summary);
     // The report is drawn from the same bytes `gtsim report DIR` reads, so both give the same
     // report.
@@ -350,6 +352,10 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         summary: report::parse_summary(&summary)
             .map_err(|e| other(format!("summary.json: {e}")))?,
         curve: report::parse_curve(&curve).map_err(|e| other(format!("curve.csv: {e}")))?,
+        distributions: Some(
+            report::parse_distributions(&distributions)
+                .map_err(|e| other(format!("{}: {e}", report::DISTRIBUTIONS_FILE)))?,
+        ),
         description: w.description.clone(),
         command: Some(command.clone()),
         replications: reps,
@@ -357,6 +363,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let drawn = report::build(&inputs).map_err(other)?;
     let files = [
         ("curve.csv", curve),
+        (report::DISTRIBUTIONS_FILE, distributions),
         (
             "perf.json",
             serde_json::to_string_pretty(&perf).expect("serializes") + "\n",
@@ -395,7 +402,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             },
         );
         println!(
-            "wrote {}/{{summary.json,curve.csv,perf.json,command.txt,workload.toml,report.md,\
+            "wrote {}/{{summary.json,curve.csv,distributions.csv,perf.json,command.txt,workload.toml,report.md,\
              report.html{}}} and {} plots in plots/",
             out_dir.display(),
             if n_reps > 1 { ",replications.csv" } else { "" },

@@ -1,5 +1,5 @@
-//! Output files (`spec/METRICS.md`): `summary.json`, `curve.csv`, `perf.json`, and the
-//! terminal table. Reports (`report.md`, `report.html`, plots) are drawn by `report.rs`.
+//! Output files (`spec/METRICS.md`): `summary.json`, `curve.csv`, `distributions.csv`,
+//! `perf.json`, and the terminal table. Reports (`report.md`, `report.html`, plots) are drawn by `report.rs`.
 //!
 //! Files are written to a temporary name in the output folder and renamed into place, and
 //! `summary.json` is renamed last: an interrupted or failed run never leaves a folder that
@@ -58,6 +58,21 @@ pub fn curve_csv(out: &RunOutput) -> String {
                 let _ = write!(s, ",{v}");
             }
             s.push('\n');
+        }
+    }
+    s
+}
+
+/// `distributions.csv`: `arm,metric,quantile,value`, per arm the `rto_s` rows (cohort
+/// clients) then the `latency_ms` rows (steady state), at the quantiles of
+/// [`sim_engine::run::distribution_quantiles`]. An arm without data for a metric has no rows for it.
+pub fn distributions_csv(out: &RunOutput) -> String {
+    let mut s = String::from("arm,metric,quantile,value\n");
+    for d in &out.distributions {
+        for (metric, rows) in [("rto_s", &d.rto), ("latency_ms", &d.latency)] {
+            for (q, v) in rows {
+                let _ = writeln!(s, "{},{metric},{q:.3},{v}", d.name);
+            }
         }
     }
     s

@@ -11,7 +11,8 @@
 //!   with vertical markers (failure, recovery) and each arm's detection time as a dashed line in
 //!   the arm's colour;
 //! - [`PercentileChart`]: per-arm percentile points (e.g. RTO p50 … max) on a log-x axis,
-//!   joined by steps. It is not a full CDF and is labelled so.
+//!   joined by steps. It is not a full CDF and is labelled so;
+//! - [`CdfChart`]: per-arm CDFs (value on a log-x axis, fraction 0..1 on y), one line per arm.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -121,11 +122,25 @@ pub struct PercentileChart {
     pub values: Vec<Vec<Option<f64>>>,
 }
 
+/// Per-arm CDFs on a log-x axis: y is the fraction (0..1) at or below x.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CdfChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub arms: Vec<ArmStyle>,
+    /// Per arm (same order as `arms`), `(value, fraction)` points in increasing fraction, e.g.
+    /// a histogram's value at each quantile. Values ≤ 0 are drawn at the left edge of the axis
+    /// (a log axis has no 0), which is then labelled 0.
+    pub lines: Vec<Vec<(f64, f64)>>,
+}
+
 /// A chart to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Chart {
     Curves(CurvesChart),
     Percentiles(PercentileChart),
+    Cdf(CdfChart),
     Heatmap(HeatmapChart),
     Pareto(ParetoChart),
 }
@@ -135,7 +150,7 @@ impl Chart {
     pub fn size(&self) -> (u32, u32) {
         match self {
             Chart::Curves(c) => (1200, 60 + 430 * c.panels.len().max(1) as u32),
-            Chart::Percentiles(_) => (1200, 640),
+            Chart::Percentiles(_) | Chart::Cdf(_) => (1200, 640),
             Chart::Heatmap(h) => h.size(),
             Chart::Pareto(_) => (1200, 700),
         }
@@ -175,6 +190,7 @@ where
     match chart {
         Chart::Curves(c) => draw_curves(root, c),
         Chart::Percentiles(p) => draw_percentiles(root, p),
+        Chart::Cdf(c) => draw_cdf(root, c),
         Chart::Heatmap(h) => draw_heatmap(root, h),
         Chart::Pareto(p) => draw_pareto(root, p),
     }
@@ -462,6 +478,83 @@ where
                 }),
             )
             .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .margin(12)
+        .label_font(text_style(16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+fn draw_cdf<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &CdfChart) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let root = root.titled(&c.title, text_style(26)).map_err(err)?;
+    let all: Vec<f64> = c.lines.iter().flatten().map(|p| p.0).collect();
+    let (lo, hi, keys, light) = log_axis(&all);
+    let zeros = all.iter().any(|v| *v <= 0.0);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(10)
+        .margin_right(30)
+        .x_label_area_size(55)
+        .y_label_area_size(75)
+        .build_cartesian_2d(
+            (lo..hi)
+                .log_scale()
+                .with_key_points(keys)
+                .with_light_points(light),
+            0f64..1.0,
+        )
+        .map_err(err)?;
+    let xfmt = |v: &f64| {
+        if zeros && (*v - lo).abs() <= lo * 1e-9 {
+            "0".to_string()
+        } else {
+            tick(*v)
+        }
+    };
+    let yfmt = |v: &f64| tick((v * 100.0).round() / 100.0);
+    chart
+        .configure_mesh()
+        .x_desc(c.x_label.as_str())
+        .y_desc(c.y_label.as_str())
+        .y_labels(11)
+        .x_label_formatter(&xfmt)
+        .y_label_formatter(&yfmt)
+        .label_style(text_style(16))
+        .axis_desc_style(text_style(18))
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(210, 210, 210))
+        .draw()
+        .map_err(err)?;
+    for (i, arm) in c.arms.iter().enumerate() {
+        let colour = arm_colour(arm.colour);
+        let pts = c.lines.get(i).map(Vec::as_slice).unwrap_or_default();
+        if pts.is_empty() {
+            continue;
+        }
+        // Staircase: the fraction at or below x is at least q_j from x_j on.
+        let mut stairs = Vec::with_capacity(pts.len() * 2);
+        for (j, &(x, y)) in pts.iter().enumerate() {
+            let x = x.max(lo);
+            if j > 0 {
+                stairs.push((x, pts[j - 1].1));
+            }
+            stairs.push((x, y));
+        }
+        chart
+            .draw_series(LineSeries::new(stairs, colour.stroke_width(2)))
+            .map_err(err)?
+            .label(arm.name.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
+            });
     }
     chart
         .configure_series_labels()

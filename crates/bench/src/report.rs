@@ -4,7 +4,9 @@
 //! A report is drawn from a run's output folder only: `summary.json` and `curve.csv`
 //! (`spec/METRICS.md`, read loosely: extra fields and columns are ignored), plus optional
 //! files that `gtsim run` writes beside them: `workload.toml` (the workload text, for its
-//! description) and `command.txt` (the command that produced the run), and `replications.csv`
+//! description), `command.txt` (the command that produced the run), `distributions.csv` (RTO
+//! and latency quantiles per arm, drawn as CDFs; without it the summary's percentiles are
+//! drawn instead), and `replications.csv`
 //! from `gtsim run --replications N` (a mean ± 95 % CI table across seeds). `gtsim run` calls the
 //! same code on the same bytes, so `gtsim report DIR` on a finished run redraws the same report.
 //! Everything here is a pure function of those inputs: same folder, same bytes out.
@@ -17,7 +19,7 @@ use serde_json::Value;
 
 use crate::output::write_files;
 use crate::plot::{
-    self, ArmStyle, Chart, CurvesChart, LegendCorner, Marker, Panel, PercentileChart,
+    self, ArmStyle, CdfChart, Chart, CurvesChart, LegendCorner, Marker, Panel, PercentileChart,
 };
 use crate::replications::{self, Replications};
 
@@ -56,6 +58,87 @@ pub struct ArmCurve {
     pub rows: Vec<CurveRow>,
 }
 
+/// The distributions file `gtsim run` writes (`arm,metric,quantile,value`).
+pub const DISTRIBUTIONS_FILE: &str = "distributions.csv";
+
+/// One arm's rows of distributions.csv: `(quantile, value)` per metric, in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArmDistribution {
+    pub name: String,
+    /// `rto_s`: per-client RTO of the cohort, seconds.
+    pub rto: Vec<(f64, f64)>,
+    /// `latency_ms`: steady-state request latency, milliseconds.
+    pub latency: Vec<(f64, f64)>,
+}
+
+/// Parses distributions.csv text: a header naming at least `arm`, `metric`, `quantile` and
+/// `value` (in any order, others ignored), then rows with as many fields as the header.
+/// Blank lines are skipped; metrics other than `rto_s` and `latency_ms` are ignored.
+pub fn parse_distributions(text: &str) -> Result<Vec<ArmDistribution>, String> {
+    const COLUMNS: [&str; 4] = ["arm", "metric", "quantile", "value"];
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines.next().ok_or("empty file (no header line)")?;
+    let names: Vec<&str> = header.split(',').map(str::trim).collect();
+    let mut idx = [0usize; COLUMNS.len()];
+    for (k, col) in COLUMNS.iter().enumerate() {
+        idx[k] = names
+            .iter()
+            .position(|n| n == col)
+            .ok_or_else(|| format!("the header line lacks the column `{col}`"))?;
+    }
+    let mut arms: Vec<ArmDistribution> = Vec::new();
+    for (line_no, line) in lines {
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        if fields.len() != names.len() {
+            return Err(format!(
+                "line {line_no}: {} fields, the header has {}",
+                fields.len(),
+                names.len()
+            ));
+        }
+        let number = |k: usize| -> Result<f64, String> {
+            fields[idx[k]]
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    format!(
+                        "line {line_no}: column `{}`: `{}` is not a number",
+                        COLUMNS[k], fields[idx[k]]
+                    )
+                })
+        };
+        let (q, v) = (number(2)?, number(3)?);
+        if !(0.0..=1.0).contains(&q) {
+            return Err(format!(
+                "line {line_no}: column `quantile`: `{}` is not within 0..1",
+                fields[idx[2]]
+            ));
+        }
+        let name = fields[idx[0]];
+        let arm = match arms.iter().position(|a| a.name == name) {
+            Some(i) => &mut arms[i],
+            None => {
+                arms.push(ArmDistribution {
+                    name: name.to_string(),
+                    ..ArmDistribution::default()
+                });
+                arms.last_mut().expect("just pushed")
+            }
+        };
+        match fields[idx[1]] {
+            "rto_s" => arm.rto.push((q, v)),
+            "latency_ms" => arm.latency.push((q, v)),
+            _ => {}
+        }
+    }
+    Ok(arms)
+}
+
 /// What a report is drawn from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
@@ -63,6 +146,8 @@ pub struct Inputs {
     pub summary: Value,
     /// curve.csv, per arm in order of first appearance.
     pub curve: Vec<ArmCurve>,
+    /// distributions.csv, per arm in order of first appearance, if the folder has one.
+    pub distributions: Option<Vec<ArmDistribution>>,
     /// The workload's `description`, if known.
     pub description: Option<String>,
     /// The command that produced the run, if known.
@@ -223,8 +308,8 @@ fn read_optional(dir: &Path, name: &str) -> Result<Option<String>, ReportError> 
     }
 }
 
-/// Reads a run's output folder: summary.json and curve.csv (required), workload.toml and
-/// command.txt (optional). Missing or invalid files are [`ReportError::Input`] errors naming
+/// Reads a run's output folder: summary.json and curve.csv (required), distributions.csv,
+/// workload.toml, command.txt and replications.csv (optional). Missing or invalid files are [`ReportError::Input`] errors naming
 /// the file.
 pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
     let summary_text = read_required(dir, "summary.json")?;
@@ -233,6 +318,12 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
     let curve_text = read_required(dir, "curve.csv")?;
     let curve = parse_curve(&curve_text)
         .map_err(|e| ReportError::Input(format!("{}: {e}", dir.join("curve.csv").display())))?;
+    let distributions = read_optional(dir, DISTRIBUTIONS_FILE)?
+        .map(|t| parse_distributions(&t))
+        .transpose()
+        .map_err(|e| {
+            ReportError::Input(format!("{}: {e}", dir.join(DISTRIBUTIONS_FILE).display()))
+        })?;
     let description = match read_optional(dir, "workload.toml")? {
         Some(t) => workload_description(&t).map_err(|e| {
             ReportError::Input(format!("{}: {e}", dir.join("workload.toml").display()))
@@ -251,6 +342,7 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
     Ok(Inputs {
         summary,
         curve,
+        distributions,
         description,
         command,
         replications,
@@ -562,6 +654,38 @@ struct PlotPlan {
     skipped: Vec<(String, String)>,
 }
 
+/// Per arm: its style, and `(value, fraction)` points ([`CdfChart::lines`]).
+type CdfLines = (Vec<ArmStyle>, Vec<Vec<(f64, f64)>>);
+
+/// The arms of distributions.csv with rows for one metric: their styles (colours follow the
+/// arms' order in summary.json; others come after) and `(value, quantile)` points in quantile
+/// order. `None` without distributions.csv or without rows for the metric.
+fn cdf_lines(
+    inputs: &Inputs,
+    arms: &[Value],
+    metric: impl Fn(&ArmDistribution) -> &Vec<(f64, f64)>,
+) -> Option<CdfLines> {
+    let mut styles = Vec::new();
+    let mut lines = Vec::new();
+    for (di, d) in inputs.distributions.as_ref()?.iter().enumerate() {
+        let rows = metric(d);
+        if rows.is_empty() {
+            continue;
+        }
+        let si = arms.iter().position(|a| arm_name(a) == d.name);
+        styles.push(ArmStyle {
+            name: d.name.clone(),
+            colour: si.unwrap_or(arms.len() + di),
+            mark_x: None,
+            mark_label: None,
+        });
+        let mut pts: Vec<(f64, f64)> = rows.iter().map(|&(q, v)| (v, q)).collect();
+        pts.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
+        lines.push(pts);
+    }
+    (!lines.is_empty()).then_some((styles, lines))
+}
+
 fn plan_plots(inputs: &Inputs) -> PlotPlan {
     let s = &inputs.summary;
     let arms = arms(s);
@@ -770,7 +894,8 @@ fn plan_plots(inputs: &Inputs) -> PlotPlan {
             mark_label: None,
         })
         .collect();
-    if rto.iter().flatten().any(Option::is_some) {
+    let rto_cdf = cdf_lines(inputs, arms, |d| &d.rto);
+    if rto_cdf.is_some() || rto.iter().flatten().any(Option::is_some) {
         let window = match (failure, window_end) {
             (Some(f), Some(e)) => format!(" ({} s)", e - f),
             _ => String::new(),
@@ -798,7 +923,33 @@ fn plan_plots(inputs: &Inputs) -> PlotPlan {
         } else {
             String::new()
         };
-        plots.push((
+        if let Some((cdf_styles, lines)) = rto_cdf {
+            plots.push((
+                "rto_cdf".to_string(),
+                "Per-client RTO CDF".to_string(),
+                format!(
+                    "Per-client RTO of the cohort: from the failure to the client's first ok \
+                     request after its first failed one. Each line is an arm's CDF: the share of \
+                     cohort clients (y) whose RTO is at most x, read from distributions.csv (the \
+                     merged histogram at quantiles 0, 0.01, …, 0.99, 0.995, 0.999 and 1; 3 \
+                     significant digits). RTOs of 0 (no failed request) sit at the left edge, \
+                     labelled 0: a log axis has no 0. Clients never recovered count as the \
+                     window's length{window}: {}. RTO includes each client's own time between \
+                     requests{gap_text}.",
+                    never.join(", ")
+                ),
+                Chart::Cdf(CdfChart {
+                    title: "Per-client RTO of the cohort: CDF per arm".into(),
+                    x_label:
+                        "RTO: failure to first ok request after the first failed one (s, log scale)"
+                            .into(),
+                    y_label: "fraction of cohort clients".into(),
+                    arms: cdf_styles,
+                    lines,
+                }),
+            ));
+        } else {
+            plots.push((
             "rto_percentiles".to_string(),
             "Per-client RTO percentiles".to_string(),
             format!(
@@ -822,6 +973,7 @@ fn plan_plots(inputs: &Inputs) -> PlotPlan {
                 values: rto,
             }),
         ));
+        }
     } else {
         skipped.push((
             "Per-client RTO".to_string(),
@@ -840,7 +992,24 @@ fn plan_plots(inputs: &Inputs) -> PlotPlan {
                 .collect()
         })
         .collect();
-    if lat.iter().flatten().any(Option::is_some) {
+    let lat_cdf = cdf_lines(inputs, arms, |d| &d.latency);
+    if let Some((cdf_styles, lines)) = lat_cdf {
+        plots.push((
+            "latency_cdf".to_string(),
+            "Steady-state latency CDF".to_string(),
+            "Request latency before the failure: each line is an arm's CDF, the share of \
+             requests (y) with latency at most x, read from distributions.csv (the merged \
+             histogram at quantiles 0, 0.01, …, 0.99, 0.995, 0.999 and 1)."
+                .to_string(),
+            Chart::Cdf(CdfChart {
+                title: "Steady-state request latency: CDF per arm".into(),
+                x_label: "request latency (ms, log scale)".into(),
+                y_label: "fraction of requests".into(),
+                arms: cdf_styles,
+                lines,
+            }),
+        ));
+    } else if lat.iter().flatten().any(Option::is_some) {
         plots.push((
             "latency_percentiles".to_string(),
             "Steady-state latency percentiles".to_string(),
@@ -1390,6 +1559,7 @@ mod tests {
         let inputs = Inputs {
             summary,
             curve,
+            distributions: None,
             description: None,
             command: None,
             replications: None,

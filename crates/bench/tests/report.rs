@@ -29,12 +29,67 @@ fn small() -> String {
         .replacen("name = \"weighted\"", "name = \"weighted-arm\"", 1)
 }
 
+/// The plots of a run folder (with distributions.csv: true CDFs).
 const PLOTS: [&str; 4] = [
+    "convergence_cohort",
+    "convergence_population",
+    "rto_cdf",
+    "latency_cdf",
+];
+
+/// The plots of a folder without distributions.csv (older runs): summary.json's percentiles.
+const PLOTS_WITHOUT_DISTRIBUTIONS: [&str; 4] = [
     "convergence_cohort",
     "convergence_population",
     "rto_percentiles",
     "latency_percentiles",
 ];
+
+/// The `(stem, title)` of the plots whose title the tests check in report.html.
+const TITLES: [(&str, &str); 4] = [
+    ("rto_cdf", "Per-client RTO CDF"),
+    ("latency_cdf", "Steady-state latency CDF"),
+    ("rto_percentiles", "Per-client RTO percentiles"),
+    ("latency_percentiles", "Steady-state latency percentiles"),
+];
+
+/// Checks the plots `stems` of `out`: each in report.md and report.html (title), SVG and PNG
+/// files present, PNGs decode, are large enough, are not blank and carry both arms' colours.
+fn check_plots(out: &Path, stems: &[&str]) {
+    let md = read(&out.join("report.md"));
+    let html = read(&out.join("report.html"));
+    assert_eq!(
+        html.matches("<svg").count(),
+        stems.len(),
+        "one <svg per plot"
+    );
+    for stem in stems {
+        let svg = read(&out.join("plots").join(format!("{stem}.svg")));
+        assert!(svg.contains("<svg") && svg.contains("</svg>"), "{stem}.svg");
+        assert!(svg.contains("<text"), "{stem}.svg has labels");
+        assert!(md.contains(&format!("plots/{stem}.png")), "md shows {stem}");
+        if let Some((_, title)) = TITLES.iter().find(|(s, _)| s == stem) {
+            assert!(
+                html.contains(&format!("<h3>{title}</h3>")),
+                "html shows {stem}"
+            );
+        }
+        let bytes = std::fs::read(out.join("plots").join(format!("{stem}.png"))).unwrap();
+        let (w, h, px) = decode_png(&bytes);
+        assert!(w >= 600 && h >= 400, "{stem}.png is {w}x{h}");
+        assert_eq!(px.len(), (w * h) as usize);
+        let colours: HashSet<[u8; 4]> = px.iter().copied().collect();
+        assert!(
+            colours.len() > 8,
+            "{stem}.png has {} colours",
+            colours.len()
+        );
+        // Both arms' line colours (Okabe-Ito blue and vermillion) are drawn.
+        for c in [[0, 114, 178, 255], [213, 94, 0, 255]] {
+            assert!(colours.contains(&c), "{stem}.png lacks arm colour {c:?}");
+        }
+    }
+}
 
 /// Runs the small workload into `<tmp>/out` and returns the output folder.
 fn run_small(name: &str) -> PathBuf {
@@ -128,8 +183,8 @@ fn run_writes_a_self_contained_report_with_plots() {
             assert!(c > 0.0);
             assert!(text.contains(&format!("{c:.2}")), "cost {c:.2}");
         }
-        // Latency is modelled now: its percentile chart is drawn, not skipped.
-        assert!(text.contains("Steady-state latency percentiles"));
+        // Latency is modelled now: its CDF is drawn, not skipped.
+        assert!(text.contains("Steady-state latency CDF"));
         assert!(!text.contains("latency model not built yet"));
         assert!(text.contains("gtsim 0.") || text.contains("gtsim 1."));
         assert!(text.contains("seed 7"));
@@ -168,26 +223,7 @@ fn run_writes_a_self_contained_report_with_plots() {
     }
 
     // Plots: SVG and PNG per plot; PNGs decode, are large enough and are not blank.
-    for stem in PLOTS {
-        let svg = read(&out.join("plots").join(format!("{stem}.svg")));
-        assert!(svg.contains("<svg") && svg.contains("</svg>"), "{stem}.svg");
-        assert!(svg.contains("<text"), "{stem}.svg has labels");
-        assert!(md.contains(&format!("plots/{stem}.png")), "md shows {stem}");
-        let bytes = std::fs::read(out.join("plots").join(format!("{stem}.png"))).unwrap();
-        let (w, h, px) = decode_png(&bytes);
-        assert!(w >= 600 && h >= 400, "{stem}.png is {w}x{h}");
-        assert_eq!(px.len(), (w * h) as usize);
-        let colours: HashSet<[u8; 4]> = px.iter().copied().collect();
-        assert!(
-            colours.len() > 8,
-            "{stem}.png has {} colours",
-            colours.len()
-        );
-        // Both arms' line colours (Okabe-Ito blue and vermillion) are drawn.
-        for c in [[0, 114, 178, 255], [213, 94, 0, 255]] {
-            assert!(colours.contains(&c), "{stem}.png lacks arm colour {c:?}");
-        }
-    }
+    check_plots(&out, &PLOTS);
     // The curve plots carry the axis labels with units.
     let cohort = read(&out.join("plots/convergence_cohort.svg"));
     for label in [
@@ -198,6 +234,60 @@ fn run_writes_a_self_contained_report_with_plots() {
     ] {
         assert!(cohort.contains(label), "cohort plot lacks {label}");
     }
+    let rto = read(&out.join("plots/rto_cdf.svg"));
+    assert!(rto.contains("log scale") && rto.contains("fraction of cohort clients"));
+    assert!(!rto.contains("not a full CDF"));
+
+    // distributions.csv: per arm, 103 quantiles of each metric, values non-decreasing.
+    let dist = read(&out.join("distributions.csv"));
+    let mut lines = dist.lines();
+    assert_eq!(lines.next(), Some("arm,metric,quantile,value"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    for arm in summary["arms"].as_array().unwrap() {
+        let name = arm["name"].as_str().unwrap();
+        for metric in ["rto_s", "latency_ms"] {
+            let pts: Vec<(f64, f64)> = rows
+                .iter()
+                .filter(|r| r[0] == name && r[1] == metric)
+                .map(|r| (r[2].parse().unwrap(), r[3].parse().unwrap()))
+                .collect();
+            assert_eq!(pts.len(), 103, "{name} {metric}");
+            assert_eq!(pts[0].0, 0.0);
+            assert_eq!(pts[99].0, 0.99);
+            assert_eq!(pts[100].0, 0.995);
+            assert_eq!(pts[101].0, 0.999);
+            assert_eq!(pts[102].0, 1.0);
+            assert!(pts.windows(2).all(|w| w[0].1 <= w[1].1), "{name} {metric}");
+        }
+        // The percentiles of summary.json are the same histogram's.
+        let p50 = rows
+            .iter()
+            .find(|r| r[0] == name && r[1] == "rto_s" && r[2] == "0.500")
+            .unwrap()[3]
+            .parse::<f64>()
+            .unwrap();
+        assert_eq!(Some(p50), arm["rto_s"]["p50"].as_f64(), "{name} RTO p50");
+        let max = rows
+            .iter()
+            .find(|r| r[0] == name && r[1] == "rto_s" && r[2] == "1.000")
+            .unwrap()[3]
+            .parse::<f64>()
+            .unwrap();
+        assert!(
+            max <= summary["window_end_s"].as_f64().unwrap()
+                - summary["failure_at_s"].as_f64().unwrap()
+        );
+    }
+    cleanup(out.parent().unwrap());
+}
+
+#[test]
+fn report_without_distributions_falls_back_to_percentiles() {
+    let out = run_small("no-distributions");
+    std::fs::remove_file(out.join("distributions.csv")).unwrap();
+    let o = gtsim(&["report", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_plots(&out, &PLOTS_WITHOUT_DISTRIBUTIONS);
     let rto = read(&out.join("plots/rto_percentiles.svg"));
     assert!(rto.contains("log scale") && rto.contains("not a full CDF"));
     cleanup(out.parent().unwrap());
@@ -295,6 +385,41 @@ fn bad_report_folders_exit_2_naming_the_file() {
     let o = gtsim(&["report", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("curve.csv"));
+    std::fs::write(out.join("curve.csv"), &good_curve).unwrap();
+
+    let good_dist = read(&out.join("distributions.csv"));
+    for (bad, says) in [
+        (good_dist.replacen("quantile", "q", 1), "`quantile`"),
+        (
+            good_dist.replacen(",rto_s,0.500,", ",rto_s,x,", 1),
+            "not a number",
+        ),
+        (
+            good_dist.replacen(",rto_s,0.500,", ",rto_s,0.5,1,", 1),
+            "fields",
+        ),
+    ] {
+        std::fs::write(out.join("distributions.csv"), bad).unwrap();
+        let o = gtsim(&["report", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("distributions.csv") && err.contains(says),
+            "{err}"
+        );
+    }
+    let extra: String = good_dist
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l},future_column\n")
+            } else {
+                format!("{l},3\n")
+            }
+        })
+        .collect();
+    std::fs::write(out.join("distributions.csv"), extra).unwrap();
 
     // Extra fields and columns are tolerated.
     std::fs::write(

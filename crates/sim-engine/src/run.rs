@@ -64,9 +64,40 @@ pub struct ArmCurve {
     pub bins: Vec<Bin>,
 }
 
+/// One arm's distributions at [`distribution_quantiles`]: `(quantile, value)` pairs from the
+/// merged histograms. Empty when the histogram is (no failure, or no requests).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmDistributions {
+    pub name: String,
+    /// Per-client RTO of the cohort in seconds, clamped to the failure window like
+    /// [`Rto::from_histogram`].
+    pub rto: Vec<(f64, f64)>,
+    /// Steady-state request latency in milliseconds (0.1 ms resolution).
+    pub latency: Vec<(f64, f64)>,
+}
+
+/// The quantiles of `distributions.csv`: 0.00, 0.01, …, 0.99, then 0.995, 0.999 and 1.
+pub fn distribution_quantiles() -> Vec<f64> {
+    let mut q: Vec<f64> = (0..100).map(|i| f64::from(i) / 100.0).collect();
+    q.extend([0.995, 0.999, 1.0]);
+    q
+}
+
+fn quantiles(h: &hdrhistogram::Histogram<u64>, value: impl Fn(u64) -> f64) -> Vec<(f64, f64)> {
+    if h.is_empty() {
+        return Vec::new();
+    }
+    distribution_quantiles()
+        .into_iter()
+        .map(|q| (q, value(h.value_at_quantile(q))))
+        .collect()
+}
+
 pub struct RunOutput {
     pub summary: Summary,
     pub curves: Vec<ArmCurve>,
+    /// Per arm, the RTO and latency distributions (`distributions.csv`).
+    pub distributions: Vec<ArmDistributions>,
     pub bin: Micros,
     /// Events processed (requests, retries, failure declarations), all arms.
     pub events: u64,
@@ -359,6 +390,7 @@ fn run_in_pool(
 
     let mut arms = Vec::new();
     let mut curves = Vec::new();
+    let mut distributions = Vec::new();
     let mut events = 0;
     for (arm_index, arm) in w.arms.iter().enumerate() {
         let actions = w.actions.iter().filter(|a| a.arm == arm_index);
@@ -510,6 +542,17 @@ fn run_in_pool(
             strategy: strategy(arm, w),
             client_overrides: arm.client_overrides.clone(),
         });
+        distributions.push(ArmDistributions {
+            name: arm.name.clone(),
+            rto: match failure {
+                Some(f) => {
+                    let window = f.window_end - f.at;
+                    quantiles(&result.rto, |v| secs(v.min(window)))
+                }
+                None => Vec::new(),
+            },
+            latency: quantiles(&result.latency, |v| (v as f64 / 100.0).round() / 10.0),
+        });
         curves.push(ArmCurve {
             name: arm.name.clone(),
             bins: result.bins,
@@ -529,6 +572,7 @@ fn run_in_pool(
     Ok(RunOutput {
         summary,
         curves,
+        distributions,
         bin,
         events,
         threads: 0,
