@@ -196,6 +196,27 @@ where
     }
 }
 
+/// The legend every chart uses, in one corner.
+fn draw_legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(12)
+        .label_font(text_style(16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()
+        .map_err(err)
+}
+
 fn text_style(size: u32) -> TextStyle<'static> {
     (FAMILY, size).into_font().color(&BLACK)
 }
@@ -311,18 +332,13 @@ where
         }
 
         if let Some(corner) = panel.legend {
-            chart
-                .configure_series_labels()
-                .position(match corner {
+            draw_legend(
+                &mut chart,
+                match corner {
                     LegendCorner::LowerRight => SeriesLabelPosition::LowerRight,
                     LegendCorner::UpperRight => SeriesLabelPosition::UpperRight,
-                })
-                .margin(12)
-                .label_font(text_style(16))
-                .background_style(WHITE.mix(0.9))
-                .border_style(RGBColor(160, 160, 160))
-                .draw()
-                .map_err(err)?;
+                },
+            )?;
         }
     }
     Ok(())
@@ -479,15 +495,7 @@ where
             )
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .margin(12)
-        .label_font(text_style(16))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(160, 160, 160))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 
@@ -556,15 +564,7 @@ where
                 PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .margin(12)
-        .label_font(text_style(16))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(160, 160, 160))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 
@@ -856,15 +856,7 @@ where
                 .map(|&(x, y)| Circle::new((x.max(lo), y), 11, BLACK.stroke_width(2))),
         )
         .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(12)
-        .label_font(text_style(16))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(160, 160, 160))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 

@@ -71,11 +71,13 @@ pub struct ArmDistribution {
     pub latency: Vec<(f64, f64)>,
 }
 
-/// Parses distributions.csv text: a header naming at least `arm`, `metric`, `quantile` and
-/// `value` (in any order, others ignored), then rows with as many fields as the header.
-/// Blank lines are skipped; metrics other than `rto_s` and `latency_ms` are ignored.
-pub fn parse_distributions(text: &str) -> Result<Vec<ArmDistribution>, String> {
-    const COLUMNS: [&str; 4] = ["arm", "metric", "quantile", "value"];
+/// Reads a CSV table by column name: for each data row, its line number and its fields in the
+/// order of `columns`. The header must name every column (in any order; others are ignored),
+/// each row must have as many fields as the header, and blank lines are skipped.
+pub fn select_columns<'a>(
+    text: &'a str,
+    columns: &[&str],
+) -> Result<Vec<(usize, Vec<&'a str>)>, String> {
     let mut lines = text
         .lines()
         .enumerate()
@@ -83,32 +85,46 @@ pub fn parse_distributions(text: &str) -> Result<Vec<ArmDistribution>, String> {
         .filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().ok_or("empty file (no header line)")?;
     let names: Vec<&str> = header.split(',').map(str::trim).collect();
-    let mut idx = [0usize; COLUMNS.len()];
-    for (k, col) in COLUMNS.iter().enumerate() {
-        idx[k] = names
-            .iter()
-            .position(|n| n == col)
-            .ok_or_else(|| format!("the header line lacks the column `{col}`"))?;
-    }
+    let idx = columns
+        .iter()
+        .map(|col| {
+            names
+                .iter()
+                .position(|n| n == col)
+                .ok_or_else(|| format!("the header line lacks the column `{col}`"))
+        })
+        .collect::<Result<Vec<usize>, String>>()?;
+    lines
+        .map(|(line_no, line)| {
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            if fields.len() != names.len() {
+                return Err(format!(
+                    "line {line_no}: {} fields, the header has {}",
+                    fields.len(),
+                    names.len()
+                ));
+            }
+            Ok((line_no, idx.iter().map(|&i| fields[i]).collect()))
+        })
+        .collect()
+}
+
+/// Parses distributions.csv text: a header naming at least `arm`, `metric`, `quantile` and
+/// `value` (in any order, others ignored), then rows with as many fields as the header.
+/// Blank lines are skipped; metrics other than `rto_s` and `latency_ms` are ignored.
+pub fn parse_distributions(text: &str) -> Result<Vec<ArmDistribution>, String> {
+    const COLUMNS: [&str; 4] = ["arm", "metric", "quantile", "value"];
     let mut arms: Vec<ArmDistribution> = Vec::new();
-    for (line_no, line) in lines {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if fields.len() != names.len() {
-            return Err(format!(
-                "line {line_no}: {} fields, the header has {}",
-                fields.len(),
-                names.len()
-            ));
-        }
+    for (line_no, fields) in select_columns(text, &COLUMNS)? {
         let number = |k: usize| -> Result<f64, String> {
-            fields[idx[k]]
+            fields[k]
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| {
                     format!(
                         "line {line_no}: column `{}`: `{}` is not a number",
-                        COLUMNS[k], fields[idx[k]]
+                        COLUMNS[k], fields[k]
                     )
                 })
         };
@@ -116,10 +132,10 @@ pub fn parse_distributions(text: &str) -> Result<Vec<ArmDistribution>, String> {
         if !(0.0..=1.0).contains(&q) {
             return Err(format!(
                 "line {line_no}: column `quantile`: `{}` is not within 0..1",
-                fields[idx[2]]
+                fields[2]
             ));
         }
-        let name = fields[idx[0]];
+        let name = fields[0];
         let arm = match arms.iter().position(|a| a.name == name) {
             Some(i) => &mut arms[i],
             None => {
@@ -130,7 +146,7 @@ pub fn parse_distributions(text: &str) -> Result<Vec<ArmDistribution>, String> {
                 arms.last_mut().expect("just pushed")
             }
         };
-        match fields[idx[1]] {
+        match fields[1] {
             "rto_s" => arm.rto.push((q, v)),
             "latency_ms" => arm.latency.push((q, v)),
             _ => {}
@@ -208,46 +224,24 @@ pub fn parse_summary(text: &str) -> Result<Value, String> {
 /// Parses curve.csv text: a header naming at least [`CURVE_COLUMNS`] (in any order, others
 /// ignored), then rows with as many fields as the header. Blank lines are skipped.
 pub fn parse_curve(text: &str) -> Result<Vec<ArmCurve>, String> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or("empty file (no header line)")?;
-    let names: Vec<&str> = header.split(',').map(str::trim).collect();
-    let mut idx = [0usize; CURVE_COLUMNS.len()];
-    for (k, col) in CURVE_COLUMNS.iter().enumerate() {
-        idx[k] = names
-            .iter()
-            .position(|n| n == col)
-            .ok_or_else(|| format!("the header line lacks the column `{col}`"))?;
-    }
     let mut arms: Vec<ArmCurve> = Vec::new();
-    for (line_no, line) in lines {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if fields.len() != names.len() {
-            return Err(format!(
-                "line {line_no}: {} fields, the header has {}",
-                fields.len(),
-                names.len()
-            ));
-        }
+    for (line_no, fields) in select_columns(text, &CURVE_COLUMNS)? {
         let count = |k: usize| -> Result<u64, String> {
-            fields[idx[k]].parse::<u64>().map_err(|_| {
+            fields[k].parse::<u64>().map_err(|_| {
                 format!(
                     "line {line_no}: column `{}`: `{}` is not a count",
-                    CURVE_COLUMNS[k], fields[idx[k]]
+                    CURVE_COLUMNS[k], fields[k]
                 )
             })
         };
-        let t_s = fields[idx[1]]
+        let t_s = fields[1]
             .parse::<f64>()
             .ok()
             .filter(|t| t.is_finite())
             .ok_or_else(|| {
                 format!(
                     "line {line_no}: column `t_s`: `{}` is not a number",
-                    fields[idx[1]]
+                    fields[1]
                 )
             })?;
         let row = CurveRow {
@@ -261,7 +255,7 @@ pub fn parse_curve(text: &str) -> Result<Vec<ArmCurve>, String> {
             cohort_attempts: count(8)?,
             cohort_attempts_failed_region: count(9)?,
         };
-        let name = fields[idx[0]];
+        let name = fields[0];
         match arms.iter_mut().find(|a| a.name == name) {
             Some(a) => a.rows.push(row),
             None => arms.push(ArmCurve {
