@@ -66,33 +66,42 @@ pub fn header() -> String {
     format!("seed,arm,{}\n", FIGURES.join(","))
 }
 
+/// The value of a named figure column (the column names of replications.csv and sweep.csv);
+/// `None` for null. Panics on a name it does not know: the column lists are constants, and a
+/// test runs every one of them through this function.
+pub fn figure(a: &ArmSummary, name: &str) -> Option<f64> {
+    let count = |n: u64| Some(n as f64);
+    match name {
+        "cohort_clients" => a.cohort_clients.map(|n| n as f64),
+        "detection_s" => a.detection_s,
+        "converge_p50_s" => a.converge_s.p50,
+        "converge_p90_s" => a.converge_s.p90,
+        "converge_p99_s" => a.converge_s.p99,
+        "converge_p999_s" => a.converge_s.p999,
+        "stale_converge_p50_s" => a.stale_converge_s.p50,
+        "stale_converge_p99_s" => a.stale_converge_s.p99,
+        "rto_p50_s" => a.rto_s.p50,
+        "rto_p90_s" => a.rto_s.p90,
+        "rto_p99_s" => a.rto_s.p99,
+        "rto_max_s" => a.rto_s.max,
+        "never_recovered" => a.rto_s.never_recovered.map(|n| n as f64),
+        "failed" => count(a.failed),
+        "requests" => count(a.requests),
+        "auth_queries" => count(a.auth_queries),
+        "cost_usd_month" => a.cost_usd_month,
+        "latency_p50_ms" => a.latency_ms.p50,
+        "latency_p99_ms" => a.latency_ms.p99,
+        other => panic!("unknown figure column {other:?}"),
+    }
+}
+
 /// An arm's figures in [`FIGURES`] order; `None` for null.
 pub fn arm_figures(a: &ArmSummary) -> [Option<f64>; 18] {
-    let count = |n: u64| Some(n as f64);
-    [
-        a.cohort_clients.map(|n| n as f64),
-        a.detection_s,
-        a.converge_s.p50,
-        a.converge_s.p90,
-        a.converge_s.p99,
-        a.converge_s.p999,
-        a.stale_converge_s.p50,
-        a.stale_converge_s.p99,
-        a.rto_s.p50,
-        a.rto_s.p90,
-        a.rto_s.p99,
-        a.rto_s.max,
-        a.rto_s.never_recovered.map(|n| n as f64),
-        count(a.failed),
-        count(a.requests),
-        a.latency_ms.p50,
-        a.latency_ms.p99,
-        count(a.auth_queries),
-    ]
+    FIGURES.map(|f| figure(a, f))
 }
 
 /// A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break.
-fn csv_field(s: &str) -> String {
+pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -393,6 +402,51 @@ pub fn note(seeds: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every column of replications.csv and sweep.csv is a known figure, read from the field
+    /// its name says.
+    #[test]
+    fn every_figure_column_is_known() {
+        use sim_engine::metrics::{Converge, Latency, Rto};
+        let a = ArmSummary {
+            name: "a".into(),
+            requests: 10,
+            ok: 7,
+            failed: 3,
+            attempts: 12,
+            cohort_clients: Some(5),
+            detection_s: Some(1.5),
+            converge_s: Converge {
+                p99: Some(42.0),
+                ..Converge::NULL
+            },
+            stale_converge_s: Converge::NULL,
+            rto_s: Rto {
+                max: Some(9.0),
+                never_recovered: Some(2),
+                ..Rto::NULL
+            },
+            latency_ms: Latency {
+                p99: Some(80.0),
+                ..Latency::NULL
+            },
+            failure_latency_ms: Latency::NULL,
+            auth_queries: 4,
+            cost_usd_month: Some(1.25),
+            strategy: String::new(),
+            client_overrides: vec![],
+        };
+        for name in FIGURES.iter().chain(crate::sweep::FIGURES.iter()) {
+            let _ = figure(&a, name); // panics on an unknown name
+        }
+        assert_eq!(figure(&a, "converge_p99_s"), Some(42.0));
+        assert_eq!(figure(&a, "rto_max_s"), Some(9.0));
+        assert_eq!(figure(&a, "never_recovered"), Some(2.0));
+        assert_eq!(figure(&a, "failed"), Some(3.0));
+        assert_eq!(figure(&a, "latency_p99_ms"), Some(80.0));
+        assert_eq!(figure(&a, "cost_usd_month"), Some(1.25));
+        assert_eq!(figure(&a, "converge_p50_s"), None);
+    }
 
     #[test]
     fn t_interval_matches_a_hand_computed_case() {

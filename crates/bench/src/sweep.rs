@@ -28,7 +28,7 @@ use sim_engine::metrics::ArmSummary;
 use toml::{Table, Value};
 
 use crate::plot;
-use crate::replications::{MeanCi, fmt_ci, mean_ci};
+use crate::replications::{MeanCi, csv_field, fmt_ci, mean_ci};
 use crate::workload::parse_workload;
 
 /// The rows file's name in the output folder.
@@ -398,33 +398,7 @@ impl Plan {
 
 /// An arm's figures in [`FIGURES`] order; `None` for null.
 pub fn figures(a: &ArmSummary) -> [Option<f64>; 16] {
-    let n = |v: u64| Some(v as f64);
-    [
-        a.cohort_clients.map(|v| v as f64),
-        a.detection_s,
-        a.converge_s.p50,
-        a.converge_s.p90,
-        a.converge_s.p99,
-        a.converge_s.p999,
-        a.stale_converge_s.p50,
-        a.stale_converge_s.p99,
-        a.rto_s.p50,
-        a.rto_s.p99,
-        a.rto_s.never_recovered.map(|v| v as f64),
-        n(a.failed),
-        n(a.requests),
-        n(a.auth_queries),
-        a.cost_usd_month,
-        a.latency_ms.p50,
-    ]
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    FIGURES.map(|f| crate::replications::figure(a, f))
 }
 
 /// Splits one CSV line (RFC 4180 quoting).
