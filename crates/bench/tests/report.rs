@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 mod common;
-use common::{gtsim, read, small_workload};
+use common::{decode_png, gtsim, read, small_workload};
 
 fn tmp(name: &str) -> PathBuf {
     common::tmp("report", name)
@@ -119,26 +119,6 @@ fn html_escape(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
-}
-
-/// Decodes a PNG into (width, height, RGBA pixels).
-fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<[u8; 4]>) {
-    let mut decoder = png::Decoder::new(bytes);
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().expect("a PNG header");
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).expect("a PNG frame");
-    let channels = info.color_type.samples();
-    let pixels = buf[..info.buffer_size()]
-        .chunks_exact(channels)
-        .map(|c| match channels {
-            1 => [c[0], c[0], c[0], 255],
-            2 => [c[0], c[0], c[0], c[1]],
-            3 => [c[0], c[1], c[2], 255],
-            _ => [c[0], c[1], c[2], c[3]],
-        })
-        .collect();
-    (info.width, info.height, pixels)
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{gtsim, read, small_workload, tmp, write};
+use common::{decode_png, gtsim, read, small_workload, tmp, write};
 
 const HEADER: &str = "cell,seed,arms.0.ttl,arms.0.health_check.failure_threshold,arm,\
 cohort_clients,detection_s,converge_p50_s,converge_p90_s,converge_p99_s,converge_p999_s,\
@@ -40,26 +40,6 @@ fn setup(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
     let dir = tmp("sweep", name);
     let w = write(&dir, "w.toml", &small_workload("sweep-small", 5000));
     (dir, w)
-}
-
-/// Decodes a PNG into (width, height, RGBA pixels).
-fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<[u8; 4]>) {
-    let mut decoder = png::Decoder::new(bytes);
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().expect("a PNG header");
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).expect("a PNG frame");
-    let channels = info.color_type.samples();
-    let pixels = buf[..info.buffer_size()]
-        .chunks_exact(channels)
-        .map(|c| match channels {
-            1 => [c[0], c[0], c[0], 255],
-            2 => [c[0], c[0], c[0], c[1]],
-            3 => [c[0], c[1], c[2], 255],
-            _ => [c[0], c[1], c[2], c[3]],
-        })
-        .collect();
-    (info.width, info.height, pixels)
 }
 
 #[test]

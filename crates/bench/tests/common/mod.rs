@@ -88,3 +88,23 @@ ttl = "30s"
 health_check = { interval = "30s", failure_threshold = 3 }
 records = [ { region = "us-east-1", weight = 100 }, { region = "eu-west-1", weight = 0 } ]
 "#;
+
+/// Decodes a PNG into (width, height, RGBA pixels).
+pub fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<[u8; 4]>) {
+    let mut decoder = png::Decoder::new(bytes);
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().expect("a PNG header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("a PNG frame");
+    let channels = info.color_type.samples();
+    let pixels = buf[..info.buffer_size()]
+        .chunks_exact(channels)
+        .map(|c| match channels {
+            1 => [c[0], c[0], c[0], 255],
+            2 => [c[0], c[0], c[0], c[1]],
+            3 => [c[0], c[1], c[2], 255],
+            _ => [c[0], c[1], c[2], c[3]],
+        })
+        .collect();
+    (info.width, info.height, pixels)
+}
