@@ -204,6 +204,7 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
             ttl: TtlPolicy::Honor,
             prefetch: false,
             serve_stale: ServeStale::Off,
+            siting: Siting::default(),
         }],
         failures: vec![Failure {
             region: 0,

@@ -345,6 +345,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     let curve = output::curve_csv(&out);
     let distributions = output::distributions_csv(&out);
+    let classes = output::classes_csv(&out);
     let summary = output::summary_json(&out.summary);
     // The report is drawn from the same bytes `gtsim report DIR` reads, so both give the same
     // report.
@@ -359,11 +360,16 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         description: w.description.clone(),
         command: Some(command.clone()),
         replications: reps,
+        classes: Some(
+            gtsim::tails::parse_classes(&classes)
+                .map_err(|e| other(format!("{}: {e}", gtsim::tails::CLASSES_FILE)))?,
+        ),
     };
     let drawn = report::build(&inputs).map_err(other)?;
     let files = [
         ("curve.csv", curve),
         (report::DISTRIBUTIONS_FILE, distributions),
+        (gtsim::tails::CLASSES_FILE, classes),
         (
             "perf.json",
             serde_json::to_string_pretty(&perf).expect("serializes") + "\n",
@@ -402,7 +408,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             },
         );
         println!(
-            "wrote {}/{{summary.json,curve.csv,distributions.csv,perf.json,command.txt,workload.toml,report.md,\
+            "wrote {}/{{summary.json,curve.csv,distributions.csv,classes.csv,perf.json,command.txt,workload.toml,report.md,\
              report.html{}}} and {} plots in plots/",
             out_dir.display(),
             if n_reps > 1 { ",replications.csv" } else { "" },

@@ -78,6 +78,48 @@ pub fn distributions_csv(out: &RunOutput) -> String {
     s
 }
 
+/// `classes.csv`: per arm and resolver class, the class's clients, cohort and RTO / latency
+/// percentiles, and its share of the arm's tail at or beyond the arm's p50, p99 and p99.9
+/// (columns [`crate::tails::COLUMNS`]; empty cells are nulls).
+pub fn classes_csv(out: &RunOutput) -> String {
+    let mut s = crate::tails::COLUMNS.join(",");
+    s.push('\n');
+    let cell = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
+    let share = |v: Option<f64>| v.map_or_else(String::new, |x| format!("{x:.6}"));
+    let count = |v: Option<u64>| v.map_or_else(String::new, |x| x.to_string());
+    for c in &out.classes {
+        let _ = write!(
+            s,
+            "{},{},{},{},{},{},{}",
+            c.arm,
+            c.class,
+            c.placement,
+            c.ecs,
+            c.clients,
+            count(c.cohort_clients),
+            count(c.never_recovered)
+        );
+        for v in c
+            .rto_s
+            .iter()
+            .map(|&v| cell(v))
+            .chain(c.rto_tail_share.iter().map(|&v| share(v)))
+        {
+            let _ = write!(s, ",{v}");
+        }
+        for v in c
+            .latency_ms
+            .iter()
+            .map(|&v| cell(v))
+            .chain(c.latency_tail_share.iter().map(|&v| share(v)))
+        {
+            let _ = write!(s, ",{v}");
+        }
+        s.push('\n');
+    }
+    s
+}
+
 fn fmt_opt(v: Option<f64>) -> String {
     match v {
         Some(x) => format!("{x:.1}"),

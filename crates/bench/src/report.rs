@@ -170,6 +170,8 @@ pub struct Inputs {
     pub command: Option<String>,
     /// replications.csv (`gtsim run --replications N`), if the folder has one.
     pub replications: Option<Replications>,
+    /// classes.csv (tail attribution by resolver class), if the folder has one.
+    pub classes: Option<Vec<crate::tails::ClassRow>>,
 }
 
 /// A report failure: bad or missing input files (exit status 2) or anything else (1).
@@ -333,6 +335,15 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
         .map_err(|e| {
             ReportError::Input(format!("{}: {e}", dir.join(replications::FILE).display()))
         })?;
+    let classes = read_optional(dir, crate::tails::CLASSES_FILE)?
+        .map(|t| crate::tails::parse_classes(&t))
+        .transpose()
+        .map_err(|e| {
+            ReportError::Input(format!(
+                "{}: {e}",
+                dir.join(crate::tails::CLASSES_FILE).display()
+            ))
+        })?;
     Ok(Inputs {
         summary,
         curve,
@@ -340,6 +351,7 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
         description,
         command,
         replications,
+        classes,
     })
 }
 
@@ -1244,6 +1256,9 @@ fn render_md(inputs: &Inputs, plan: &PlotPlan, rows: &[(String, Vec<String>)]) -
             let _ = writeln!(m, "{ONE_SEED_NOTE}\n");
         }
     }
+    if let Some(rows) = &inputs.classes {
+        m.push_str(&crate::tails::section_md(rows));
+    }
 
     m.push_str("## Plots\n\n");
     for (stem, title, caption, _) in &plan.plots {
@@ -1380,6 +1395,9 @@ fn render_html(
         }
     }
 
+    if let Some(rows) = &inputs.classes {
+        h.push_str(&crate::tails::section_html(rows));
+    }
     h.push_str("<h2>Plots</h2>\n");
     for ((_, title, caption, _), svg) in plan.plots.iter().zip(svgs) {
         let _ = writeln!(
@@ -1557,6 +1575,7 @@ mod tests {
             description: None,
             command: None,
             replications: None,
+            classes: None,
         };
         let r = build(&inputs).unwrap();
         assert_eq!(

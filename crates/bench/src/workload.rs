@@ -20,7 +20,7 @@ use sim_engine::config::{
 use sim_engine::config::{
     ArcControl, Arm, ArmKind, Clients, EndpointType, Failure, FailureKind, HardMode, HcProtocol,
     HealthCheck, Placement, Policy, Propagation, Record, Region, ResolverClass, Role, Route53Arm,
-    ServeStale, Simulation, StubCache, TtlPolicy, Workload,
+    ServeStale, Simulation, Siting, StubCache, TtlPolicy, Workload,
 };
 use sim_engine::geo::{R53_CHECKER_REGIONS, R53_MIN_CHECKER_REGIONS, region_coords};
 use sim_engine::{Micros, SEC};
@@ -96,8 +96,11 @@ const CLIENT_KEYS: &[&str] = &[
 /// `[clients]` keys that describe the world, not a strategy: arms may not override them.
 const WORLD_CLIENT_KEYS: &[&str] = &["areas", "geography", "request_rate"];
 const RESOLVER_KEYS: &[&str] = &[
+    "caches_per_pop",
     "clients_per_resolver",
+    "clients_per_subnet",
     "ecs",
+    "location",
     "name",
     "placement",
     "prefetch",
@@ -437,7 +440,7 @@ pub fn parse_workload(text: &str) -> Result<Workload, LoadError> {
             parse_clients(&obj, &Clients::default(), false)?.0
         }
     };
-    let resolvers = parse_resolvers(&top)?;
+    let resolvers = parse_resolvers(&top, &regions)?;
     let failures = parse_failures(&top, &simulation, &regions)?;
     let world = World {
         simulation: &simulation,
@@ -715,7 +718,7 @@ fn parse_app_cache(o: &Obj, v: &Value) -> Res<AppCache> {
 // ---------------------------------------------------------------------------------------------
 // Resolvers
 
-fn parse_resolvers(top: &Obj) -> Res<Vec<ResolverClass>> {
+fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
     let items = top.tables("resolvers")?.unwrap_or_default();
     if items.is_empty() {
         return Err(top.err(
@@ -744,15 +747,8 @@ fn parse_resolvers(top: &Obj) -> Res<Vec<ResolverClass>> {
         }
         let placement = match o.string("placement")? {
             None | Some("local") => Placement::Local,
-            Some(p @ ("public-anycast" | "central")) => {
-                return Err(o.err(
-                    "placement",
-                    format!(
-                        "placement {p:?} is not supported yet ({ISSUE_MODELS}); \"local\" (the \
-                         default) is accepted"
-                    ),
-                ));
-            }
+            Some("public-anycast") => Placement::PublicAnycast,
+            Some("central") => Placement::Central,
             Some(p) => {
                 return Err(o.err(
                     "placement",
@@ -761,12 +757,7 @@ fn parse_resolvers(top: &Obj) -> Res<Vec<ResolverClass>> {
             }
         };
         let ecs = o.boolean("ecs", false)?;
-        if ecs {
-            return Err(o.err(
-                "ecs",
-                format!("ecs = true is not supported yet ({ISSUE_MODELS}); false (the default) is accepted"),
-            ));
-        }
+        let siting = parse_siting(&o, placement, ecs, regions)?;
         let clients_per_resolver = o
             .u32_in("clients_per_resolver", 1, u32::MAX)?
             .unwrap_or(500);
@@ -808,6 +799,7 @@ fn parse_resolvers(top: &Obj) -> Res<Vec<ResolverClass>> {
             ttl,
             prefetch,
             serve_stale,
+            siting,
         });
     }
     let sum: f64 = out.iter().map(|r| r.share).sum();
@@ -818,6 +810,74 @@ fn parse_resolvers(top: &Obj) -> Res<Vec<ResolverClass>> {
         ));
     }
     Ok(out)
+}
+
+/// `location`, `caches_per_pop` and `clients_per_subnet` of a resolver class: each only with
+/// the placement or ECS setting it belongs to, so a misplaced key is an error, not a no-op.
+fn parse_siting(o: &Obj, placement: Placement, ecs: bool, regions: &[Region]) -> Res<Siting> {
+    let only = |key: &str, what: &str| {
+        Err(o.err(
+            key,
+            format!("only applies with {what}; remove it or set {what}"),
+        ))
+    };
+    let mut siting = Siting::default();
+    if let Some(v) = o.get("location") {
+        if placement != Placement::Central {
+            return only("location", "placement = \"central\"");
+        }
+        siting.location = Some(match v {
+            Value::String(name) => regions
+                .iter()
+                .find(|r| r.name == *name)
+                .map(|r| (r.lat, r.lon))
+                .or_else(|| region_coords(name))
+                .ok_or_else(|| {
+                    o.err(
+                        "location",
+                        format!(
+                            "unknown region {name:?}: name one of the workload's [[regions]] or a \
+                             built-in AWS region code, or give {{ lat, lon }}"
+                        ),
+                    )
+                })?,
+            Value::Table(_) => {
+                let loc = Obj::from_value(o.key("location"), v, &["lat", "lon"])?;
+                let lat = loc
+                    .number("lat")?
+                    .ok_or_else(|| loc.err("lat", "is required"))?;
+                let lon = loc
+                    .number("lon")?
+                    .ok_or_else(|| loc.err("lon", "is required"))?;
+                if !(-90.0..=90.0).contains(&lat) {
+                    return Err(loc.err("lat", format!("must be between -90 and 90 (got {lat})")));
+                }
+                if !(-180.0..=180.0).contains(&lon) {
+                    return Err(loc.err("lon", format!("must be between -180 and 180 (got {lon})")));
+                }
+                (lat, lon)
+            }
+            other => {
+                return Err(o.err(
+                    "location",
+                    type_error("a region name or a table { lat, lon }", other),
+                ));
+            }
+        });
+    }
+    if o.has("caches_per_pop") && placement != Placement::PublicAnycast {
+        return only("caches_per_pop", "placement = \"public-anycast\"");
+    }
+    if let Some(n) = o.u32_in("caches_per_pop", 1, 1_000_000)? {
+        siting.caches_per_pop = n;
+    }
+    if o.has("clients_per_subnet") && !ecs {
+        return only("clients_per_subnet", "ecs = true");
+    }
+    if let Some(n) = o.u32_in("clients_per_subnet", 1, u32::MAX)? {
+        siting.clients_per_subnet = n;
+    }
+    Ok(siting)
 }
 
 /// A resolver class's TTL policy: `{ mode = "honor" }` (or the string `"honor"`), `{ mode =
@@ -2129,6 +2189,7 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
                 ttl: TtlPolicy::Honor,
                 prefetch: false,
                 serve_stale: ServeStale::Off,
+                siting: Siting::default(),
             }]
         );
         assert_eq!(

@@ -45,6 +45,7 @@ fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -
             ttl,
             prefetch: false,
             serve_stale: ServeStale::Off,
+            siting: Siting::default(),
         })
         .collect();
     w.failures = vec![Failure {

@@ -123,6 +123,42 @@ pub struct ResolverClass {
     pub ttl: TtlPolicy,
     pub prefetch: bool,
     pub serve_stale: ServeStale,
+    /// Where the class's resolvers sit and how ECS splits their caches (`location`,
+    /// `caches_per_pop`, `clients_per_subnet`); see [`Siting`].
+    pub siting: Siting,
+}
+
+/// Placement parameters of a resolver class beyond `placement` and `ecs`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Siting {
+    /// `placement = "central"`: where the resolvers sit, `(lat, lon)` in degrees. `None` = the
+    /// workload's first region (a corporate resolver in the company's home region: ASSUMED
+    /// default, printed in the run's assumptions).
+    pub location: Option<(f64, f64)>,
+    /// `placement = "public-anycast"`: independent caches per PoP for each client area the PoP
+    /// serves. Not published by any public resolver: ASSUMED, default
+    /// [`DEFAULT_CACHES_PER_POP`], printed in the run's assumptions.
+    pub caches_per_pop: u32,
+    /// `ecs = true`: clients of the service per ECS subnet (one cache entry per subnet). Route
+    /// 53's ECS prefix length is not documented (`shared/research/route53-ga.md` B, "[U]") and
+    /// Google sends /24s (`ttl-behaviour.md` §5); how many of one service's clients share a /24
+    /// is not published: ASSUMED, default [`DEFAULT_CLIENTS_PER_SUBNET`], printed.
+    pub clients_per_subnet: u32,
+}
+
+/// ASSUMED (no published figure): independent caches per public-resolver PoP and client area.
+pub const DEFAULT_CACHES_PER_POP: u32 = 4;
+/// ASSUMED (no published figure): a service's clients per ECS subnet (/24).
+pub const DEFAULT_CLIENTS_PER_SUBNET: u32 = 8;
+
+impl Default for Siting {
+    fn default() -> Self {
+        Siting {
+            location: None,
+            caches_per_pop: DEFAULT_CACHES_PER_POP,
+            clients_per_subnet: DEFAULT_CLIENTS_PER_SUBNET,
+        }
+    }
 }
 
 impl ResolverClass {

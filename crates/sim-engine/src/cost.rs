@@ -471,9 +471,9 @@ pub fn ga_bill(cells: &[GaCell], requests_month: f64, bytes_per_request: u64) ->
 /// is in the resolver's area).
 pub fn area_clients(geo: &Geo, layout: &Layout) -> Vec<u64> {
     let mut n = vec![0u64; geo.areas.len()];
-    for class in &layout.classes {
+    for (ci, class) in layout.classes.iter().enumerate() {
         for i in 0..class.resolvers {
-            n[geo.resolver_area(class.first_resolver + i)] += class.resolver_size(i);
+            n[layout.resolver_area(geo, ci, i)] += class.resolver_size(i);
         }
     }
     n

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::config::Workload;
+use crate::config::{Placement, Workload};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassLayout {
@@ -15,15 +15,69 @@ pub struct ClassLayout {
     pub resolvers: u64,
     pub first_client: u64,
     pub first_resolver: u64,
+    /// `placement = "public-anycast"`: the class's caches area by area (empty otherwise, when
+    /// each resolver's area is drawn from the geography's weights).
+    pub pop_caches: Vec<AreaCaches>,
+}
+
+/// The caches a public-anycast class keeps at one client area's nearest PoP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaCaches {
+    pub area: u16,
+    pub clients: u64,
+    pub caches: u64,
+    /// Index (within the class) of the first of these caches.
+    pub first: u64,
 }
 
 impl ClassLayout {
     /// Clients of the class's `i`-th resolver: the class's clients split as evenly as possible
-    /// (the first `clients % resolvers` resolvers get one more).
+    /// (the first `clients % resolvers` resolvers get one more); for a public-anycast class,
+    /// the same within each area's caches.
     #[inline]
     pub fn resolver_size(&self, i: u64) -> u64 {
-        self.clients / self.resolvers + u64::from(i < self.clients % self.resolvers)
+        match self.area_caches(i) {
+            Some(a) => a.clients / a.caches + u64::from(i - a.first < a.clients % a.caches),
+            None => self.clients / self.resolvers + u64::from(i < self.clients % self.resolvers),
+        }
     }
+
+    /// The area entry holding the class's `i`-th resolver (public-anycast classes only).
+    fn area_caches(&self, i: u64) -> Option<&AreaCaches> {
+        if self.pop_caches.is_empty() {
+            return None;
+        }
+        let k = self.pop_caches.partition_point(|a| a.first <= i);
+        self.pop_caches.get(k.checked_sub(1)?)
+    }
+
+    /// The client area of the class's `i`-th resolver when the layout fixes it
+    /// (public-anycast); `None` when it is drawn ([`Geo::resolver_area`]).
+    pub fn fixed_area(&self, i: u64) -> Option<u16> {
+        self.area_caches(i).map(|a| a.area)
+    }
+}
+
+/// Split `n` over `weights` by the largest-remainder method (ties by index).
+fn largest_remainder(n: u64, weights: &[f64]) -> Vec<u64> {
+    let total: f64 = weights.iter().sum();
+    let exact: Vec<f64> = weights.iter().map(|w| w / total * n as f64).collect();
+    let mut counts: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
+    let mut left = n - counts.iter().sum::<u64>().min(n);
+    let mut order: Vec<usize> = (0..exact.len()).collect();
+    order.sort_by(|&a, &b| {
+        let fa = exact[a] - exact[a].floor();
+        let fb = exact[b] - exact[b].floor();
+        fb.total_cmp(&fa).then(a.cmp(&b))
+    });
+    for &i in order.iter().cycle().take(exact.len() * 2) {
+        if left == 0 {
+            break;
+        }
+        counts[i] += 1;
+        left -= 1;
+    }
+    counts
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,8 +115,30 @@ impl Layout {
         let mut classes = Vec::with_capacity(counts.len());
         let (mut fc, mut fr) = (0u64, 0u64);
         for (c, rc) in counts.iter().zip(&w.resolvers) {
+            let mut pop_caches = Vec::new();
             let resolvers = if *c == 0 {
                 0
+            } else if rc.placement == Placement::PublicAnycast {
+                // Clients over the geography's areas by weight; each area's clients share
+                // `caches_per_pop` independent caches at the area's nearest PoP.
+                let areas = crate::geography::preset(&w.clients.geography)
+                    .expect("the loader accepts only built-in geography presets");
+                let weights = crate::geography::normalised_weights(areas);
+                let mut first = 0;
+                for (area, n) in largest_remainder(*c, &weights).into_iter().enumerate() {
+                    if n == 0 {
+                        continue;
+                    }
+                    let caches = u64::from(rc.siting.caches_per_pop.max(1)).min(n);
+                    pop_caches.push(AreaCaches {
+                        area: area as u16,
+                        clients: n,
+                        caches,
+                        first,
+                    });
+                    first += caches;
+                }
+                first
             } else {
                 ((*c as f64 / rc.clients_per_resolver as f64).round() as u64).clamp(1, *c)
             };
@@ -71,11 +147,19 @@ impl Layout {
                 resolvers,
                 first_client: fc,
                 first_resolver: fr,
+                pop_caches,
             });
             fc += c;
             fr += resolvers;
         }
         Layout { classes }
+    }
+
+    /// The client area of resolver `i` of class `ci` (fixed by the layout or drawn).
+    pub fn resolver_area(&self, geo: &Geo, ci: usize, i: u64) -> usize {
+        let c = &self.classes[ci];
+        c.fixed_area(i)
+            .map_or_else(|| geo.resolver_area(c.first_resolver + i), usize::from)
     }
 
     pub fn total_resolvers(&self) -> u64 {
@@ -98,6 +182,7 @@ impl Layout {
                     id: class.first_resolver + i,
                     class: ci as u8,
                     clients: client..client + size,
+                    area: class.fixed_area(i),
                 });
                 s.clients.end = client + size;
                 client += size;
@@ -117,6 +202,9 @@ pub struct ResolverSpan {
     pub id: u64,
     pub class: u8,
     pub clients: Range<u64>,
+    /// The clients' area when the layout fixes it (public-anycast classes); otherwise drawn by
+    /// [`Geo::resolver_area`].
+    pub area: Option<u16>,
 }
 
 /// A contiguous set of whole resolvers with their clients.
@@ -128,8 +216,22 @@ pub struct ShardSpec {
 
 /// Where clients and resolvers are, and the round-trip times between places, fixed for a run.
 ///
-/// Resolvers sit with their clients (`placement = "local"`): each resolver is placed in one
-/// client area, drawn from the geography preset's weights, and all its clients are there too.
+/// Every resolver's clients are in one client area: drawn from the geography preset's weights
+/// per resolver (`local`, `central`), or fixed by the layout (`public-anycast`: the class's
+/// clients are split over areas by weight, see [`Layout::new`]). Where the resolver itself
+/// sits depends on the class's placement:
+/// - `local`: in its clients' area; the client reaches it over the access network;
+/// - `public-anycast`: at the PoP nearest its clients' area. No public resolver's PoP list is
+///   in the research notes, so the PoPs are the Global Accelerator edge table
+///   ([`crate::geography::GA_EDGE_LOCATIONS`], CloudFront cities): an ASSUMED substitution,
+///   printed in the run's assumptions;
+/// - `central`: at the class's `location` (default: the workload's first region).
+///
+/// Route 53 latency routing sees the resolver's site, or the client's own area when the class
+/// sends ECS (R53-DG `routing-policy-latency.md`, `routing-policy-edns0.md`: the resolver's
+/// address, or the truncated client address from edns-client-subnet; `shared/research/
+/// route53-ga.md` B). Places that latency routing can see are numbered: client areas first,
+/// then the PoPs, then one site per resolver class ([`Geo::latency_order`] has a row for each).
 /// Sources of every constant: `docs/latency-model.md`, `latency.rs`, `geography.rs`.
 pub struct Geo {
     pub areas: &'static [crate::geography::ClientArea],
@@ -143,6 +245,74 @@ pub struct Geo {
     pub edge_region_rtt: Vec<Vec<f64>>,
     pub catchment: crate::geography::AnycastCatchment,
     rng: crate::rng::Rng,
+    /// `[site][region]`: RTT from the sites beyond the client areas (PoPs, then one per class)
+    /// to each region over the public Internet, ms.
+    site_region_rtt: Vec<Vec<f64>>,
+    /// `[class][area]`: the place Route 53 latency routing sees for a query about a client in
+    /// `area` (the area itself with ECS or a local resolver; else the resolver's site).
+    pub class_seen: Vec<Vec<u16>>,
+    /// `[class][area]`: a client's round trip to its resolver, µs (the access RTT for a local
+    /// resolver; the distance model to the PoP or central site otherwise).
+    pub class_to_resolver_us: Vec<Vec<u32>>,
+    /// `[class]`: clients per ECS subnet when the class sends ECS, else 0.
+    pub class_subnet: Vec<u32>,
+}
+
+/// The assumptions a workload's non-local placements and ECS rest on (empty when every class
+/// is local without ECS), for the run's assumption list.
+pub fn placement_assumptions(w: &Workload) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &w.resolvers {
+        match c.placement {
+            Placement::Local => {}
+            Placement::PublicAnycast => out.push(format!(
+                "resolver class {:?} (public-anycast): each client area's clients use the PoP \
+                 nearest to the area; PoPs are the Global Accelerator edge table (72 CloudFront \
+                 cities), an ASSUMED substitution for the resolver's own PoP list (none in the \
+                 research notes); {} independent caches per PoP and client area (ASSUMED: no \
+                 resolver publishes it; resolvers[].caches_per_pop)",
+                c.name, c.siting.caches_per_pop
+            )),
+            Placement::Central => {
+                let (lat, lon) = c
+                    .siting
+                    .location
+                    .or_else(|| w.regions.first().map(|r| (r.lat, r.lon)))
+                    .unwrap_or((0.0, 0.0));
+                let how = if c.siting.location.is_some() {
+                    "resolvers[].location"
+                } else {
+                    "default: the workload's first region, ASSUMED"
+                };
+                out.push(format!(
+                    "resolver class {:?} (central): every resolver sits at ({lat}, {lon}) ({how}); \
+                     clients are spread over the client areas by weight",
+                    c.name
+                ));
+            }
+        }
+        if c.ecs {
+            out.push(format!(
+                "resolver class {:?} sends ECS: Route 53 latency routing sees the client's area \
+                 (R53-DG routing-policy-edns0); latency-routed answers are cached per subnet of \
+                 {} clients (ASSUMED: clients of one service per /24 is not published; \
+                 resolvers[].clients_per_subnet); other policies' answers carry scope /0 and \
+                 are cached once per resolver (RFC 7871 7.2.1; ASSUMED for Route 53)",
+                c.name, c.siting.clients_per_subnet
+            ));
+        }
+    }
+    out
+}
+
+/// The place index of PoP `pop` in a [`Geo`] with `areas` client areas.
+pub fn pop_place(areas: usize, pop: usize) -> usize {
+    areas + pop
+}
+
+/// The place index of resolver class `class`'s own site (central placement).
+pub fn class_place(areas: usize, class: usize) -> usize {
+    areas + crate::geography::GA_EDGE_LOCATIONS.len() + class
 }
 
 impl Geo {
@@ -182,6 +352,49 @@ impl Geo {
                     .collect()
             })
             .collect();
+        let area_edges: Vec<[Option<usize>; 3]> = area_edges;
+        let central = |c: &crate::config::ResolverClass| {
+            c.siting
+                .location
+                .or_else(|| w.regions.first().map(|r| (r.lat, r.lon)))
+                .unwrap_or((0.0, 0.0))
+        };
+        let site_region_rtt = GA_EDGE_LOCATIONS
+            .iter()
+            .map(|&(_, lat, lon)| (lat, lon))
+            .chain(w.resolvers.iter().map(central))
+            .map(|(lat, lon)| {
+                w.regions
+                    .iter()
+                    .map(|r| model.rtt_between_ms(lat, lon, r.lat, r.lon))
+                    .collect()
+            })
+            .collect();
+        let n = areas.len();
+        let mut class_seen = Vec::new();
+        let mut class_to_resolver_us = Vec::new();
+        for (ci, c) in w.resolvers.iter().enumerate() {
+            let (mut seen, mut to_res) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            for (ai, a) in areas.iter().enumerate() {
+                let (place, (lat, lon)) = match c.placement {
+                    Placement::Local => (ai, (a.lat, a.lon)),
+                    Placement::PublicAnycast => {
+                        let pop = area_edges[ai][0].expect("the edge table is not empty");
+                        let (_, lat, lon) = GA_EDGE_LOCATIONS[pop];
+                        (pop_place(n, pop), (lat, lon))
+                    }
+                    Placement::Central => (class_place(n, ci), central(c)),
+                };
+                seen.push(if c.ecs { ai } else { place } as u16);
+                let ms = match c.placement {
+                    Placement::Local => model.access_ms,
+                    _ => model.rtt_between_ms(a.lat, a.lon, lat, lon),
+                };
+                to_res.push((ms * 1000.0) as u32);
+            }
+            class_seen.push(seen);
+            class_to_resolver_us.push(to_res);
+        }
         Geo {
             areas,
             cdf: crate::geography::area_cdf(areas),
@@ -191,6 +404,20 @@ impl Geo {
             edge_region_rtt,
             catchment: AnycastCatchment::default(),
             rng: crate::rng::Rng::new(w.simulation.seed, crate::rng::Stream::Placement),
+            site_region_rtt,
+            class_seen,
+            class_to_resolver_us,
+            class_subnet: w
+                .resolvers
+                .iter()
+                .map(|c| {
+                    if c.ecs {
+                        c.siting.clients_per_subnet.max(1)
+                    } else {
+                        0
+                    }
+                })
+                .collect(),
         }
     }
 
@@ -214,9 +441,12 @@ impl Geo {
         (edge, (rtt(nearest) + extra).max(rtt(edge)))
     }
 
-    /// `[area]`: indices of `regions` ordered by RTT from the area (ties by index).
+    /// `[place]`: indices of `regions` ordered by RTT from each place latency routing can see
+    /// (client areas, then PoPs, then class sites; ties by index).
     pub fn latency_order(&self, regions: &[usize]) -> Vec<Vec<u8>> {
-        order_by_rtt(&self.area_region_rtt, regions)
+        let mut rows = order_by_rtt(&self.area_region_rtt, regions);
+        rows.extend(order_by_rtt(&self.site_region_rtt, regions));
+        rows
     }
 
     /// `[edge]`: endpoint groups (indices into `regions`) by proximity to the edge (AWS backbone

@@ -98,6 +98,8 @@ pub struct RunOutput {
     pub curves: Vec<ArmCurve>,
     /// Per arm, the RTO and latency distributions (`distributions.csv`).
     pub distributions: Vec<ArmDistributions>,
+    /// Per arm and resolver class: tail attribution (`classes.csv`).
+    pub classes: Vec<crate::classes::ClassFigures>,
     pub bin: Micros,
     /// Events processed (requests, retries, failure declarations), all arms.
     pub events: u64,
@@ -338,14 +340,24 @@ fn assumptions(w: &Workload) -> Vec<String> {
         );
     }
     out.push("resolvers of a class each serve an equal share of the class's clients".into());
-    out.push(
+    let latency_text: String =
         "latency: client areas are 40 points weighted by Internet users (Our World in Data \
          2020); resolvers sit with their clients; RTT = great circle x 2.1 stretch / fibre speed \
          + 15 ms access (ASSUMED within FCC MBA's 7-34 ms); requests pay DNS (15 ms to the \
          resolver, + 20 ms ASSUMED to Route 53 on a miss), TCP + TLS 1.3 handshakes (ASSUMED) on \
          new connections and one exchange round trip; server time is not modelled"
-            .into(),
-    );
+            .into();
+    let placements = crate::population::placement_assumptions(w);
+    if placements.is_empty() {
+        out.push(latency_text);
+    } else {
+        out.push(latency_text.replace(
+            "resolvers sit with their clients; ",
+            "local resolvers sit with their clients, others as below (a client's round trip to \
+             a PoP or central resolver follows the same RTT model); ",
+        ));
+        out.extend(placements);
+    }
     out.extend(crate::cost::assumptions(w));
     out
 }
@@ -391,6 +403,8 @@ fn run_in_pool(
     let mut arms = Vec::new();
     let mut curves = Vec::new();
     let mut distributions = Vec::new();
+    let mut classes_out = Vec::new();
+    let class_clients: Vec<u64> = layout.classes.iter().map(|c| c.clients).collect();
     let mut events = 0;
     for (arm_index, arm) in w.arms.iter().enumerate() {
         let actions = w.actions.iter().filter(|a| a.arm == arm_index);
@@ -542,6 +556,13 @@ fn run_in_pool(
             strategy: strategy(arm, w),
             client_overrides: arm.client_overrides.clone(),
         });
+        classes_out.extend(crate::classes::class_figures(
+            w,
+            &arm.name,
+            &result,
+            failure.map(|f| f.window_end - f.at),
+            &class_clients,
+        ));
         distributions.push(ArmDistributions {
             name: arm.name.clone(),
             rto: match failure {
@@ -573,6 +594,7 @@ fn run_in_pool(
         summary,
         curves,
         distributions,
+        classes: classes_out,
         bin,
         events,
         threads: 0,

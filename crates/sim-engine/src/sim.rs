@@ -131,6 +131,29 @@ pub struct ShardResult {
     pub cohort_clients: u64,
     pub never_recovered: u64,
     pub events: u64,
+    /// Per resolver class: the same figures split by the class of the client's resolver (tail
+    /// attribution). Empty until [`ShardResult::with_classes`].
+    pub classes: Vec<ClassResult>,
+}
+
+/// One resolver class's share of a [`ShardResult`]: histograms with the same bounds as the
+/// whole-arm ones, so merges and tail counts are exact.
+pub struct ClassResult {
+    pub latency: Histogram<u64>,
+    pub rto: Histogram<u64>,
+    pub cohort_clients: u64,
+    pub never_recovered: u64,
+}
+
+impl ClassResult {
+    fn new() -> ClassResult {
+        ClassResult {
+            latency: new_latency_histogram(),
+            rto: new_histogram(),
+            cohort_clients: 0,
+            never_recovered: 0,
+        }
+    }
 }
 
 impl ShardResult {
@@ -143,7 +166,14 @@ impl ShardResult {
             cohort_clients: 0,
             never_recovered: 0,
             events: 0,
+            classes: Vec::new(),
         }
+    }
+
+    /// Give the result `n` per-class parts.
+    pub fn with_classes(mut self, n: usize) -> ShardResult {
+        self.classes.resize_with(n, ClassResult::new);
+        self
     }
 
     pub fn merge(&mut self, other: &ShardResult) {
@@ -162,6 +192,16 @@ impl ShardResult {
         self.cohort_clients += other.cohort_clients;
         self.never_recovered += other.never_recovered;
         self.events += other.events;
+        if self.classes.len() < other.classes.len() {
+            self.classes
+                .resize_with(other.classes.len(), ClassResult::new);
+        }
+        for (a, b) in self.classes.iter_mut().zip(&other.classes) {
+            a.latency.add(&b.latency).expect("same range");
+            a.rto.add(&b.rto).expect("same range");
+            a.cohort_clients += b.cohort_clients;
+            a.never_recovered += b.never_recovered;
+        }
     }
 }
 
@@ -211,17 +251,33 @@ struct Client {
     flags: u8,
 }
 
-/// Per-resolver state: 32 bytes.
+/// Per-cache state: 32 bytes. One per resolver, or, for a class that sends ECS under a
+/// latency-routed arm, one per (resolver, client subnet) (see [`ecs_scoped`]).
 #[derive(Clone, Copy)]
 struct Resolver {
-    /// Client area the resolver and its clients are in.
+    /// Client area the resolver's clients are in.
     area: u16,
     exp: Micros,
     /// Lifetime the entry was stored with; 0 = no entry.
     life: Micros,
     queries: u32,
+    /// Shard-local index of the resolver this cache belongs to.
+    owner: u32,
+    /// The ECS subnet this entry is scoped to (0 without ECS).
+    subnet: u32,
     answer: u8,
     class: u8,
+}
+
+/// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
+/// only for location-based policies (R53-DG `routing-policy-edns0.md`: latency, geolocation),
+/// and an authoritative answer that does not depend on the client's address carries SCOPE
+/// PREFIX-LENGTH 0, which the resolver caches for all its clients (RFC 7871 §7.2.1; that Route
+/// 53 follows it for its other policies is ASSUMED). So only latency-routed Route 53 arms split
+/// caches; a Global Accelerator's name always answers the same static addresses.
+pub fn ecs_scoped(ctx: &ArmContext<'_>, class: usize) -> bool {
+    ctx.geo.class_subnet[class] > 0
+        && matches!(ctx.control, ArmControl::Route53(c) if c.policy == crate::config::Policy::Latency)
 }
 
 /// A request between a failed attempt and its next step.
@@ -261,31 +317,53 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
     let rate_per_us = ctx.clients.request_rate / SEC as f64;
     for (ri, r) in spec.resolvers.iter().enumerate() {
         let size = r.clients.end - r.clients.start;
-        let behaviour = ctx.classes[r.class as usize];
-        let area = ctx.geo.resolver_area(r.id);
-        let mut res = Resolver {
-            area: area as u16,
-            exp: 0,
-            life: 0,
-            queries: 0,
-            answer: 0,
-            class: r.class,
+        let class = r.class as usize;
+        let behaviour = ctx.classes[class];
+        let area = r
+            .area
+            .map_or_else(|| ctx.geo.resolver_area(r.id), usize::from);
+        let seen = ctx.geo.class_seen[class][area] as usize;
+        // One cache, or one per ECS subnet of `per_subnet` consecutive clients.
+        let per_subnet = if ecs_scoped(ctx, class) {
+            u64::from(ctx.geo.class_subnet[class])
+        } else {
+            size.max(1)
         };
-        if ctx.warm {
-            // The resolver's query rate is taken as all its clients' request rate: stub and app
-            // caches and connection reuse only lower it, so this slightly overstates presence.
-            let life = behaviour.ttl.apply(ctx.control.dns_ttl());
-            let lambda = size as f64 * rate_per_us;
-            let (u1, u2) = (warm_rng.uniform(r.id, 0), warm_rng.uniform(r.id, 1));
-            if let Some(exp) = behaviour.stationary_entry(life, lambda, u1, u2) {
-                res.exp = exp.max(0) as Micros;
-                res.life = life;
-                res.answer = ctx.control.answer(r.id, area, 0, 0);
-                res.queries = 1;
+        let first_row = resolvers.len();
+        for subnet in 0..size.div_ceil(per_subnet).max(1) {
+            let mut res = Resolver {
+                area: area as u16,
+                exp: 0,
+                life: 0,
+                queries: 0,
+                owner: ri as u32,
+                subnet: subnet as u32,
+                answer: 0,
+                class: r.class,
+            };
+            if ctx.warm {
+                // The cache's query rate is taken as all its clients' request rate: stub and
+                // app caches and connection reuse only lower it, so this slightly overstates
+                // presence.
+                let life = behaviour.ttl.apply(ctx.control.dns_ttl());
+                let members = per_subnet.min(size - (subnet * per_subnet).min(size));
+                let lambda = members as f64 * rate_per_us;
+                let (u1, u2) = (
+                    warm_rng.uniform(r.id, 2 * subnet),
+                    warm_rng.uniform(r.id, 2 * subnet + 1),
+                );
+                if let Some(exp) = behaviour.stationary_entry(life, lambda, u1, u2) {
+                    res.exp = exp.max(0) as Micros;
+                    res.life = life;
+                    res.answer = ctx.control.answer(r.id, seen, subnet << 32, 0);
+                    res.queries = 1;
+                }
             }
+            resolvers.push(res);
         }
-        resolvers.push(res);
         for gid in r.clients.clone() {
+            let row = first_row + ((gid - r.clients.start) / per_subnet) as usize;
+            let res = resolvers[row];
             let (edge, edge_rtt) = match ctx.control {
                 ArmControl::GlobalAccelerator(_) => {
                     let (e, ms) = ctx.geo.client_edge(gid, area);
@@ -300,7 +378,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
                 app_exp: 0,
                 conn_last: NO_CONN,
                 ctr: 0,
-                res: ri as u32,
+                res: row as u32,
                 stub_ans: 0,
                 app_ans: 0,
                 conn_region: NONE_U8,
@@ -318,7 +396,8 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
                     client.app_ans = if res.life > 0 {
                         res.answer
                     } else {
-                        ctx.control.answer(r.id, area, 0, 0)
+                        ctx.control
+                            .answer(r.id, seen, u64::from(res.subnet) << 32, 0)
                     };
                 }
             }
@@ -335,7 +414,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         err_rng: Rng::new(ctx.seed, Stream::AttemptError),
         slots: Vec::new(),
         free_slots: Vec::new(),
-        out: ShardResult::empty(ctx.nbins),
+        out: ShardResult::empty(ctx.nbins).with_classes(ctx.classes.len()),
         stub: ctx.clients.stub_cache,
         app: ctx.clients.app_cache,
         ttl: ctx.control.dns_ttl(),
@@ -421,6 +500,8 @@ impl Shard<'_> {
             if c.last_ok_region as usize == f.region {
                 c.flags |= F_COHORT;
                 n += 1;
+                let class = self.resolvers[c.res as usize].class as usize;
+                self.out.classes[class].cohort_clients += 1;
             }
         }
         self.out.cohort_clients = n;
@@ -594,8 +675,10 @@ impl Shard<'_> {
         let r = self.resolvers[ri];
         let behaviour = self.ctx.classes[r.class as usize];
         let entry = (r.life > 0).then_some((r.exp, r.life));
-        // The client's round trip to its (local) resolver: the access-network RTT.
-        let to_resolver = (self.ctx.geo.model.access_ms * 1000.0) as Micros;
+        // The client's round trip to its resolver (local: the access-network RTT; a PoP or a
+        // central site: the distance model, `Geo::class_to_resolver_us`).
+        let to_resolver =
+            Micros::from(self.ctx.geo.class_to_resolver_us[r.class as usize][r.area as usize]);
         // Route 53 is always reachable in these scenarios: RFC 8767 stale serving never fires.
         let (answer, remaining, dns_us) = match behaviour.lookup(entry, t, true) {
             Lookup::Hit { remaining, refresh } => {
@@ -627,11 +710,13 @@ impl Shard<'_> {
     #[inline]
     fn fetch(&mut self, ri: usize, t: Micros) -> Micros {
         let r = self.resolvers[ri];
-        let rid = self.first_resolver + ri as u64;
-        let answer = self
-            .ctx
-            .control
-            .answer(rid, r.area as usize, r.queries as u64, t);
+        let rid = self.first_resolver + u64::from(r.owner);
+        // Latency routing sees the resolver's site, or the client's subnet with ECS (`Geo`).
+        // Propagation is keyed by the resolver (one authoritative location for all its
+        // subnets), the weighted draw by (subnet, query).
+        let seen = self.ctx.geo.class_seen[r.class as usize][r.area as usize] as usize;
+        let key = (u64::from(r.subnet) << 32) | u64::from(r.queries);
+        let answer = self.ctx.control.answer(rid, seen, key, t);
         let life = self.ctx.classes[r.class as usize].ttl.apply(self.ttl);
         let res = &mut self.resolvers[ri];
         res.queries = r.queries.wrapping_add(1);
@@ -656,13 +741,17 @@ impl Shard<'_> {
         let b = self.bin_of(issue);
         let cohort = self.in_cohort_window(c, issue);
         let latency = done - issue + extra_us;
+        let class = self.resolvers[self.clients[c].res as usize].class as usize;
         match self.ctx.failure {
             Some(f) if issue >= f.at => {
                 if cohort && issue < f.window_end {
                     self.out.failure_latency.saturating_record(latency);
                 }
             }
-            _ => self.out.latency.saturating_record(latency),
+            _ => {
+                self.out.latency.saturating_record(latency);
+                self.out.classes[class].latency.saturating_record(latency);
+            }
         }
         let bin = &mut self.out.bins[b];
         if ok {
@@ -685,6 +774,7 @@ impl Shard<'_> {
                 let rto = (done - f.at).min(f.window_end - f.at);
                 // Saturating: windows longer than the histogram's 30 days count as 30 days.
                 self.out.rto.saturating_record(rto.max(1));
+                self.out.classes[class].rto.saturating_record(rto.max(1));
             }
         } else {
             cl.flags |= F_FAILED;
@@ -700,11 +790,15 @@ impl Shard<'_> {
             if c.flags & F_COHORT == 0 {
                 continue;
             }
+            let class = &mut self.out.classes[self.resolvers[c.res as usize].class as usize];
             if c.flags & F_FAILED == 0 {
                 self.out.rto.saturating_record(0);
+                class.rto.saturating_record(0);
             } else if c.flags & F_RECOVERED == 0 {
                 self.out.rto.saturating_record(window.max(1));
                 self.out.never_recovered += 1;
+                class.rto.saturating_record(window.max(1));
+                class.never_recovered += 1;
             }
         }
     }

@@ -1,0 +1,324 @@
+//! Tail attribution in reports: `classes.csv` (per arm and resolver class) read back and
+//! rendered as its own report section, so a published percentile never silently reads back one
+//! assumed mix of resolver classes. The file is written by [`crate::output::classes_csv`]; the
+//! figures are computed by `sim_engine::classes`.
+
+use std::fmt::Write as _;
+
+/// The per-class file `gtsim run` writes.
+pub const CLASSES_FILE: &str = "classes.csv";
+
+/// Columns of `classes.csv`, in order.
+pub const COLUMNS: [&str; 19] = [
+    "arm",
+    "class",
+    "placement",
+    "ecs",
+    "clients",
+    "cohort_clients",
+    "never_recovered",
+    "rto_p50_s",
+    "rto_p99_s",
+    "rto_p999_s",
+    "rto_tail_share_p50",
+    "rto_tail_share_p99",
+    "rto_tail_share_p999",
+    "latency_p50_ms",
+    "latency_p99_ms",
+    "latency_p999_ms",
+    "latency_tail_share_p50",
+    "latency_tail_share_p99",
+    "latency_tail_share_p999",
+];
+
+/// The percentile labels of the tail columns.
+const LEVELS: [&str; 3] = ["p50", "p99", "p99.9"];
+
+/// One row of `classes.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassRow {
+    pub arm: String,
+    pub class: String,
+    pub placement: String,
+    pub ecs: bool,
+    pub clients: u64,
+    pub cohort_clients: Option<u64>,
+    pub never_recovered: Option<u64>,
+    pub rto_s: [Option<f64>; 3],
+    pub rto_tail_share: [Option<f64>; 3],
+    pub latency_ms: [Option<f64>; 3],
+    pub latency_tail_share: [Option<f64>; 3],
+}
+
+/// Parses classes.csv text (header naming every column of [`COLUMNS`], in any order). Empty
+/// cells are nulls.
+pub fn parse_classes(text: &str) -> Result<Vec<ClassRow>, String> {
+    let mut out = Vec::new();
+    for (line_no, f) in crate::report::select_columns(text, &COLUMNS)? {
+        let num = |k: usize| -> Result<Option<f64>, String> {
+            if f[k].is_empty() {
+                return Ok(None);
+            }
+            f[k].parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(Some)
+                .ok_or_else(|| {
+                    format!(
+                        "line {line_no}: column `{}`: `{}` is not a number",
+                        COLUMNS[k], f[k]
+                    )
+                })
+        };
+        let count = |k: usize| -> Result<Option<u64>, String> {
+            if f[k].is_empty() {
+                return Ok(None);
+            }
+            f[k].parse::<u64>().map(Some).map_err(|_| {
+                format!(
+                    "line {line_no}: column `{}`: `{}` is not a count",
+                    COLUMNS[k], f[k]
+                )
+            })
+        };
+        let three = |k: usize| -> Result<[Option<f64>; 3], String> {
+            Ok([num(k)?, num(k + 1)?, num(k + 2)?])
+        };
+        out.push(ClassRow {
+            arm: f[0].to_string(),
+            class: f[1].to_string(),
+            placement: f[2].to_string(),
+            ecs: match f[3] {
+                "true" => true,
+                "false" => false,
+                other => {
+                    return Err(format!(
+                        "line {line_no}: column `ecs`: `{other}` is not true or false"
+                    ));
+                }
+            },
+            clients: count(4)?.unwrap_or(0),
+            cohort_clients: count(5)?,
+            never_recovered: count(6)?,
+            rto_s: three(7)?,
+            rto_tail_share: three(10)?,
+            latency_ms: three(13)?,
+            latency_tail_share: three(16)?,
+        });
+    }
+    Ok(out)
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{:.1} %", 100.0 * x))
+}
+
+fn val(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{x}"))
+}
+
+fn label(r: &ClassRow) -> String {
+    format!(
+        "{} ({}{})",
+        r.class,
+        r.placement,
+        if r.ecs { ", ECS" } else { "" }
+    )
+}
+
+/// Arms in order of first appearance, with their rows.
+fn by_arm(rows: &[ClassRow]) -> Vec<(&str, Vec<&ClassRow>)> {
+    let mut arms: Vec<(&str, Vec<&ClassRow>)> = Vec::new();
+    for r in rows {
+        match arms.iter_mut().find(|(a, _)| *a == r.arm) {
+            Some((_, v)) => v.push(r),
+            None => arms.push((&r.arm, vec![r])),
+        }
+    }
+    arms
+}
+
+/// One sentence per percentile: which classes the clients (RTO) or requests (latency) at or
+/// beyond the arm's percentile belong to, beside each class's share of the whole population.
+fn sentences(rows: &[&ClassRow]) -> Vec<String> {
+    let mut out = Vec::new();
+    let cohort: u64 = rows.iter().filter_map(|r| r.cohort_clients).sum();
+    let clients: u64 = rows.iter().map(|r| r.clients).sum();
+    for (metric, whole, base, share_of) in [
+        (
+            "RTO",
+            "cohort",
+            cohort,
+            (|r: &ClassRow| r.cohort_clients) as fn(&ClassRow) -> Option<u64>,
+        ),
+        ("latency", "clients", clients, |r: &ClassRow| {
+            Some(r.clients)
+        }),
+    ] {
+        for (i, level) in LEVELS.iter().enumerate() {
+            let tail = |r: &ClassRow| {
+                if metric == "RTO" {
+                    r.rto_tail_share[i]
+                } else {
+                    r.latency_tail_share[i]
+                }
+            };
+            if rows.iter().all(|r| tail(r).is_none()) || base == 0 {
+                continue;
+            }
+            let mut sorted: Vec<&&ClassRow> = rows.iter().collect();
+            sorted.sort_by(|a, b| tail(b).unwrap_or(0.0).total_cmp(&tail(a).unwrap_or(0.0)));
+            let parts: Vec<String> = sorted
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} ({} of {whole})",
+                        r.class,
+                        pct(tail(r)),
+                        pct(share_of(r).map(|n| n as f64 / base as f64))
+                    )
+                })
+                .collect();
+            let who = if metric == "RTO" {
+                "cohort clients"
+            } else {
+                "steady-state requests"
+            };
+            out.push(format!(
+                "{metric} {level}: the {who} at or beyond it are {}.",
+                parts.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+const INTRO: &str = "Each arm's percentiles mix the resolver classes in the workload's assumed \
+shares. Below, for the arm's p50, p99 and p99.9, the share of the cohort clients (RTO) and of \
+the steady-state requests (latency) at or beyond that percentile that belong to each class, \
+beside the class's share of the whole; then each class's own percentiles. Read from \
+classes.csv (per-class histograms merged exactly over shards).";
+
+/// The Markdown section (empty without rows).
+pub fn section_md(rows: &[ClassRow]) -> String {
+    let mut m = String::new();
+    if rows.is_empty() {
+        return m;
+    }
+    let _ = writeln!(m, "## Tail attribution by resolver class\n\n{INTRO}\n");
+    for (arm, rs) in by_arm(rows) {
+        let _ = writeln!(m, "### {arm}\n");
+        for s in sentences(&rs) {
+            let _ = writeln!(m, "- {s}");
+        }
+        m.push_str(
+            "\n| class | clients | cohort | never recovered | RTO p50 / p99 / p99.9 s | \
+             latency p50 / p99 / p99.9 ms |\n|---|---:|---:|---:|---:|---:|\n",
+        );
+        for r in &rs {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} | {} / {} / {} | {} / {} / {} |",
+                label(r),
+                r.clients,
+                r.cohort_clients.map_or("-".into(), |n| n.to_string()),
+                r.never_recovered.map_or("-".into(), |n| n.to_string()),
+                val(r.rto_s[0]),
+                val(r.rto_s[1]),
+                val(r.rto_s[2]),
+                val(r.latency_ms[0]),
+                val(r.latency_ms[1]),
+                val(r.latency_ms[2]),
+            );
+        }
+        m.push('\n');
+    }
+    m
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The HTML section (empty without rows).
+pub fn section_html(rows: &[ClassRow]) -> String {
+    let mut h = String::new();
+    if rows.is_empty() {
+        return h;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>Tail attribution by resolver class</h2>\n<p>{}</p>",
+        esc(INTRO)
+    );
+    for (arm, rs) in by_arm(rows) {
+        let _ = writeln!(h, "<h3>{}</h3>\n<ul>", esc(arm));
+        for s in sentences(&rs) {
+            let _ = writeln!(h, "<li>{}</li>", esc(&s));
+        }
+        h.push_str(
+            "</ul>\n<table>\n<tr><th>class</th><th>clients</th><th>cohort</th><th>never \
+             recovered</th><th>RTO p50 / p99 / p99.9 s</th><th>latency p50 / p99 / p99.9 \
+             ms</th></tr>\n",
+        );
+        for r in &rs {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {} / {}</td>\
+                 <td>{} / {} / {}</td></tr>",
+                esc(&label(r)),
+                r.clients,
+                r.cohort_clients.map_or("-".into(), |n| n.to_string()),
+                r.never_recovered.map_or("-".into(), |n| n.to_string()),
+                val(r.rto_s[0]),
+                val(r.rto_s[1]),
+                val(r.rto_s[2]),
+                val(r.latency_ms[0]),
+                val(r.latency_ms[1]),
+                val(r.latency_ms[2]),
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "arm,class,placement,ecs,clients,cohort_clients,never_recovered,\
+rto_p50_s,rto_p99_s,rto_p999_s,rto_tail_share_p50,rto_tail_share_p99,rto_tail_share_p999,\
+latency_p50_ms,latency_p99_ms,latency_p999_ms,latency_tail_share_p50,latency_tail_share_p99,\
+latency_tail_share_p999
+r53,isp,local,false,700,70,0,60,61,62,0.7,0.2,0,80,120,130,0.6,0.1,0
+r53,corp,central,false,300,30,1,70,90,95,0.3,0.8,1,150,300,310,0.4,0.9,1
+";
+
+    #[test]
+    fn classes_csv_reads_back_and_the_section_names_the_dominant_class() {
+        let rows = parse_classes(TEXT).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].rto_tail_share, [Some(0.3), Some(0.8), Some(1.0)]);
+        assert_eq!(rows[1].cohort_clients, Some(30));
+        let md = section_md(&rows);
+        assert!(
+            md.contains(
+                "RTO p99: the cohort clients at or beyond it are corp 80.0 % (30.0 % of \
+                 cohort), isp 20.0 % (70.0 % of cohort)."
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "latency p99.9: the steady-state requests at or beyond it are corp 100.0 %"
+            )
+        );
+        assert!(section_html(&rows).contains("<h3>r53</h3>"));
+        assert!(parse_classes("arm,class\nx,y\n").is_err());
+        assert!(section_md(&[]).is_empty());
+    }
+}
