@@ -3298,26 +3298,80 @@ records = [ { region = "eu-west-1" } ]"#,
         );
     }
 
+    /// `placement`, `ecs` and their parameters load; each parameter is refused (naming its key
+    /// path) where its placement or ECS setting does not apply.
+    #[test]
+    fn placement_and_ecs_keys_load_and_validate() {
+        let w = load(&resolver0(
+            "placement = \"central\"\nlocation = \"eu-west-1\"\necs = true\nclients_per_subnet = 16",
+        ));
+        let r = &w.resolvers[0];
+        assert_eq!((r.placement, r.ecs), (Placement::Central, true));
+        assert_eq!(r.siting.location, Some((53.3, -6.3)));
+        assert_eq!(r.siting.clients_per_subnet, 16);
+        // A built-in AWS region code not among the workload's regions, or a point.
+        let w = load(&resolver0(
+            "placement = \"central\"\nlocation = \"eu-west-2\"",
+        ));
+        assert_eq!(w.resolvers[0].siting.location, Some((51.5, -0.1)));
+        let w = load(&resolver0(
+            "placement = \"central\"\nlocation = { lat = 25.2, lon = 55.3 }",
+        ));
+        assert_eq!(w.resolvers[0].siting.location, Some((25.2, 55.3)));
+        let w = load(&resolver0("placement = \"central\""));
+        assert_eq!(w.resolvers[0].siting, Siting::default());
+        let w = load(&resolver0(
+            "placement = \"public-anycast\"\ncaches_per_pop = 2",
+        ));
+        assert_eq!(w.resolvers[0].placement, Placement::PublicAnycast);
+        assert_eq!(w.resolvers[0].siting.caches_per_pop, 2);
+        expect_err(
+            &resolver0("placement = \"central\"\nlocation = \"mars-1\""),
+            "resolvers[0].location",
+            "unknown region \"mars-1\"",
+        );
+        expect_err(
+            &resolver0("placement = \"central\"\nlocation = { lat = 95, lon = 0 }"),
+            "resolvers[0].location.lat",
+            "between -90 and 90",
+        );
+        expect_err(
+            &resolver0("placement = \"central\"\nlocation = { lat = 1 }"),
+            "resolvers[0].location.lon",
+            "is required",
+        );
+        expect_err(
+            &resolver0("placement = \"central\"\nlocation = 3"),
+            "resolvers[0].location",
+            "a region name or a table",
+        );
+        expect_err(
+            &resolver0("location = \"us-east-1\""),
+            "resolvers[0].location",
+            "only applies with placement = \"central\"",
+        );
+        expect_err(
+            &resolver0("caches_per_pop = 2"),
+            "resolvers[0].caches_per_pop",
+            "only applies with placement = \"public-anycast\"",
+        );
+        expect_err(
+            &resolver0("placement = \"public-anycast\"\ncaches_per_pop = 0"),
+            "resolvers[0].caches_per_pop",
+            "between 1 and",
+        );
+        expect_err(
+            &resolver0("clients_per_subnet = 4"),
+            "resolvers[0].clients_per_subnet",
+            "only applies with ecs = true",
+        );
+    }
+
     #[test]
     fn not_supported_yet() {
         expect_err(
             &format!("population = \"internet\"\n{MINIMAL}"),
             "population",
-            "not supported yet",
-        );
-        expect_err(
-            &resolver0("ecs = true"),
-            "resolvers[0].ecs",
-            "not supported yet",
-        );
-        expect_err(
-            &resolver0("placement = \"public-anycast\""),
-            "resolvers[0].placement",
-            "not supported yet",
-        );
-        expect_err(
-            &resolver0("placement = \"central\""),
-            "resolvers[0].placement",
             "not supported yet",
         );
         expect_err(

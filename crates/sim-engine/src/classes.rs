@@ -11,7 +11,7 @@ use hdrhistogram::Histogram;
 use crate::Micros;
 use crate::config::{Placement, Workload};
 use crate::metrics::secs;
-use crate::sim::ShardResult;
+use crate::sim::{ClassResult, ShardResult};
 
 /// The arm-level quantiles whose tails are attributed: p50, p99, p99.9.
 pub const TAIL_QUANTILES: [f64; 3] = [0.5, 0.99, 0.999];
@@ -79,9 +79,21 @@ pub fn class_figures(
     clients: &[u64],
 ) -> Vec<ClassFigures> {
     let latency_ms = |v: u64| (v as f64 / 100.0).round() / 10.0;
+    // One class: the engine keeps no separate histograms, its figures are the arm's.
+    let whole = [ClassResult {
+        latency: result.latency.clone(),
+        rto: result.rto.clone(),
+        cohort_clients: result.cohort_clients,
+        never_recovered: result.never_recovered,
+    }];
+    let parts: &[ClassResult] = if result.classes.is_empty() && w.resolvers.len() == 1 {
+        &whole
+    } else {
+        &result.classes
+    };
     w.resolvers
         .iter()
-        .zip(&result.classes)
+        .zip(parts)
         .enumerate()
         .map(|(i, (rc, c))| ClassFigures {
             arm: arm.to_string(),

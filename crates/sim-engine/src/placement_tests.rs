@@ -330,3 +330,26 @@ fn new_placements_do_not_depend_on_threads_or_shards() {
         assert!((s - 1.0).abs() < 1e-9, "{s}");
     }
 }
+
+/// With one resolver class the engine keeps no per-class histograms: the class's figures are
+/// the arm's, and it holds the whole of every tail.
+#[test]
+fn one_class_figures_are_the_arms() {
+    let mut w = three_region_latency(vec![class("isp", 1.0, Placement::Local, false)], true);
+    w.simulation.clients = 5_000;
+    w.failures = vec![Failure {
+        region: 0,
+        at: 120 * SEC,
+        kind: FailureKind::Hard(HardMode::Blackhole),
+        recover_at: None,
+    }];
+    let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
+    let (c, a) = (&out.classes[0], &out.summary.arms[0]);
+    assert_eq!(out.classes.len(), 1);
+    assert_eq!(c.cohort_clients, a.cohort_clients);
+    assert_eq!(c.rto_s[0], a.rto_s.p50);
+    assert_eq!(c.rto_s[1], a.rto_s.p99);
+    assert_eq!(c.latency_ms[0], a.latency_ms.p50);
+    assert_eq!(c.rto_tail_share, [Some(1.0); 3]);
+    assert_eq!(c.latency_tail_share, [Some(1.0); 3]);
+}

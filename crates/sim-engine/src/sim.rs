@@ -132,7 +132,8 @@ pub struct ShardResult {
     pub never_recovered: u64,
     pub events: u64,
     /// Per resolver class: the same figures split by the class of the client's resolver (tail
-    /// attribution). Empty until [`ShardResult::with_classes`].
+    /// attribution). Empty until [`ShardResult::with_classes`], and left empty for a workload
+    /// with one class (whose figures are the arm's).
     pub classes: Vec<ClassResult>,
 }
 
@@ -414,7 +415,12 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         err_rng: Rng::new(ctx.seed, Stream::AttemptError),
         slots: Vec::new(),
         free_slots: Vec::new(),
-        out: ShardResult::empty(ctx.nbins).with_classes(ctx.classes.len()),
+        // With one class its figures are the arm's: no per-class histograms to fill.
+        out: ShardResult::empty(ctx.nbins).with_classes(if ctx.classes.len() > 1 {
+            ctx.classes.len()
+        } else {
+            0
+        }),
         stub: ctx.clients.stub_cache,
         app: ctx.clients.app_cache,
         ttl: ctx.control.dns_ttl(),
@@ -501,7 +507,9 @@ impl Shard<'_> {
                 c.flags |= F_COHORT;
                 n += 1;
                 let class = self.resolvers[c.res as usize].class as usize;
-                self.out.classes[class].cohort_clients += 1;
+                if let Some(k) = self.out.classes.get_mut(class) {
+                    k.cohort_clients += 1;
+                }
             }
         }
         self.out.cohort_clients = n;
@@ -750,7 +758,9 @@ impl Shard<'_> {
             }
             _ => {
                 self.out.latency.saturating_record(latency);
-                self.out.classes[class].latency.saturating_record(latency);
+                if let Some(k) = self.out.classes.get_mut(class) {
+                    k.latency.saturating_record(latency);
+                }
             }
         }
         let bin = &mut self.out.bins[b];
@@ -774,7 +784,9 @@ impl Shard<'_> {
                 let rto = (done - f.at).min(f.window_end - f.at);
                 // Saturating: windows longer than the histogram's 30 days count as 30 days.
                 self.out.rto.saturating_record(rto.max(1));
-                self.out.classes[class].rto.saturating_record(rto.max(1));
+                if let Some(k) = self.out.classes.get_mut(class) {
+                    k.rto.saturating_record(rto.max(1));
+                }
             }
         } else {
             cl.flags |= F_FAILED;
@@ -790,15 +802,22 @@ impl Shard<'_> {
             if c.flags & F_COHORT == 0 {
                 continue;
             }
-            let class = &mut self.out.classes[self.resolvers[c.res as usize].class as usize];
+            let class = self
+                .out
+                .classes
+                .get_mut(self.resolvers[c.res as usize].class as usize);
             if c.flags & F_FAILED == 0 {
                 self.out.rto.saturating_record(0);
-                class.rto.saturating_record(0);
+                if let Some(k) = class {
+                    k.rto.saturating_record(0);
+                }
             } else if c.flags & F_RECOVERED == 0 {
                 self.out.rto.saturating_record(window.max(1));
                 self.out.never_recovered += 1;
-                class.rto.saturating_record(window.max(1));
-                class.never_recovered += 1;
+                if let Some(k) = class {
+                    k.rto.saturating_record(window.max(1));
+                    k.never_recovered += 1;
+                }
             }
         }
     }
