@@ -1256,9 +1256,6 @@ fn render_md(inputs: &Inputs, plan: &PlotPlan, rows: &[(String, Vec<String>)]) -
             let _ = writeln!(m, "{ONE_SEED_NOTE}\n");
         }
     }
-    if let Some(rows) = &inputs.classes {
-        m.push_str(&crate::tails::section_md(rows));
-    }
 
     m.push_str("## Plots\n\n");
     for (stem, title, caption, _) in &plan.plots {
@@ -1277,6 +1274,9 @@ fn render_md(inputs: &Inputs, plan: &PlotPlan, rows: &[(String, Vec<String>)]) -
         );
     }
 
+    if let Some(rows) = &inputs.classes {
+        m.push_str(&crate::tails::section_md(rows));
+    }
     m.push_str("## Assumptions\n\n");
     let assumptions = strings(s.get("assumptions"));
     if assumptions.is_empty() {
@@ -1395,9 +1395,6 @@ fn render_html(
         }
     }
 
-    if let Some(rows) = &inputs.classes {
-        h.push_str(&crate::tails::section_html(rows));
-    }
     h.push_str("<h2>Plots</h2>\n");
     for ((_, title, caption, _), svg) in plan.plots.iter().zip(svgs) {
         let _ = writeln!(
@@ -1418,6 +1415,9 @@ fn render_html(
         );
     }
 
+    if let Some(rows) = &inputs.classes {
+        h.push_str(&crate::tails::section_html(rows));
+    }
     h.push_str("<h2>Assumptions</h2>\n<ul>\n");
     for a in strings(s.get("assumptions")) {
         let _ = writeln!(h, "<li>{}</li>", html_escape(&a));

@@ -199,10 +199,15 @@ the steady-state requests (latency) at or beyond that percentile that belong to 
 beside the class's share of the whole; then each class's own percentiles. Read from \
 classes.csv (per-class histograms merged exactly over shards).";
 
-/// The Markdown section (empty without rows).
+/// Is there a mix to attribute? With one class per arm every tail is that class's.
+fn mixed(rows: &[ClassRow]) -> bool {
+    by_arm(rows).iter().any(|(_, rs)| rs.len() > 1)
+}
+
+/// The Markdown section (empty without rows, or with one resolver class).
 pub fn section_md(rows: &[ClassRow]) -> String {
     let mut m = String::new();
-    if rows.is_empty() {
+    if !mixed(rows) {
         return m;
     }
     let _ = writeln!(m, "## Tail attribution by resolver class\n\n{INTRO}\n");
@@ -243,10 +248,10 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The HTML section (empty without rows).
+/// The HTML section (empty without rows, or with one resolver class).
 pub fn section_html(rows: &[ClassRow]) -> String {
     let mut h = String::new();
-    if rows.is_empty() {
+    if !mixed(rows) {
         return h;
     }
     let _ = writeln!(
@@ -320,5 +325,6 @@ r53,corp,central,false,300,30,1,70,90,95,0.3,0.8,1,150,300,310,0.4,0.9,1
         assert!(section_html(&rows).contains("<h3>r53</h3>"));
         assert!(parse_classes("arm,class\nx,y\n").is_err());
         assert!(section_md(&[]).is_empty());
+        assert!(section_md(&rows[..1]).is_empty(), "one class: nothing to attribute");
     }
 }
