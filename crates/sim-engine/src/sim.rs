@@ -270,6 +270,10 @@ struct Resolver {
     class: u8,
 }
 
+// The memory budget per client and per cache (scale bench): checked at compile time.
+const _: () = assert!(std::mem::size_of::<Client>() == 48);
+const _: () = assert!(std::mem::size_of::<Resolver>() == 32);
+
 /// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
 /// only for location-based policies (R53-DG `routing-policy-edns0.md`: latency, geolocation),
 /// and an authoritative answer that does not depend on the client's address carries SCOPE
