@@ -325,6 +325,9 @@ r53,corp,central,false,300,30,1,70,90,95,0.3,0.8,1,150,300,310,0.4,0.9,1
         assert!(section_html(&rows).contains("<h3>r53</h3>"));
         assert!(parse_classes("arm,class\nx,y\n").is_err());
         assert!(section_md(&[]).is_empty());
-        assert!(section_md(&rows[..1]).is_empty(), "one class: nothing to attribute");
+        assert!(
+            section_md(&rows[..1]).is_empty(),
+            "one class: nothing to attribute"
+        );
     }
 }

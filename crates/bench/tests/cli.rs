@@ -32,7 +32,12 @@ fn outputs_are_byte_identical_across_thread_counts() {
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    for f in ["summary.json", "curve.csv", "distributions.csv", "classes.csv"] {
+    for f in [
+        "summary.json",
+        "curve.csv",
+        "distributions.csv",
+        "classes.csv",
+    ] {
         let x = std::fs::read(a.join(f)).unwrap();
         let y = std::fs::read(b.join(f)).unwrap();
         assert!(!x.is_empty());
