@@ -758,6 +758,13 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
         };
         let ecs = o.boolean("ecs", false)?;
         let siting = parse_siting(&o, placement, ecs, regions)?;
+        if placement == Placement::PublicAnycast && o.has("clients_per_resolver") {
+            return Err(o.err(
+                "clients_per_resolver",
+                "does not apply to placement = \"public-anycast\" (its caches are \
+                 caches_per_pop per PoP and client area)",
+            ));
+        }
         let clients_per_resolver = o
             .u32_in("clients_per_resolver", 1, u32::MAX)?
             .unwrap_or(500);
@@ -3359,6 +3366,11 @@ records = [ { region = "eu-west-1" } ]"#,
             &resolver0("placement = \"public-anycast\"\ncaches_per_pop = 0"),
             "resolvers[0].caches_per_pop",
             "between 1 and",
+        );
+        expect_err(
+            &resolver0("placement = \"public-anycast\"\nclients_per_resolver = 10"),
+            "resolvers[0].clients_per_resolver",
+            "does not apply to placement = \"public-anycast\"",
         );
         expect_err(
             &resolver0("clients_per_subnet = 4"),
