@@ -170,6 +170,8 @@ pub struct Inputs {
     pub command: Option<String>,
     /// replications.csv (`gtsim run --replications N`), if the folder has one.
     pub replications: Option<Replications>,
+    /// load.csv (a region has `capacity_rps`), if the folder has one.
+    pub load: Option<Vec<crate::overload_report::LoadRow>>,
 }
 
 /// A report failure: bad or missing input files (exit status 2) or anything else (1).
@@ -333,6 +335,11 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
         .map_err(|e| {
             ReportError::Input(format!("{}: {e}", dir.join(replications::FILE).display()))
         })?;
+    let load_file = crate::overload_report::LOAD_FILE;
+    let load = read_optional(dir, load_file)?
+        .map(|t| crate::overload_report::parse_load(&t))
+        .transpose()
+        .map_err(|e| ReportError::Input(format!("{}: {e}", dir.join(load_file).display())))?;
     Ok(Inputs {
         summary,
         curve,
@@ -340,6 +347,7 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
         description,
         command,
         replications,
+        load,
     })
 }
 
@@ -1262,6 +1270,10 @@ fn render_md(inputs: &Inputs, plan: &PlotPlan, rows: &[(String, Vec<String>)]) -
         );
     }
 
+    m.push_str(&crate::overload_report::section_md(
+        inputs.load.as_deref(),
+        num(s, &["failure_at_s"]),
+    ));
     m.push_str("## Assumptions\n\n");
     let assumptions = strings(s.get("assumptions"));
     if assumptions.is_empty() {
@@ -1400,6 +1412,10 @@ fn render_html(
         );
     }
 
+    h.push_str(&crate::overload_report::section_html(
+        inputs.load.as_deref(),
+        num(s, &["failure_at_s"]),
+    ));
     h.push_str("<h2>Assumptions</h2>\n<ul>\n");
     for a in strings(s.get("assumptions")) {
         let _ = writeln!(h, "<li>{}</li>", html_escape(&a));
@@ -1557,6 +1573,7 @@ mod tests {
             description: None,
             command: None,
             replications: None,
+            load: None,
         };
         let r = build(&inputs).unwrap();
         assert_eq!(

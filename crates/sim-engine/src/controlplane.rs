@@ -177,6 +177,7 @@ pub fn simulate_checkers(
     let timeout = spec.timeout;
     let rng = Rng::new(seed, Stream::CheckerPhase);
     let err_rng = Rng::new(seed, Stream::ProbeError);
+    let shed_rng = Rng::new(seed, Stream::ProbeShed);
 
     // Events (time, kind, checker); at equal times results are applied before new probes.
     #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
@@ -219,7 +220,15 @@ pub fn simulate_checkers(
                 );
                 let (ok, done) = match st {
                     // An error response or a refused connection: the result is known at once.
-                    _ if st.serves() => (st.answers_ok(u, spec.deep), t),
+                    // An overloaded region sheds a probe like any request (`overload.rs`).
+                    _ if st.serves() => {
+                        let shed = world.probe_shed(region, t);
+                        let shed = shed > 0.0 && {
+                            let key = ((region as u64) << 24) | (spec.phase_stream << 20);
+                            shed_rng.uniform(key | k as u64, t) < shed
+                        };
+                        (st.answers_ok(u, spec.deep) && !shed, t)
+                    }
                     crate::world::RegionState::Reset => (false, t),
                     _ => (false, t + timeout),
                 };
