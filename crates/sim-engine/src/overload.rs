@@ -27,10 +27,12 @@
 //!   same front door, so they are shed with the same probability, deep and shallow alike
 //!   (`overload.probes = "shed"`, the default); `"exempt"` models health checks that bypass
 //!   the shedding (a dedicated port or priority path). Shed probes fail at once.
-//! - Probes see the step's state from the step's start: the health-check and answer timelines
-//!   are recomputed at each barrier from the ground truth and the overload state known so far,
-//!   up to the step's end. That prefix is causal (a status at `t` depends only on probes
-//!   before `t`), so extending it never changes the past.
+//! - Probes see the step's state from the step's start: at each barrier the health checkers
+//!   ([`CheckerRun`]) are advanced through the step with the overload state just decided, so the
+//!   status timelines are extended, never recomputed (a status at `t` depends only on probes
+//!   before `t`: extending never changes the past), and the whole run costs what one pass of
+//!   the checkers to the end costs. Each step gets a copy of the control plane with the
+//!   timelines so far.
 //! - Offered load counts attempts that reach a serving region (a blackholed or refusing one
 //!   receives nothing), including retries; health probes are not counted (a few per second).
 //! - `capacity_rps` is the capacity at the workload's `simulation.clients` as written: a run at
@@ -41,7 +43,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::config::{Capacity, Workload};
+use crate::config::{Arm, ArmKind, Capacity, LbHealthCheck, Workload};
+use crate::controlplane::{CheckerRun, Timeline, both_healthy, health_check_spec, lb_checker_spec};
 use crate::population::ShardSpec;
 use crate::rng::Rng;
 use crate::sim::{ArmContext, ArmControl, ShardResult, SteppedShard};
@@ -180,13 +183,105 @@ pub struct LockstepResult {
     pub load: ArmLoad,
 }
 
+/// Where one record's (or endpoint group's) status timeline comes from.
+enum Source {
+    /// Not probed: ARC routing controls, or records without checks.
+    Fixed(Timeline),
+    /// Its own health check and/or the load balancer's target health (both must be healthy).
+    Checked {
+        own: Option<CheckerRun>,
+        target: Option<CheckerRun>,
+    },
+}
+
+/// The health checks behind an arm's control plane, advanced step by step. Mirrors how
+/// `Route53Control::new` and `GaControl::new` derive their status timelines (the test
+/// `ample_capacity_equals_the_one_pass_run` holds the two to the same bits).
+struct Health(Vec<Source>);
+
+impl Health {
+    fn new(w: &Workload, arm: &Arm, control: &ArmControl) -> Health {
+        let (seed, warm) = (w.simulation.seed, w.simulation.warm_start);
+        let sources = match (&arm.kind, control) {
+            (ArmKind::Route53(r53), ArmControl::Route53(c)) => {
+                r53.records
+                    .iter()
+                    .enumerate()
+                    .map(|(i, rec)| {
+                        if r53.control.is_some() {
+                            return Source::Fixed(c.status[i].clone());
+                        }
+                        let own = rec.health_check.as_ref().map(|hc| {
+                            CheckerRun::new(&health_check_spec(hc), rec.region, seed, warm)
+                        });
+                        let target = rec.evaluate_target_health.then(|| {
+                            let spec = lb_checker_spec(&LbHealthCheck::default());
+                            CheckerRun::new(&spec, rec.region, seed, warm)
+                        });
+                        match (own, target) {
+                            (None, None) => Source::Fixed(vec![(0, true)]),
+                            (own, target) => Source::Checked { own, target },
+                        }
+                    })
+                    .collect()
+            }
+            (ArmKind::GlobalAccelerator(ga), ArmControl::GlobalAccelerator(g)) => {
+                let spec = crate::ga::checker_spec(ga);
+                g.groups
+                    .iter()
+                    .map(|grp| Source::Checked {
+                        own: Some(CheckerRun::new(&spec, grp.region, seed, warm)),
+                        target: None,
+                    })
+                    .collect()
+            }
+            _ => unreachable!("control matches the arm kind"),
+        };
+        Health(sources)
+    }
+
+    /// Advance every checker through the events before `limit`.
+    fn advance(&mut self, world: &World, limit: Micros) {
+        for s in &mut self.0 {
+            if let Source::Checked { own, target } = s {
+                for run in [own, target].into_iter().flatten() {
+                    run.advance(world, limit);
+                }
+            }
+        }
+    }
+
+    /// A copy of `master` with the status timelines so far.
+    fn control(&self, master: &ArmControl) -> ArmControl {
+        let status: Vec<Timeline> = self
+            .0
+            .iter()
+            .map(|s| match s {
+                Source::Fixed(tl) => tl.clone(),
+                Source::Checked { own, target } => match (own, target) {
+                    (Some(a), Some(b)) => both_healthy(&a.timeline, &b.timeline),
+                    (Some(a), None) | (None, Some(a)) => a.timeline.clone(),
+                    (None, None) => vec![(0, true)],
+                },
+            })
+            .collect();
+        let mut c = master.clone();
+        match &mut c {
+            ArmControl::Route53(r) => r.status = status,
+            ArmControl::GlobalAccelerator(g) => g.status = status,
+        }
+        c
+    }
+}
+
 /// Run one arm in lockstep. `template` supplies everything but the control plane, world and
-/// overload state; `build(world, horizon)` builds the control plane from the ground truth and
-/// the overload state known so far, with timelines up to `horizon`. `None` when cancelled.
+/// overload state; `build(world, horizon)` builds the arm's control plane (used once, for
+/// everything but the health timelines, which [`Health`] extends step by step). `None` when
+/// cancelled.
 #[allow(clippy::too_many_arguments)]
 pub fn run_arm(
     w: &Workload,
-    name: &str,
+    arm: &Arm,
     template: &ArmContext<'_>,
     base_world: &World,
     shards: &[ShardSpec],
@@ -195,6 +290,9 @@ pub fn run_arm(
 ) -> Option<LockstepResult> {
     let nregions = w.regions.len();
     let clients = w.simulation.clients;
+    let name = &arm.name;
+    let master = build(base_world, 0);
+    let mut health = Health::new(w, arm, &master);
     let (start, end, bin) = (template.start, template.end, template.bin);
     let bounds = boundaries(start, end, bin);
     // One extra step after `end` drains retries and final failures (as the one-pass loop does).
@@ -228,7 +326,10 @@ pub fn run_arm(
         }
         let _ = worlds[k].set(world.clone());
         let wk = worlds[k].get().expect("just set");
-        let _ = controls[k].set(build(wk, e.min(end)));
+        // Through the step (probes at its end belong to the next one); the last, after `end`,
+        // takes the checkers to `end` inclusive, as a one-pass run does.
+        health.advance(wk, if e < Micros::MAX { e } else { end + 1 });
+        let _ = controls[k].set(health.control(&master));
         let _ = states[k].set(state.clone());
         let _ = ctxs[k].set(ArmContext {
             control: controls[k].get().expect("just set"),

@@ -515,7 +515,7 @@ fn run_in_pool(
         let stepped_control;
         let (result, control) = if lockstep {
             let Some(r) =
-                crate::overload::run_arm(w, &arm.name, &ctx, &world, &shards, &build, opts.cancel)
+                crate::overload::run_arm(w, arm, &ctx, &world, &shards, &build, opts.cancel)
             else {
                 return Err(RunError::Cancelled);
             };

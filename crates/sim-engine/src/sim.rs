@@ -62,6 +62,7 @@ pub type Bin = [u64; 12];
 pub const RESOLVER_TO_AUTHORITATIVE_RTT_MS: f64 = 20.0;
 
 /// An arm's control plane.
+#[derive(Clone)]
 pub enum ArmControl {
     Route53(Route53Control),
     GlobalAccelerator(GaControl),
