@@ -417,7 +417,12 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             "wrote {}/{{summary.json,curve.csv,distributions.csv,perf.json,command.txt,workload.toml,report.md,\
              report.html{}}} and {} plots in plots/",
             out_dir.display(),
-            if n_reps > 1 { ",replications.csv" } else { "" },
+            if n_reps > 1 { ",replications.csv" } else { "" }.to_string()
+                + if inputs.load.is_some() {
+                    ",load.csv"
+                } else {
+                    ""
+                },
             drawn.plots.len()
         );
     }

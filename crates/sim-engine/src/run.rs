@@ -414,7 +414,16 @@ fn run_in_pool(
     let world = World::new(w, offset);
     let failure = failure_ref(w, offset, end);
     let layout = Layout::new(w);
-    let shards = layout.shards(opts.shard_clients.max(1));
+    // Lockstep shards all stay alive for the whole run (one-pass shards are merged as they
+    // finish), so they are made larger: fewer copies of the per-shard histograms (see
+    // `overload::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.
+    let shard_clients = if crate::overload::lockstep(w) {
+        opts.shard_clients
+            .saturating_mul(crate::overload::LOCKSTEP_SHARD_FACTOR)
+    } else {
+        opts.shard_clients
+    };
+    let shards = layout.shards(shard_clients.max(1));
     let classes: Vec<_> = w.resolvers.iter().map(|c| c.behaviour()).collect();
     let geo = Geo::new(w);
     let total = (shards.len() * w.arms.len()) as u64;
