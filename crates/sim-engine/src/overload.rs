@@ -156,8 +156,8 @@ pub fn assumptions(w: &Workload) -> Vec<String> {
     }
     vec![format!(
         "overload: ASSUMED model (no AWS figure): a region that received A attempts in a bin \
-         against capacity C sheds attempts of the next bin with probability 1 - C/A as fast \
-         errors (clients retry), accepted attempts pay an added queueing latency, and health \
+         sheds each attempt of the next bin with probability 1 - C/A (C = its capacity x the \
+         bin) as a fast error (clients retry), accepted attempts pay an added queueing latency, and health \
          probes are shed alike unless exempt; shards run in lockstep one bin at a time; {}",
         caps.join("; ")
     )]
