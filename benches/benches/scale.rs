@@ -11,6 +11,12 @@
 //! Run: `cargo bench -p gtsim-benches --bench scale`
 //!  or: `cargo bench -p gtsim-benches --bench scale -- 100000,1000000`
 //!
+//! `GTSIM_SCALE_VARIANT` picks the workload: `default` (above); `ample-capacity`, the default
+//! workload with a capacity no region reaches, so it runs in lockstep (one barrier per 5 s bin)
+//! with the same events as the one-pass run: the wall-time difference is the lockstep overhead;
+//! `split-brain`, `workloads/seed002-split-brain-capacity.toml` (a survivor overloaded after
+//! a failover, capacity scaled to the client count).
+//!
 //! Targets (the project's): default workload at 10^6 clients in under 10 s wall on 2 cores;
 //! 10^7 clients under 2 GiB peak RSS.
 
@@ -66,15 +72,40 @@ fn cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
-/// Child: run the default workload at `clients` and print one result line.
+const SPLIT_BRAIN: &str = include_str!("../../workloads/seed002-split-brain-capacity.toml");
+
+/// Child: run the workload of `GTSIM_SCALE_VARIANT` at `clients` and print one result line.
 fn child(clients: u64) -> ExitCode {
-    let mut w = match gtsim::workload::parse_workload(gtsim::DEFAULT_WORKLOAD) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("scale: default workload does not load: {e}");
+    let variant = std::env::var("GTSIM_SCALE_VARIANT").unwrap_or_else(|_| "default".into());
+    let text = match variant.as_str() {
+        "default" | "ample-capacity" => gtsim::DEFAULT_WORKLOAD,
+        "split-brain" => SPLIT_BRAIN,
+        other => {
+            eprintln!(
+                "scale: GTSIM_SCALE_VARIANT={other:?}: unknown (known: default, ample-capacity, \
+                 split-brain)"
+            );
             return ExitCode::FAILURE;
         }
     };
+    let mut w = match gtsim::workload::parse_workload(text) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("scale: workload does not load: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if variant == "ample-capacity" {
+        for r in &mut w.regions {
+            r.capacity_rps = Some(sim_engine::config::Capacity {
+                rps: 1e15,
+                at_clients: w.simulation.clients,
+                added_latency: sim_engine::overload::DEFAULT_ADDED_LATENCY,
+                shed_probes: true,
+            });
+        }
+        w.name += "+ample-capacity";
+    }
     w.simulation.clients = clients;
     let opts = RunOptions {
         threads: threads(),

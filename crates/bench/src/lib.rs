@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod duration;
 pub mod output;
+pub mod overload_report;
 pub mod plot;
 pub mod replications;
 pub mod report;

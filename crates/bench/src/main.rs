@@ -346,6 +346,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let curve = output::curve_csv(&out);
     let distributions = output::distributions_csv(&out);
     let classes = output::classes_csv(&out);
+    let load = output::load_csv(&out);
     let summary = output::summary_json(&out.summary);
     // The report is drawn from the same bytes `gtsim report DIR` reads, so both give the same
     // report.
@@ -364,9 +365,14 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             gtsim::tails::parse_classes(&classes)
                 .map_err(|e| other(format!("{}: {e}", gtsim::tails::CLASSES_FILE)))?,
         ),
+        load: load
+            .as_deref()
+            .map(gtsim::overload_report::parse_load)
+            .transpose()
+            .map_err(|e| other(format!("{}: {e}", gtsim::overload_report::LOAD_FILE)))?,
     };
     let drawn = report::build(&inputs).map_err(other)?;
-    let files = [
+    let mut files = vec![
         ("curve.csv", curve),
         (report::DISTRIBUTIONS_FILE, distributions),
         (gtsim::tails::CLASSES_FILE, classes),
@@ -378,6 +384,12 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         // The workload text as given (the command's --seed/--clients override it).
         ("workload.toml", text),
     ];
+    match load {
+        Some(load) => files.push((gtsim::overload_report::LOAD_FILE, load)),
+        // An older run's load.csv would be read as this run's.
+        None => remove_if_present(&out_dir.join(gtsim::overload_report::LOAD_FILE))
+            .map_err(|e| cannot_write(e.to_string()))?,
+    }
     output::write_files(&out_dir, &files).map_err(|e| cannot_write(e.to_string()))?;
     report::write(&out_dir, &drawn).map_err(cannot_write)?;
     if n_reps == 1 {
@@ -411,7 +423,12 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             "wrote {}/{{summary.json,curve.csv,distributions.csv,classes.csv,perf.json,command.txt,workload.toml,report.md,\
              report.html{}}} and {} plots in plots/",
             out_dir.display(),
-            if n_reps > 1 { ",replications.csv" } else { "" },
+            if n_reps > 1 { ",replications.csv" } else { "" }.to_string()
+                + if inputs.load.is_some() {
+                    ",load.csv"
+                } else {
+                    ""
+                },
             drawn.plots.len()
         );
     }

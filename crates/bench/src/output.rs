@@ -63,6 +63,48 @@ pub fn curve_csv(out: &RunOutput) -> String {
     s
 }
 
+/// `load.csv` (lockstep runs only: some region has `capacity_rps`): one row per arm, bin and
+/// region: `arm,t_s,region,capacity_rps,attempts,shed,offered_rps,shed_fraction,shed_p`.
+/// `attempts` counts attempts that reached the region in the bin (by attempt time, retries
+/// included), `shed` those it shed; `shed_p` is the shed probability the bin ran with (decided
+/// from the previous bin's load); `capacity_rps` is empty for a region without a limit.
+/// `None` when no arm ran in lockstep.
+pub fn load_csv(out: &RunOutput) -> Option<String> {
+    if out.loads.is_empty() {
+        return None;
+    }
+    let mut s = String::from(
+        "arm,t_s,region,capacity_rps,attempts,shed,offered_rps,shed_fraction,shed_p\n",
+    );
+    let bin_s = out.bin as f64 / 1e6;
+    for arm in &out.loads {
+        for (i, bin) in arm.bins.iter().enumerate() {
+            // The last bin may be cut short by the end of the run.
+            let len_s = bin_s.min(out.summary.duration_s - i as f64 * bin_s);
+            for (r, b) in bin.iter().enumerate() {
+                let cap = arm.capacity_rps[r].map_or(String::new(), |c| format!("{c:.3}"));
+                let frac = if b.load.attempts > 0 {
+                    b.load.shed as f64 / b.load.attempts as f64
+                } else {
+                    0.0
+                };
+                let _ = writeln!(
+                    s,
+                    "{},{},{},{cap},{},{},{:.3},{frac:.6},{:.6}",
+                    arm.name,
+                    secs(i as u64 * out.bin),
+                    arm.regions[r],
+                    b.load.attempts,
+                    b.load.shed,
+                    b.load.attempts as f64 / len_s,
+                    b.shed_p
+                );
+            }
+        }
+    }
+    Some(s)
+}
+
 /// `distributions.csv`: `arm,metric,quantile,value`, per arm the `rto_s` rows (cohort
 /// clients) then the `latency_ms` rows (steady state), at the quantiles of
 /// [`sim_engine::run::distribution_quantiles`]. An arm without data for a metric has no rows for it.

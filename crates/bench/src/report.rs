@@ -172,6 +172,8 @@ pub struct Inputs {
     pub replications: Option<Replications>,
     /// classes.csv (tail attribution by resolver class), if the folder has one.
     pub classes: Option<Vec<crate::tails::ClassRow>>,
+    /// load.csv (a region has `capacity_rps`), if the folder has one.
+    pub load: Option<Vec<crate::overload_report::LoadRow>>,
 }
 
 /// A report failure: bad or missing input files (exit status 2) or anything else (1).
@@ -344,6 +346,11 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
                 dir.join(crate::tails::CLASSES_FILE).display()
             ))
         })?;
+    let load_file = crate::overload_report::LOAD_FILE;
+    let load = read_optional(dir, load_file)?
+        .map(|t| crate::overload_report::parse_load(&t))
+        .transpose()
+        .map_err(|e| ReportError::Input(format!("{}: {e}", dir.join(load_file).display())))?;
     Ok(Inputs {
         summary,
         curve,
@@ -352,6 +359,7 @@ pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
         command,
         replications,
         classes,
+        load,
     })
 }
 
@@ -1277,6 +1285,10 @@ fn render_md(inputs: &Inputs, plan: &PlotPlan, rows: &[(String, Vec<String>)]) -
     if let Some(rows) = &inputs.classes {
         m.push_str(&crate::tails::section_md(rows));
     }
+    m.push_str(&crate::overload_report::section_md(
+        inputs.load.as_deref(),
+        num(s, &["failure_at_s"]),
+    ));
     m.push_str("## Assumptions\n\n");
     let assumptions = strings(s.get("assumptions"));
     if assumptions.is_empty() {
@@ -1418,6 +1430,10 @@ fn render_html(
     if let Some(rows) = &inputs.classes {
         h.push_str(&crate::tails::section_html(rows));
     }
+    h.push_str(&crate::overload_report::section_html(
+        inputs.load.as_deref(),
+        num(s, &["failure_at_s"]),
+    ));
     h.push_str("<h2>Assumptions</h2>\n<ul>\n");
     for a in strings(s.get("assumptions")) {
         let _ = writeln!(h, "<li>{}</li>", html_escape(&a));
@@ -1576,6 +1592,7 @@ mod tests {
             command: None,
             replications: None,
             classes: None,
+            load: None,
         };
         let r = build(&inputs).unwrap();
         assert_eq!(

@@ -80,7 +80,9 @@ const TOP_KEYS: &[&str] = &[
     "simulation",
 ];
 const SIMULATION_KEYS: &[&str] = &["bin", "clients", "duration", "seed", "warm_start"];
-const REGION_KEYS: &[&str] = &["capacity_rps", "lat", "lon", "name"];
+const REGION_KEYS: &[&str] = &["capacity_rps", "lat", "lon", "name", "overload"];
+/// `regions[].overload` keys (the overload model's ASSUMED parameters).
+const OVERLOAD_KEYS: &[&str] = &["added_latency", "probes"];
 const CLIENT_KEYS: &[&str] = &[
     "app_cache",
     "areas",
@@ -432,7 +434,7 @@ pub fn parse_workload(text: &str) -> Result<Workload, LoadError> {
         ));
     }
     let simulation = parse_simulation(&top)?;
-    let regions = parse_regions(&top)?;
+    let regions = parse_regions(&top, simulation.clients)?;
     let clients = match top.get("clients") {
         None => Clients::default(),
         Some(v) => {
@@ -526,7 +528,7 @@ fn parse_simulation(top: &Obj) -> Res<Simulation> {
     })
 }
 
-fn parse_regions(top: &Obj) -> Res<Vec<Region>> {
+fn parse_regions(top: &Obj, clients: u64) -> Res<Vec<Region>> {
     let items = top.tables("regions")?.unwrap_or_default();
     if items.is_empty() {
         return Err(top.err("regions", "at least one [[regions]] is required"));
@@ -580,23 +582,55 @@ fn parse_regions(top: &Obj) -> Res<Vec<Region>> {
                 )
             })?,
         };
-        if let Some(c) = o.number("capacity_rps")? {
-            if c <= 0.0 {
-                return Err(o.err("capacity_rps", format!("must be greater than 0 (got {c})")));
-            }
-            return Err(o.err(
-                "capacity_rps",
-                "not supported yet (overload model: issue control-plane fidelity)",
-            ));
-        }
+        let capacity_rps = parse_capacity(&o, clients)?;
         regions.push(Region {
             name: name.to_string(),
             lat,
             lon,
-            capacity_rps: None,
+            capacity_rps,
         });
     }
     Ok(regions)
+}
+
+/// `capacity_rps` (requests/s at the workload's `simulation.clients`) and its `overload`
+/// model (sim-engine `overload.rs`).
+fn parse_capacity(o: &Obj, clients: u64) -> Res<Option<sim_engine::config::Capacity>> {
+    let Some(c) = o.number("capacity_rps")? else {
+        if o.has("overload") {
+            return Err(o.err("overload", "needs capacity_rps on the same region"));
+        }
+        return Ok(None);
+    };
+    if !(c > 0.0 && c.is_finite()) {
+        return Err(o.err("capacity_rps", format!("must be greater than 0 (got {c})")));
+    }
+    let mut cap = sim_engine::config::Capacity {
+        rps: c,
+        at_clients: clients,
+        added_latency: sim_engine::overload::DEFAULT_ADDED_LATENCY,
+        shed_probes: true,
+    };
+    if let Some(v) = o.get("overload") {
+        let ov = Obj::from_value(o.key("overload"), v, OVERLOAD_KEYS)?;
+        if let Some(d) = ov.duration("added_latency")? {
+            if d > 3600 * SEC {
+                return Err(ov.err("added_latency", "must be at most 1h"));
+            }
+            cap.added_latency = d;
+        }
+        match ov.string("probes")? {
+            None | Some("shed") => {}
+            Some("exempt") => cap.shed_probes = false,
+            Some(other) => {
+                return Err(ov.err(
+                    "probes",
+                    format!("unknown value {other:?} (known: shed, exempt)"),
+                ));
+            }
+        }
+    }
+    Ok(Some(cap))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2831,13 +2865,37 @@ records = [ { region = "eu-west-1" } ]"#,
             "regions[1].name",
             "duplicate region",
         );
+        let w = parse_workload(&edit(
+            "name = \"eu-west-1\"",
+            "name = \"eu-west-1\"\ncapacity_rps = 5000\noverload = { added_latency = \"50ms\", probes = \"exempt\" }",
+        ))
+        .unwrap();
+        let cap = w.regions[1].capacity_rps.unwrap();
+        assert_eq!((cap.rps, cap.at_clients), (5000.0, w.simulation.clients));
+        assert_eq!((cap.added_latency, cap.shed_probes), (50_000, false));
         expect_err(
             &edit(
                 "name = \"eu-west-1\"",
-                "name = \"eu-west-1\"\ncapacity_rps = 5000",
+                "name = \"eu-west-1\"\ncapacity_rps = 5000\noverload = { probes = \"x\" }",
             ),
-            "regions[1].capacity_rps",
-            "not supported yet",
+            "regions[1].overload.probes",
+            "unknown value \"x\" (known: shed, exempt)",
+        );
+        expect_err(
+            &edit(
+                "name = \"eu-west-1\"",
+                "name = \"eu-west-1\"\ncapacity_rps = 5000\noverload = { queue = \"1s\" }",
+            ),
+            "regions[1].overload.queue",
+            "unknown key",
+        );
+        expect_err(
+            &edit(
+                "name = \"eu-west-1\"",
+                "name = \"eu-west-1\"\noverload = { probes = \"shed\" }",
+            ),
+            "regions[1].overload",
+            "needs capacity_rps",
         );
         expect_err(
             &edit(

@@ -58,8 +58,32 @@ pub struct Region {
     pub name: String,
     pub lat: f64,
     pub lon: f64,
-    /// Optional overload model input (not supported yet by the engine; the loader refuses it).
-    pub capacity_rps: Option<f64>,
+    /// Optional capacity with its overload model (`regions[].capacity_rps`, `overload`): when
+    /// any region has one, the arm runs in lockstep (see `overload.rs`).
+    pub capacity_rps: Option<Capacity>,
+}
+
+/// A region's capacity and how it degrades beyond it (`regions[].capacity_rps` and
+/// `regions[].overload`). The model is an ASSUMPTION throughout: see `overload.rs`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Capacity {
+    /// Requests (attempts) per second the region serves at `at_clients` simulated clients.
+    pub rps: f64,
+    /// `simulation.clients` as written in the workload: a run at another client count
+    /// (`--clients`) scales the capacity in proportion, so the load ratio is kept.
+    pub at_clients: u64,
+    /// Queueing latency added to every request the region accepts while it sheds load.
+    pub added_latency: Micros,
+    /// Do health probes of an overloaded region fail with the shed probability (default true:
+    /// shedding happens at the front door every probe passes through)?
+    pub shed_probes: bool,
+}
+
+impl Capacity {
+    /// Capacity in attempts per second for a run of `clients` simulated clients.
+    pub fn rps_for(&self, clients: u64) -> f64 {
+        self.rps * clients as f64 / self.at_clients.max(1) as f64
+    }
 }
 
 /// Client behaviour: request process, caches, connection reuse, timeouts.

@@ -91,7 +91,12 @@ pub fn simulate_health_check(
     seed: u64,
     warm: bool,
 ) -> Timeline {
-    let spec = CheckerSpec {
+    simulate_checkers(&health_check_spec(hc), world, region, end, seed, warm)
+}
+
+/// The checkers of a Route 53 health check (see [`simulate_health_check`]).
+pub fn health_check_spec(hc: &HealthCheck) -> CheckerSpec {
+    CheckerSpec {
         checkers: checker_count(hc),
         interval: hc.interval,
         down_threshold: hc.failure_threshold,
@@ -100,8 +105,7 @@ pub fn simulate_health_check(
         healthy_fraction: hc.healthy_fraction,
         phase_stream: 0,
         deep: hc.deep,
-    };
-    simulate_checkers(&spec, world, region, end, seed, warm)
+    }
 }
 
 /// Elastic Load Balancing target health as one prober with the target group's settings (the
@@ -172,89 +176,142 @@ pub fn simulate_checkers(
     seed: u64,
     warm: bool,
 ) -> Timeline {
-    let n = spec.checkers as usize;
-    let interval = spec.interval;
-    let timeout = spec.timeout;
-    let rng = Rng::new(seed, Stream::CheckerPhase);
-    let err_rng = Rng::new(seed, Stream::ProbeError);
+    let mut run = CheckerRun::new(spec, region, seed, warm);
+    run.advance(world, end.saturating_add(1));
+    run.timeline
+}
 
-    // Events (time, kind, checker); at equal times results are applied before new probes.
-    #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
-    enum Ev {
-        Result { ok: bool },
-        Probe,
-    }
-    let mut heap: BinaryHeap<Reverse<(Micros, Ev, usize)>> = BinaryHeap::new();
-    for k in 0..n {
-        let phase = if warm {
-            let key = (spec.phase_stream << 48) | k as u64;
-            (rng.uniform(region as u64, key) * interval as f64) as Micros
-        } else {
-            0
-        };
-        heap.push(Reverse((phase, Ev::Probe, k)));
-    }
-    // A new health check is healthy until it has enough data (R53-DG
-    // `dns-failover-determining-health-of-endpoints.md`); in a warm start the checkers have
-    // been seeing the (up) endpoint all along. Either way every verdict starts healthy.
-    let initially_up = true;
-    let mut verdict = vec![initially_up; n];
-    // Consecutive results that disagree with each checker's current verdict.
-    let mut opposite = vec![0u32; n];
-    let mut healthy_count = if initially_up { n } else { 0 };
-    let is_healthy = |count: usize| count as f64 > spec.healthy_fraction * n as f64;
-    let mut status = is_healthy(healthy_count);
-    let mut timeline = vec![(0, status)];
+/// Events of a [`CheckerRun`]; at equal times results are applied before new probes.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
+enum CheckerEv {
+    Result { ok: bool },
+    Probe,
+}
 
-    while let Some(Reverse((t, ev, k))) = heap.pop() {
-        if t > end {
-            break;
+/// A set of checkers on one endpoint that can be advanced in steps ([`simulate_checkers`] in
+/// one go): lockstep arms (`overload.rs`) extend the timeline as the overload state becomes
+/// known, which costs no more than one run to the end.
+#[derive(Debug, Clone)]
+pub struct CheckerRun {
+    spec: CheckerSpec,
+    region: usize,
+    err_rng: Rng,
+    shed_rng: Rng,
+    heap: BinaryHeap<Reverse<(Micros, CheckerEv, usize)>>,
+    verdict: Vec<bool>,
+    /// Consecutive results that disagree with each checker's current verdict.
+    opposite: Vec<u32>,
+    healthy_count: usize,
+    status: bool,
+    /// The aggregate status so far.
+    pub timeline: Timeline,
+}
+
+impl CheckerRun {
+    pub fn new(spec: &CheckerSpec, region: usize, seed: u64, warm: bool) -> CheckerRun {
+        let n = spec.checkers as usize;
+        let interval = spec.interval;
+        let rng = Rng::new(seed, Stream::CheckerPhase);
+        let mut heap = BinaryHeap::new();
+        for k in 0..n {
+            let phase = if warm {
+                let key = (spec.phase_stream << 48) | k as u64;
+                (rng.uniform(region as u64, key) * interval as f64) as Micros
+            } else {
+                0
+            };
+            heap.push(Reverse((phase, CheckerEv::Probe, k)));
         }
-        match ev {
-            Ev::Probe => {
-                let st = world.state(region, t);
-                let u = err_rng.uniform(
-                    ((region as u64) << 24) | (spec.phase_stream << 20) | k as u64,
-                    t,
-                );
-                let (ok, done) = match st {
-                    // An error response or a refused connection: the result is known at once.
-                    _ if st.serves() => (st.answers_ok(u, spec.deep), t),
-                    crate::world::RegionState::Reset => (false, t),
-                    _ => (false, t + timeout),
-                };
-                heap.push(Reverse((done, Ev::Result { ok }, k)));
+        // A new health check is healthy until it has enough data (R53-DG
+        // `dns-failover-determining-health-of-endpoints.md`); in a warm start the checkers have
+        // been seeing the (up) endpoint all along. Either way every verdict starts healthy.
+        let healthy_count = n;
+        let mut run = CheckerRun {
+            spec: *spec,
+            region,
+            err_rng: Rng::new(seed, Stream::ProbeError),
+            shed_rng: Rng::new(seed, Stream::ProbeShed),
+            heap,
+            verdict: vec![true; n],
+            opposite: vec![0; n],
+            healthy_count,
+            status: false,
+            timeline: Vec::new(),
+        };
+        run.status = run.is_healthy(healthy_count);
+        run.timeline.push((0, run.status));
+        run
+    }
+
+    fn is_healthy(&self, count: usize) -> bool {
+        count as f64 > self.spec.healthy_fraction * self.spec.checkers as f64
+    }
+
+    /// Process every event before `limit`: a probe at `t` reads the world at `t`, so the
+    /// world must be known up to `limit`.
+    pub fn advance(&mut self, world: &World, limit: Micros) {
+        let spec = self.spec;
+        let region = self.region;
+        while let Some(&Reverse((t, ev, k))) = self.heap.peek() {
+            if t >= limit {
+                break;
             }
-            Ev::Result { ok } => {
-                if ok == verdict[k] {
-                    opposite[k] = 0;
-                } else {
-                    opposite[k] += 1;
-                    let threshold = if ok {
-                        spec.up_threshold
-                    } else {
-                        spec.down_threshold
-                    };
-                    if opposite[k] >= threshold {
-                        verdict[k] = ok;
-                        opposite[k] = 0;
-                        if ok {
-                            healthy_count += 1;
-                        } else {
-                            healthy_count -= 1;
+            self.heap.pop();
+            match ev {
+                CheckerEv::Probe => {
+                    let st = world.state(region, t);
+                    let u = self.err_rng.uniform(
+                        ((region as u64) << 24) | (spec.phase_stream << 20) | k as u64,
+                        t,
+                    );
+                    let (ok, done) = match st {
+                        // An error response or a refused connection: the result is known at
+                        // once. An overloaded region sheds a probe like any request
+                        // (`overload.rs`).
+                        _ if st.serves() => {
+                            let shed = world.probe_shed(region, t);
+                            let shed = shed > 0.0 && {
+                                let key = ((region as u64) << 24) | (spec.phase_stream << 20);
+                                self.shed_rng.uniform(key | k as u64, t) < shed
+                            };
+                            (st.answers_ok(u, spec.deep) && !shed, t)
                         }
-                        let s = is_healthy(healthy_count);
-                        if s != status {
-                            status = s;
-                            timeline.push((t, s));
+                        crate::world::RegionState::Reset => (false, t),
+                        _ => (false, t + spec.timeout),
+                    };
+                    self.heap.push(Reverse((done, CheckerEv::Result { ok }, k)));
+                }
+                CheckerEv::Result { ok } => {
+                    if ok == self.verdict[k] {
+                        self.opposite[k] = 0;
+                    } else {
+                        self.opposite[k] += 1;
+                        let threshold = if ok {
+                            spec.up_threshold
+                        } else {
+                            spec.down_threshold
+                        };
+                        if self.opposite[k] >= threshold {
+                            self.verdict[k] = ok;
+                            self.opposite[k] = 0;
+                            if ok {
+                                self.healthy_count += 1;
+                            } else {
+                                self.healthy_count -= 1;
+                            }
+                            let s = self.is_healthy(self.healthy_count);
+                            if s != self.status {
+                                self.status = s;
+                                self.timeline.push((t, s));
+                            }
                         }
                     }
+                    self.heap
+                        .push(Reverse((t + spec.interval, CheckerEv::Probe, k)));
                 }
-                heap.push(Reverse((t + interval, Ev::Probe, k)));
             }
         }
     }
-    timeline
 }
 
 /// A record as the answer function sees it.

@@ -69,6 +69,27 @@ pub struct GaControl {
     dial_changes: Vec<Vec<(Micros, f64)>>,
 }
 
+/// The checkers behind an accelerator's endpoint-group health: the load balancer's target
+/// checks (ALB/NLB) or the accelerator's own health checks (EC2/EIP).
+pub fn checker_spec(arm: &GlobalAcceleratorArm) -> CheckerSpec {
+    match arm.endpoint_type {
+        EndpointType::Alb | EndpointType::Nlb => lb_checker_spec(&arm.lb_health_check),
+        EndpointType::Ec2 | EndpointType::Eip => {
+            let hc = &arm.health_check;
+            CheckerSpec {
+                checkers: DEFAULT_CHECKERS_ALL_REGIONS,
+                interval: hc.interval,
+                down_threshold: hc.threshold,
+                up_threshold: hc.threshold,
+                timeout: probe_timeout(hc.protocol),
+                healthy_fraction: 0.18,
+                phase_stream: 2,
+                deep: hc.deep,
+            }
+        }
+    }
+}
+
 impl GaControl {
     /// Build the control plane on internal time; `edge_order[e]` lists the endpoint groups by
     /// proximity to edge `e`.
@@ -80,22 +101,7 @@ impl GaControl {
         seed: u64,
         warm: bool,
     ) -> GaControl {
-        let spec = match arm.endpoint_type {
-            EndpointType::Alb | EndpointType::Nlb => lb_checker_spec(&arm.lb_health_check),
-            EndpointType::Ec2 | EndpointType::Eip => {
-                let hc = &arm.health_check;
-                CheckerSpec {
-                    checkers: DEFAULT_CHECKERS_ALL_REGIONS,
-                    interval: hc.interval,
-                    down_threshold: hc.threshold,
-                    up_threshold: hc.threshold,
-                    timeout: probe_timeout(hc.protocol),
-                    healthy_fraction: 0.18,
-                    phase_stream: 2,
-                    deep: hc.deep,
-                }
-            }
-        };
+        let spec = checker_spec(arm);
         let groups: Vec<GroupView> = arm
             .endpoint_groups
             .iter()

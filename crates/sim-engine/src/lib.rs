@@ -18,6 +18,7 @@ pub mod geo;
 pub mod geography;
 pub mod latency;
 pub mod metrics;
+pub mod overload;
 pub mod population;
 pub mod queue;
 pub mod rng;
@@ -35,5 +36,7 @@ pub const MS: Micros = 1_000;
 
 #[cfg(test)]
 mod closed_form_tests;
+#[cfg(test)]
+mod overload_tests;
 #[cfg(test)]
 mod placement_tests;

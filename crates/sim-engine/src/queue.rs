@@ -260,6 +260,29 @@ impl CalendarQueue {
         }
     }
 
+    /// Remove and return an event with the smallest key if that key is below `limit`; the
+    /// same order as [`CalendarQueue::pop`], so a loop can stop at `limit` and resume.
+    #[inline]
+    pub fn pop_before(&mut self, limit: u64) -> Option<(u64, u32)> {
+        loop {
+            if let Some(&p) = self.cur.last() {
+                let x = !p;
+                let key = self.base + (x >> 32);
+                if key >= limit {
+                    return None;
+                }
+                self.cur.pop();
+                self.len -= 1;
+                self.last = key;
+                return Some((key, x as u32));
+            }
+            if self.len == 0 {
+                return None;
+            }
+            self.advance();
+        }
+    }
+
     /// Move to the next window that has due events and load them into `cur`.
     fn advance(&mut self) {
         let width = 1u64 << self.shift;

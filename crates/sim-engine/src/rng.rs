@@ -40,6 +40,10 @@ pub enum Stream {
     AttemptError = 9,
     /// Error responses to health probes of a degraded region, per (checker, probe).
     ProbeError = 10,
+    /// Load shedding of an overloaded region, per (client, attempt) (`overload.rs`).
+    AttemptShed = 15,
+    /// Load shedding of health probes to an overloaded region, per (checker, probe).
+    ProbeShed = 16,
 }
 
 #[inline(always)]

@@ -101,6 +101,9 @@ pub struct RunOutput {
     /// Per arm and resolver class: tail attribution (`classes.csv`).
     pub classes: Vec<crate::classes::ClassFigures>,
     pub bin: Micros,
+    /// Lockstep runs (a region has `capacity_rps`): per arm, load per region and bin
+    /// (`load.csv`); empty otherwise.
+    pub loads: Vec<crate::overload::ArmLoad>,
     /// Events processed (requests, retries, failure declarations), all arms.
     pub events: u64,
     pub threads: usize,
@@ -359,7 +362,37 @@ fn assumptions(w: &Workload) -> Vec<String> {
         out.extend(placements);
     }
     out.extend(crate::cost::assumptions(w));
+    out.extend(crate::overload::assumptions(w));
     out
+}
+
+/// Every shard of a one-pass arm in parallel, merged by exact sums.
+fn one_pass_shards(
+    ctx: &ArmContext<'_>,
+    shards: &[crate::population::ShardSpec],
+    nbins: usize,
+    cancelled: &(dyn Fn() -> bool + Sync),
+    done: &AtomicU64,
+    total: u64,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> crate::sim::ShardResult {
+    shards
+        .par_iter()
+        .map(|spec| {
+            if cancelled() {
+                return crate::sim::ShardResult::empty(nbins);
+            }
+            let r = crate::sim::run_shard(ctx, spec);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            r
+        })
+        .reduce(
+            || crate::sim::ShardResult::empty(nbins),
+            |mut a, b| {
+                a.merge(&b);
+                a
+            },
+        )
 }
 
 /// Run a workload.
@@ -393,7 +426,16 @@ fn run_in_pool(
     let world = World::new(w, offset);
     let failure = failure_ref(w, offset, end);
     let layout = Layout::new(w);
-    let shards = layout.shards(opts.shard_clients.max(1));
+    // Lockstep shards all stay alive for the whole run (one-pass shards are merged as they
+    // finish), so they are made larger: fewer copies of the per-shard histograms (see
+    // `overload::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.
+    let shard_clients = if crate::overload::lockstep(w) {
+        opts.shard_clients
+            .saturating_mul(crate::overload::LOCKSTEP_SHARD_FACTOR)
+    } else {
+        opts.shard_clients
+    };
+    let shards = layout.shards(shard_clients.max(1));
     let classes: Vec<_> = w.resolvers.iter().map(|c| c.behaviour()).collect();
     let geo = Geo::new(w);
     let total = (shards.len() * w.arms.len()) as u64;
@@ -406,59 +448,79 @@ fn run_in_pool(
     let mut classes_out = Vec::new();
     let class_clients: Vec<u64> = layout.classes.iter().map(|c| c.clients).collect();
     let mut events = 0;
+    let mut loads = Vec::new();
     for (arm_index, arm) in w.arms.iter().enumerate() {
-        let actions = w.actions.iter().filter(|a| a.arm == arm_index);
-        let control = match &arm.kind {
-            ArmKind::Route53(r53) => {
-                let weights: Vec<(Micros, usize, u32)> = actions
-                    .filter_map(|a| match a.target {
-                        ActionTarget::RecordWeight { record, weight } => {
-                            Some((a.at + offset, record, weight))
-                        }
-                        ActionTarget::TrafficDial { .. } => None,
-                    })
-                    .collect();
-                let c = Route53Control::new(
-                    r53,
-                    &world,
-                    offset,
-                    end,
-                    w.simulation.seed,
-                    w.simulation.warm_start,
-                );
-                let c = if r53.policy == Policy::Latency {
-                    let regions: Vec<usize> = r53.records.iter().map(|r| r.region).collect();
-                    c.with_latency_order(geo.latency_order(&regions))
-                } else {
-                    c
-                };
-                ArmControl::Route53(c.with_weight_changes(&weights))
-            }
-            ArmKind::GlobalAccelerator(ga) => {
-                let dials: Vec<(Micros, usize, f64)> = actions
-                    .filter_map(|a| match a.target {
-                        ActionTarget::TrafficDial { group, dial } => {
-                            Some((a.at + offset, group, dial))
-                        }
-                        ActionTarget::RecordWeight { .. } => None,
-                    })
-                    .collect();
-                let regions: Vec<usize> = ga.endpoint_groups.iter().map(|g| g.region).collect();
-                ArmControl::GlobalAccelerator(
-                    GaControl::new(
-                        ga,
-                        &world,
-                        geo.edge_order(&regions),
+        // The arm's control plane over `world` (ground truth, and in lockstep the overload
+        // state known so far), with health timelines up to `end`.
+        let build = |world: &World, end: Micros| -> ArmControl {
+            let actions = w.actions.iter().filter(|a| a.arm == arm_index);
+            match &arm.kind {
+                ArmKind::Route53(r53) => {
+                    let weights: Vec<(Micros, usize, u32)> = actions
+                        .filter_map(|a| match a.target {
+                            ActionTarget::RecordWeight { record, weight } => {
+                                Some((a.at + offset, record, weight))
+                            }
+                            ActionTarget::TrafficDial { .. } => None,
+                        })
+                        .collect();
+                    let c = Route53Control::new(
+                        r53,
+                        world,
+                        offset,
                         end,
                         w.simulation.seed,
                         w.simulation.warm_start,
+                    );
+                    let c = if r53.policy == Policy::Latency {
+                        let regions: Vec<usize> = r53.records.iter().map(|r| r.region).collect();
+                        c.with_latency_order(geo.latency_order(&regions))
+                    } else {
+                        c
+                    };
+                    ArmControl::Route53(c.with_weight_changes(&weights))
+                }
+                ArmKind::GlobalAccelerator(ga) => {
+                    let dials: Vec<(Micros, usize, f64)> = actions
+                        .filter_map(|a| match a.target {
+                            ActionTarget::TrafficDial { group, dial } => {
+                                Some((a.at + offset, group, dial))
+                            }
+                            ActionTarget::RecordWeight { .. } => None,
+                        })
+                        .collect();
+                    let regions: Vec<usize> = ga.endpoint_groups.iter().map(|g| g.region).collect();
+                    ArmControl::GlobalAccelerator(
+                        GaControl::new(
+                            ga,
+                            world,
+                            geo.edge_order(&regions),
+                            end,
+                            w.simulation.seed,
+                            w.simulation.warm_start,
+                        )
+                        .with_dial_changes(&dials),
                     )
-                    .with_dial_changes(&dials),
-                )
+                }
+            }
+        };
+        let lockstep = crate::overload::lockstep(w);
+        // Lockstep arms build their control plane step by step; `template` carries the rest.
+        let one_pass = if lockstep {
+            None
+        } else {
+            Some(build(&world, end))
+        };
+        let placeholder;
+        let control_ref = match &one_pass {
+            Some(c) => c,
+            None => {
+                placeholder = build(&world, 0);
+                &placeholder
             }
         };
         let ctx = ArmContext {
-            control: &control,
+            control: control_ref,
             geo: &geo,
             world: &world,
             clients: &arm.clients,
@@ -471,24 +533,26 @@ fn run_in_pool(
             failure,
             idle_limit: arm_idle_limit(arm),
             warm: w.simulation.warm_start,
+            overload: None,
         };
-        let result = shards
-            .par_iter()
-            .map(|spec| {
-                if cancelled() {
-                    return crate::sim::ShardResult::empty(nbins);
-                }
-                let r = crate::sim::run_shard(&ctx, spec);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                r
-            })
-            .reduce(
-                || crate::sim::ShardResult::empty(nbins),
-                |mut a, b| {
-                    a.merge(&b);
-                    a
-                },
+        let stepped_control;
+        let (result, control) = if lockstep {
+            let Some(r) =
+                crate::overload::run_arm(w, arm, &ctx, &world, &shards, &build, opts.cancel)
+            else {
+                return Err(RunError::Cancelled);
+            };
+            progress(
+                done.fetch_add(shards.len() as u64, Ordering::Relaxed) + shards.len() as u64,
+                total,
             );
+            loads.push(r.load);
+            stepped_control = r.control;
+            (r.result, &stepped_control)
+        } else {
+            let result = one_pass_shards(&ctx, &shards, nbins, &cancelled, &done, total, progress);
+            (result, control_ref)
+        };
         if cancelled() {
             return Err(RunError::Cancelled);
         }
@@ -499,7 +563,7 @@ fn run_in_pool(
             Some(f) => {
                 // Route 53: the failed region's record turns unhealthy (or its ARC flip);
                 // GA: the failed region's endpoint group turns unhealthy.
-                let detection = match (&arm.kind, &control) {
+                let detection = match (&arm.kind, control) {
                     (ArmKind::Route53(r53), ArmControl::Route53(c)) => match &r53.control {
                         Some(ctl) if ctl.region == f.region => {
                             Some((ctl.flip_at + offset) as f64 - f.at as f64)
@@ -595,6 +659,7 @@ fn run_in_pool(
         curves,
         distributions,
         classes: classes_out,
+        loads,
         bin,
         events,
         threads: 0,

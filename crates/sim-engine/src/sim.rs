@@ -62,6 +62,7 @@ pub type Bin = [u64; 12];
 pub const RESOLVER_TO_AUTHORITATIVE_RTT_MS: f64 = 20.0;
 
 /// An arm's control plane.
+#[derive(Clone)]
 pub enum ArmControl {
     Route53(Route53Control),
     GlobalAccelerator(GaControl),
@@ -117,6 +118,9 @@ pub struct ArmContext<'a> {
     /// Effective keep-alive idle limit (0 = no connection reuse).
     pub idle_limit: Micros,
     pub warm: bool,
+    /// Lockstep arms (a region has `capacity_rps`): this step's overload state per region;
+    /// `None` runs the one-pass path, which neither counts load nor sheds.
+    pub overload: Option<&'a [crate::overload::RegionOverload]>,
 }
 
 /// What a shard hands back; merged over shards in shard order.
@@ -309,10 +313,53 @@ struct Shard<'a> {
     stub: StubCache,
     app: AppCache,
     ttl: Micros,
+    /// Lockstep only: per region, attempts received and shed in the current step.
+    load: Vec<crate::overload::RegionLoad>,
+    shed_rng: Rng,
+    swept: bool,
+    events: u64,
 }
 
 /// Run one shard under one arm.
 pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
+    let mut shard = new_shard(ctx, spec);
+    shard.start();
+    shard.run_until(Micros::MAX);
+    shard.end()
+}
+
+/// A shard whose event loop runs in steps (lockstep arms, `overload.rs`): between steps its
+/// state persists and its context (control plane, overload state) may be replaced.
+pub struct SteppedShard<'a>(Shard<'a>);
+
+impl<'a> SteppedShard<'a> {
+    pub fn new(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> SteppedShard<'a> {
+        let mut shard = new_shard(ctx, spec);
+        shard.load = vec![Default::default(); ctx.overload.map_or(0, <[_]>::len)];
+        shard.start();
+        SteppedShard(shard)
+    }
+
+    /// Process every event before `until` under `ctx`; returns this step's load per region
+    /// and resets it.
+    pub fn run_until(
+        &mut self,
+        ctx: &'a ArmContext<'a>,
+        until: Micros,
+    ) -> Vec<crate::overload::RegionLoad> {
+        self.0.ctx = ctx;
+        self.0.run_until(until);
+        let zero = vec![Default::default(); self.0.load.len()];
+        std::mem::replace(&mut self.0.load, zero)
+    }
+
+    /// Finish after the last step (cohort sweep if the failure was never reached, RTOs).
+    pub fn into_result(self) -> ShardResult {
+        self.0.end()
+    }
+}
+
+fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
     let n = (spec.clients.end - spec.clients.start) as usize;
     assert!(n < RETRY_BIT as usize, "shard too large");
     let mut clients = Vec::with_capacity(n);
@@ -409,7 +456,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
             clients.push(client);
         }
     }
-    let mut shard = Shard {
+    Shard {
         ctx,
         clients,
         resolvers,
@@ -428,9 +475,11 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         stub: ctx.clients.stub_cache,
         app: ctx.clients.app_cache,
         ttl: ctx.control.dns_ttl(),
-    };
-    shard.run();
-    shard.out
+        load: Vec::new(),
+        shed_rng: Rng::new(ctx.seed, Stream::AttemptShed),
+        swept: false,
+        events: 0,
+    }
 }
 
 impl Shard<'_> {
@@ -444,7 +493,8 @@ impl Shard<'_> {
         t >= self.ctx.start && t < self.ctx.end
     }
 
-    fn run(&mut self) {
+    /// Schedule every client's first request.
+    fn start(&mut self) {
         let req_rng = Rng::new(self.ctx.seed, Stream::RequestTimes);
         let mean_gap = SEC as f64 / self.ctx.clients.request_rate;
         for i in 0..self.clients.len() {
@@ -453,10 +503,16 @@ impl Shard<'_> {
             self.clients[i].ctr = 1;
             self.heap.push(t, i as u32);
         }
+    }
+
+    /// Process every event before `until` (resumable: state persists between calls).
+    fn run_until(&mut self, until: Micros) {
+        let req_rng = Rng::new(self.ctx.seed, Stream::RequestTimes);
+        let mean_gap = SEC as f64 / self.ctx.clients.request_rate;
         let fail_at = self.ctx.failure.map_or(Micros::MAX, |f| f.at);
-        let mut swept = false;
+        let mut swept = self.swept;
         let mut events = 0u64;
-        while let Some((t, v)) = self.heap.pop() {
+        while let Some((t, v)) = self.heap.pop_before(until) {
             events += 1;
             if !swept && t >= fail_at {
                 self.sweep_cohort();
@@ -492,13 +548,20 @@ impl Shard<'_> {
                 }
             }
         }
+        self.swept = swept;
+        self.events += events;
+    }
+
+    /// After the last event: the cohort sweep if the failure was never reached, the RTOs.
+    fn end(mut self) -> ShardResult {
         if self.ctx.failure.is_some() {
-            if !swept {
+            if !self.swept {
                 self.sweep_cohort();
             }
             self.finalize_rto();
         }
-        self.out.events = events;
+        self.out.events = self.events;
+        self.out
     }
 
     /// Cohort (METRICS.md): clients whose most recent ok request before the failure time was
@@ -603,7 +666,20 @@ impl Shard<'_> {
                 }
                 _ => 1.0,
             };
-            let ok = state.answers_ok(u, true);
+            let mut ok = state.answers_ok(u, true);
+            // Lockstep arms: an overloaded region sheds the attempt as a fast error, or queues it.
+            let mut queued = 0;
+            if let Some(ov) = ctx.overload {
+                let (shed, q) = crate::overload::admit(
+                    &ov[region],
+                    &mut self.load[region],
+                    &self.shed_rng,
+                    gid,
+                    (t << 4) | retries_left as u64,
+                );
+                ok &= !shed;
+                queued = q;
+            }
             let cl = &mut self.clients[c];
             if ctx.idle_limit > 0 {
                 cl.conn_last = t; // an error response keeps the connection too
@@ -611,10 +687,11 @@ impl Shard<'_> {
             }
             if ok {
                 cl.last_ok_region = region as u8;
-                let added = match state {
-                    RegionState::Degraded { added, .. } => added,
-                    _ => 0,
-                };
+                let added = queued
+                    + match state {
+                        RegionState::Degraded { added, .. } => added,
+                        _ => 0,
+                    };
                 self.finish(c, issue, t, true, extra_us + added);
                 return;
             }

@@ -61,10 +61,17 @@ struct Window {
     state: RegionState,
 }
 
-/// Failure windows per region, on the engine's internal clock.
+/// Failure windows per region, on the engine's internal clock, and (lockstep arms only) the
+/// overload state known so far.
 #[derive(Debug, Clone)]
 pub struct World {
     windows: Vec<Vec<Window>>,
+    /// Per region: `(internal time, shed probability)` from that time on, in time order, as
+    /// far as the lockstep run has decided it (`overload.rs`). Empty = never overloaded.
+    /// Only health probes read it (clients get the current step's state from their context).
+    shed: Vec<Vec<(Micros, f64)>>,
+    /// Per region: do its health probes see the shedding (`Capacity::shed_probes`)?
+    shed_probes: Vec<bool>,
 }
 
 impl World {
@@ -102,7 +109,37 @@ impl World {
         for v in &mut windows {
             v.sort_by_key(|w| w.start);
         }
-        World { windows }
+        World {
+            shed: vec![Vec::new(); windows.len()],
+            shed_probes: w
+                .regions
+                .iter()
+                .map(|r| r.capacity_rps.is_none_or(|c| c.shed_probes))
+                .collect(),
+            windows,
+        }
+    }
+
+    /// Record that from internal time `from` on, `region` sheds attempts with probability `p`
+    /// (times must not decrease per region).
+    pub fn push_shed(&mut self, region: usize, from: Micros, p: f64) {
+        let v = &mut self.shed[region];
+        debug_assert!(v.last().is_none_or(|&(t, _)| t <= from));
+        if v.last().map_or(0.0, |&(_, q)| q) != p {
+            v.push((from, p));
+        }
+    }
+
+    /// The probability that a health probe of `region` at `t` is shed (0 when the region has no
+    /// capacity limit, or its probes are exempt).
+    #[inline]
+    pub fn probe_shed(&self, region: usize, t: Micros) -> f64 {
+        let v = &self.shed[region];
+        if v.is_empty() || !self.shed_probes[region] {
+            return 0.0;
+        }
+        let i = v.partition_point(|&(s, _)| s <= t);
+        if i == 0 { 0.0 } else { v[i - 1].1 }
     }
 
     /// The state of `region` at internal time `t`. Where windows overlap, the one that
