@@ -701,6 +701,8 @@ mod tests {
             alias,
             evaluate_target_health: alias,
             health_check,
+            location: None,
+            calculated: None,
         }
     }
 

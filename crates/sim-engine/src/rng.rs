@@ -40,6 +40,11 @@ pub enum Stream {
     AttemptError = 9,
     /// Error responses to health probes of a degraded region, per (checker, probe).
     ProbeError = 10,
+    /// Route 53 multivalue answer: which records (up to eight) a query gets, per (resolver,
+    /// query counter).
+    MultivalueChoice = 17,
+    /// Order of the addresses in a multivalue answer, per (answer's order key, position).
+    MultivalueOrder = 18,
 }
 
 #[inline(always)]

@@ -309,6 +309,15 @@ fn assumptions(w: &Workload) -> Vec<String> {
                 .into(),
         );
     }
+    if arms().any(|(_, r)| r.records.iter().any(|x| x.calculated.is_some())) {
+        out.push(crate::controlplane::CALCULATED_PARENT_TEXT.into());
+    }
+    if arms().any(|(_, r)| r.policy == Policy::Multivalue) {
+        out.push(crate::controlplane::MULTIVALUE_ORDER_TEXT.into());
+    }
+    if arms().any(|(_, r)| r.policy == Policy::Geolocation) {
+        out.push(crate::controlplane::GEOLOCATION_TEXT.into());
+    }
     if ga_arms().next().is_some() {
         out.push(crate::ga::GA_CONNECT_ASSUMPTION.into());
         out.push(
@@ -415,6 +424,11 @@ fn run_in_pool(
                 let c = if r53.policy == Policy::Latency {
                     let regions: Vec<usize> = r53.records.iter().map(|r| r.region).collect();
                     c.with_latency_order(geo.latency_order(&regions))
+                } else if r53.policy == Policy::Geolocation {
+                    c.with_geo_chains(crate::controlplane::geolocation_chains(
+                        &r53.records,
+                        geo.areas,
+                    ))
                 } else {
                     c
                 };
