@@ -9,6 +9,7 @@ pub mod plot;
 pub mod replications;
 pub mod report;
 pub mod sweep;
+pub mod who_first;
 pub mod workload;
 
 /// The embedded default workload (`workloads/seed000-latency-vs-ga.toml`: seed 000's question,
