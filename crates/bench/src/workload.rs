@@ -88,13 +88,14 @@ const CLIENT_KEYS: &[&str] = &[
     "connect_timeout",
     "geography",
     "keepalive_idle",
+    "path_stretch",
     "request_rate",
     "request_timeout",
     "retries",
     "stub_cache",
 ];
 /// `[clients]` keys that describe the world, not a strategy: arms may not override them.
-const WORLD_CLIENT_KEYS: &[&str] = &["areas", "geography", "request_rate"];
+const WORLD_CLIENT_KEYS: &[&str] = &["areas", "geography", "path_stretch", "request_rate"];
 const RESOLVER_KEYS: &[&str] = &[
     "clients_per_resolver",
     "ecs",
@@ -663,6 +664,16 @@ fn parse_clients(o: &Obj, base: &Clients, arm: bool) -> Res<(Clients, Vec<String
     }
     if let Some(r) = o.rate("request_rate")? {
         c.request_rate = r;
+    }
+    if let Some(x) = o.number("path_stretch")? {
+        // A route is never shorter than the great circle; 10 is far beyond any measured mean.
+        if !(1.0..=10.0).contains(&x) {
+            return Err(o.err(
+                "path_stretch",
+                format!("must be between 1 and 10 (got {x}); the sourced value is 2.1"),
+            ));
+        }
+        c.path_stretch = x;
     }
     if let Some(v) = o.get("stub_cache") {
         c.stub_cache = parse_stub_cache(o, v)?;
@@ -3935,6 +3946,26 @@ records = [ { region = "eu-west-1" } ]"#,
             &arm1(r#"health_check = { calculated = { threshold = 1, children = [] } }"#),
             "arms[1].health_check.calculated",
             "belongs to one record",
+        );
+    }
+
+
+    /// `clients.path_stretch`: a world setting, 1 to 10, default the sourced 2.1.
+    #[test]
+    fn path_stretch_is_a_world_client_setting() {
+        assert_eq!(load(MINIMAL).clients.path_stretch, 2.1);
+        let w = load(&MINIMAL.replace("[[resolvers]]", "[clients]\npath_stretch = 1.7\n\n[[resolvers]]"));
+        assert_eq!(w.clients.path_stretch, 1.7);
+        assert_eq!(w.arms[0].clients.path_stretch, 1.7);
+        expect_err(
+            &MINIMAL.replace("[[resolvers]]", "[clients]\npath_stretch = 0.5\n\n[[resolvers]]"),
+            "clients.path_stretch",
+            "must be between 1 and 10",
+        );
+        expect_err(
+            &arm0("clients = { path_stretch = 1.5 }"),
+            "arms[0].clients.path_stretch",
+            "world setting",
         );
     }
 

@@ -81,6 +81,10 @@ pub struct Clients {
     /// Re-resolutions after a failed attempt.
     pub retries: u32,
     pub bytes_per_request: u64,
+    /// Public-Internet route length over great-circle length for client paths (to regions,
+    /// and to Global Accelerator edges); default [`crate::latency::INTERNET_PATH_STRETCH`]
+    /// (2.1, Bozkurt et al. 2018; see `docs/latency-model.md`). A world setting.
+    pub path_stretch: f64,
 }
 
 impl Default for Clients {
@@ -96,6 +100,7 @@ impl Default for Clients {
             request_timeout: 10 * crate::SEC,
             retries: 0,
             bytes_per_request: 50_000,
+            path_stretch: crate::latency::INTERNET_PATH_STRETCH,
         }
     }
 }

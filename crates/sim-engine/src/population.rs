@@ -150,7 +150,10 @@ impl Geo {
         use crate::geography::{AnycastCatchment, GA_EDGE_LOCATIONS, nearest_edges};
         let areas = crate::geography::preset(&w.clients.geography)
             .expect("the loader accepts only built-in geography presets");
-        let model = crate::latency::LatencyModel::default();
+        let model = crate::latency::LatencyModel {
+            path_stretch: w.clients.path_stretch,
+            ..crate::latency::LatencyModel::default()
+        };
         let backbone = crate::latency::BackboneModel::default();
         let area_region_rtt = areas
             .iter()
