@@ -252,7 +252,11 @@ struct ArmFacts {
 
 impl ArmFacts {
     fn new(a: &Value, inputs: &Inputs, fail_at: f64, window_end: f64) -> ArmFacts {
-        let name = a.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
+        let name = a
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string();
         let strategy = a.get("strategy").and_then(Value::as_str).unwrap_or("");
         let curve = inputs.curve.iter().find(|c| c.name == name);
         let bin = curve.map_or(0.0, bin_width);
@@ -316,7 +320,9 @@ impl ArmFacts {
                         signed(x - d)
                     );
                 }
-                Some(_) => s.push_str("; no DNS answer pointed at the failed region after it failed"),
+                Some(_) => {
+                    s.push_str("; no DNS answer pointed at the failed region after it failed")
+                }
                 None => {}
             }
         } else {
@@ -329,7 +335,11 @@ impl ArmFacts {
                 } else {
                     self.dns_stale_end.unwrap_or(0.0)
                 };
-                let _ = write!(s, "; cohort attempts reached the failed region until {} s", num1(y));
+                let _ = write!(
+                    s,
+                    "; cohort attempts reached the failed region until {} s",
+                    num1(y)
+                );
                 if y > dns + 1e-9 && dns > 0.0 {
                     let _ = write!(
                         s,
@@ -453,7 +463,11 @@ fn num1(x: f64) -> String {
 
 fn signed(x: f64) -> String {
     let s = num1(x);
-    if s.starts_with('-') { s } else { format!("+{s}") }
+    if s.starts_with('-') {
+        s
+    } else {
+        format!("+{s}")
+    }
 }
 
 fn secs(x: f64) -> String {
@@ -536,6 +550,10 @@ pub fn insert(inputs: &Inputs, md: String, html: String) -> (String, String) {
     };
     (
         splice(md, "## Assumptions\n", render_md(&title, &paragraphs)),
-        splice(html, "<h2>Assumptions</h2>", render_html(&title, &paragraphs)),
+        splice(
+            html,
+            "<h2>Assumptions</h2>",
+            render_html(&title, &paragraphs),
+        ),
     )
 }

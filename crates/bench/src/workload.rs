@@ -18,9 +18,10 @@ use sim_engine::config::{
     GlobalAcceleratorArm, LbHealthCheck,
 };
 use sim_engine::config::{
-    ArcControl, Arm, ArmKind, CalculatedCheck, ChildCheck, Clients, GeoLocation, EndpointType, Failure, FailureKind, HardMode, HcProtocol,
-    HealthCheck, Placement, Policy, Propagation, Record, Region, ResolverClass, Role, Route53Arm,
-    ServeStale, Simulation, StubCache, TtlPolicy, Workload,
+    ArcControl, Arm, ArmKind, CalculatedCheck, ChildCheck, Clients, EndpointType, Failure,
+    FailureKind, GeoLocation, HardMode, HcProtocol, HealthCheck, Placement, Policy, Propagation,
+    Record, Region, ResolverClass, Role, Route53Arm, ServeStale, Simulation, StubCache, TtlPolicy,
+    Workload,
 };
 use sim_engine::geo::{R53_CHECKER_REGIONS, R53_MIN_CHECKER_REGIONS, region_coords};
 use sim_engine::{Micros, SEC};
@@ -3800,7 +3801,11 @@ records = [ { region = "eu-west-1" } ]"#,
         use sim_engine::geography::Continent;
         let r = arm1_r53(&policy_arm("geolocation", ""));
         assert_eq!(r.policy, Policy::Geolocation);
-        let locs: Vec<_> = r.records.iter().map(|x| (x.region, x.location.clone())).collect();
+        let locs: Vec<_> = r
+            .records
+            .iter()
+            .map(|x| (x.region, x.location.clone()))
+            .collect();
         assert_eq!(
             locs,
             vec![
@@ -3813,7 +3818,10 @@ records = [ { region = "eu-west-1" } ]"#,
             "geolocation",
             r#"records = [ { region = "eu-west-1", location = { country = "DE" } }, { region = "us-east-1", location = "default" } ]"#,
         ));
-        assert_eq!(r.records[0].location, Some(GeoLocation::Country("DE".into())));
+        assert_eq!(
+            r.records[0].location,
+            Some(GeoLocation::Country("DE".into()))
+        );
         assert_eq!(r.records[1].location, Some(GeoLocation::Default));
         expect_err(
             &policy_arm("geolocation", r#"records = [ { region = "eu-west-1" } ]"#),
@@ -3853,7 +3861,10 @@ records = [ { region = "eu-west-1" } ]"#,
             "not both",
         );
         expect_err(
-            &policy_arm("multivalue", r#"records = [ { region = "eu-west-1", location = "default" } ]"#),
+            &policy_arm(
+                "multivalue",
+                r#"records = [ { region = "eu-west-1", location = "default" } ]"#,
+            ),
             "arms[1].records[0].location",
             "only for policy = \"geolocation\"",
         );
@@ -3874,17 +3885,26 @@ records = [ { region = "eu-west-1" } ]"#,
         assert_eq!(r.policy, Policy::Multivalue);
         assert_eq!(r.records.len(), 2);
         expect_err(
-            &policy_arm("multivalue", r#"records = [ { region = "eu-west-1", alias = true } ]"#),
+            &policy_arm(
+                "multivalue",
+                r#"records = [ { region = "eu-west-1", alias = true } ]"#,
+            ),
             "arms[1].records[0].alias",
             "no multivalue answer alias records",
         );
         let regions: String = (0..17)
             .map(|i| format!("[[regions]]\nname = \"site{i}\"\nlat = 1.0\nlon = 2.0\n"))
             .collect();
-        let recs: Vec<String> = (0..17).map(|i| format!("{{ region = \"site{i}\" }}")).collect();
+        let recs: Vec<String> = (0..17)
+            .map(|i| format!("{{ region = \"site{i}\" }}"))
+            .collect();
         let text = policy_arm("multivalue", &format!("records = [{}]", recs.join(", ")))
             .replace("[[resolvers]]", &format!("{regions}[[resolvers]]"));
-        expect_err(&text, "arms[1].records", "more than 16 multivalue records is not supported yet");
+        expect_err(
+            &text,
+            "arms[1].records",
+            "more than 16 multivalue records is not supported yet",
+        );
     }
 
     /// Calculated checks: `health_check = { calculated = { threshold, children } }` per record,
@@ -3913,7 +3933,9 @@ records = [ { region = "eu-west-1" } ]"#,
             "is required",
         );
         expect_err(
-            &rec(r#"{ calculated = { threshold = 257, children = [ { region = "eu-west-1" } ] } }"#),
+            &rec(
+                r#"{ calculated = { threshold = 257, children = [ { region = "eu-west-1" } ] } }"#,
+            ),
             "arms[1].records[0].health_check.calculated.threshold",
             "between 0 and 256",
         );
@@ -3928,17 +3950,23 @@ records = [ { region = "eu-west-1" } ]"#,
             "not declared",
         );
         expect_err(
-            &rec(r#"{ calculated = { threshold = 1, children = [ { region = "eu-west-1", interval = "20s" } ] } }"#),
+            &rec(
+                r#"{ calculated = { threshold = 1, children = [ { region = "eu-west-1", interval = "20s" } ] } }"#,
+            ),
             "arms[1].records[0].health_check.calculated.children[0].interval",
             "must be 10s or 30s",
         );
         expect_err(
-            &rec(r#"{ calculated = { threshold = 1, children = [ { region = "eu-west-1", calculated = 1 } ] } }"#),
+            &rec(
+                r#"{ calculated = { threshold = 1, children = [ { region = "eu-west-1", calculated = 1 } ] } }"#,
+            ),
             "arms[1].records[0].health_check.calculated.children[0].calculated",
             "unknown key",
         );
         expect_err(
-            &rec(r#"{ interval = "10s", calculated = { threshold = 1, children = [ { region = "eu-west-1" } ] } }"#),
+            &rec(
+                r#"{ interval = "10s", calculated = { threshold = 1, children = [ { region = "eu-west-1" } ] } }"#,
+            ),
             "arms[1].records[0].health_check.interval",
             "unknown key",
         );
@@ -3949,16 +3977,21 @@ records = [ { region = "eu-west-1" } ]"#,
         );
     }
 
-
     /// `clients.path_stretch`: a world setting, 1 to 10, default the sourced 2.1.
     #[test]
     fn path_stretch_is_a_world_client_setting() {
         assert_eq!(load(MINIMAL).clients.path_stretch, 2.1);
-        let w = load(&MINIMAL.replace("[[resolvers]]", "[clients]\npath_stretch = 1.7\n\n[[resolvers]]"));
+        let w = load(&MINIMAL.replace(
+            "[[resolvers]]",
+            "[clients]\npath_stretch = 1.7\n\n[[resolvers]]",
+        ));
         assert_eq!(w.clients.path_stretch, 1.7);
         assert_eq!(w.arms[0].clients.path_stretch, 1.7);
         expect_err(
-            &MINIMAL.replace("[[resolvers]]", "[clients]\npath_stretch = 0.5\n\n[[resolvers]]"),
+            &MINIMAL.replace(
+                "[[resolvers]]",
+                "[clients]\npath_stretch = 0.5\n\n[[resolvers]]",
+            ),
             "clients.path_stretch",
             "must be between 1 and 10",
         );
@@ -3968,5 +4001,4 @@ records = [ { region = "eu-west-1" } ]"#,
             "world setting",
         );
     }
-
 }

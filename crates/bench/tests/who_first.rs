@@ -101,7 +101,12 @@ fn first_by_summary(s: &serde_json::Value, key: &str) -> (String, f64, f64) {
 
 fn check(summary: &serde_json::Value, md: &str) -> String {
     let stated = stated_firsts(md);
-    let keys = [("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p99.9", "p999")];
+    let keys = [
+        ("p50", "p50"),
+        ("p90", "p90"),
+        ("p99", "p99"),
+        ("p99.9", "p999"),
+    ];
     assert_eq!(stated.len(), keys.len(), "{stated:?}");
     for ((label, first), (want_label, key)) in stated.iter().zip(keys) {
         assert_eq!(label, want_label);
@@ -122,7 +127,10 @@ fn check(summary: &serde_json::Value, md: &str) -> String {
     // Each arm's detection, as summary.json has it, appears in its component sentence.
     for a in summary["arms"].as_array().unwrap() {
         let det = a["detection_s"].as_f64().unwrap();
-        let line = format!("**{}**: detection at {det:.1} s", a["name"].as_str().unwrap());
+        let line = format!(
+            "**{}**: detection at {det:.1} s",
+            a["name"].as_str().unwrap()
+        );
         assert!(md.contains(&line), "missing: {line}");
     }
     // Steady-state latency: the arm named fastest has the smaller p50.
@@ -137,9 +145,16 @@ fn check(summary: &serde_json::Value, md: &str) -> String {
             )
         })
         .collect();
-    let fastest = if lat[0].1 <= lat[1].1 { &lat[0] } else { &lat[1] };
+    let fastest = if lat[0].1 <= lat[1].1 {
+        &lat[0]
+    } else {
+        &lat[1]
+    };
     assert!(
-        md.contains(&format!("**{}** is fastest at p50 ({:.1} ms", fastest.0, fastest.1)),
+        md.contains(&format!(
+            "**{}** is fastest at p50 ({:.1} ms",
+            fastest.0, fastest.1
+        )),
         "latency sentence"
     );
     stated[0].1.clone()

@@ -423,8 +423,12 @@ impl Route53Control {
                     // Records without a health check (and not evaluating target health) are
                     // always healthy (R53-DG `health-checks-how-route-53-chooses-records.md`).
                     let own = match (&r.health_check, &r.calculated) {
-                        (Some(hc), _) => Some(simulate_health_check(hc, world, r.region, end, seed, warm)),
-                        (None, Some(calc)) => Some(simulate_calculated(calc, world, end, seed, warm)),
+                        (Some(hc), _) => {
+                            Some(simulate_health_check(hc, world, r.region, end, seed, warm))
+                        }
+                        (None, Some(calc)) => {
+                            Some(simulate_calculated(calc, world, end, seed, warm))
+                        }
                         (None, None) => None,
                     };
                     // An alias to a load balancer with evaluate_target_health: healthy only while
@@ -565,7 +569,11 @@ impl Route53Control {
                 healthy |= 1 << rec;
             }
         }
-        let pool = if healthy != 0 { healthy } else { (1u32 << n) - 1 };
+        let pool = if healthy != 0 {
+            healthy
+        } else {
+            (1u32 << n) - 1
+        };
         let mut chosen = pool;
         if pool.count_ones() as usize > MULTIVALUE_MAX_ANSWERS {
             // A uniform random subset of eight: partial Fisher-Yates over the pool.
@@ -578,7 +586,9 @@ impl Route53Control {
             }
             chosen = 0;
             for i in 0..MULTIVALUE_MAX_ANSWERS {
-                let j = i + self.multi_rng.below(resolver, query * 32 + i as u64, (k - i) as u64)
+                let j = i + self
+                    .multi_rng
+                    .below(resolver, query * 32 + i as u64, (k - i) as u64)
                     as usize;
                 recs.swap(i, j);
                 chosen |= 1 << recs[i];
@@ -1217,7 +1227,11 @@ mod tests {
         // Areas: 11 = Frankfurt (DE, Europe), 13 = Paris (FR, Europe), 0 = New York (US, NA),
         // 39 = Sydney (AU, Oceania).
         let c = geo_arm(
-            &[(0, Country("DE".into())), (1, Continent(Europe)), (2, Default)],
+            &[
+                (0, Country("DE".into())),
+                (1, Continent(Europe)),
+                (2, Default),
+            ],
             &[],
         );
         assert_eq!(c.answer(1, 11, 0, 50 * SEC), 0);
@@ -1239,7 +1253,11 @@ mod tests {
     fn geolocation_unhealthy_falls_back_to_larger_region_then_default() {
         use crate::config::GeoLocation::*;
         use crate::geography::Continent::*;
-        let locs = [(0, Country("DE".into())), (1, Continent(Europe)), (2, Default)];
+        let locs = [
+            (0, Country("DE".into())),
+            (1, Continent(Europe)),
+            (2, Default),
+        ];
         let late = 1500 * SEC;
         let c = geo_arm(&locs, &[0]);
         assert_eq!(c.answer(1, 11, 0, 50 * SEC), 0);
@@ -1267,7 +1285,10 @@ mod tests {
             at_least_healthy(&kids, 2),
             vec![(0, true), (20, false), (50, true)]
         );
-        assert_eq!(at_least_healthy(&kids, 1), vec![(0, true), (30, false), (40, true)]);
+        assert_eq!(
+            at_least_healthy(&kids, 1),
+            vec![(0, true), (30, false), (40, true)]
+        );
         assert_eq!(at_least_healthy(&kids, 3), vec![(0, true), (10, false)]);
         assert_eq!(at_least_healthy(&kids, 0), vec![(0, true)]);
         assert_eq!(at_least_healthy(&kids, 4), vec![(0, false)]);
@@ -1300,5 +1321,4 @@ mod tests {
         let child1 = simulate_health_check(&hc(10, 1), &world, 1, 2000 * SEC, 1, true);
         assert_eq!(down, child0[1].0.max(child1[1].0));
     }
-
 }

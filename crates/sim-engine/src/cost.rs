@@ -443,7 +443,11 @@ pub fn route53_bill(r: &Route53Arm, regions: &[Region], queries_month: f64) -> B
                 rec.health_check
                     .as_ref()
                     .map(|h| health_check_month(h, aws))
-                    .or_else(|| rec.calculated.as_ref().map(|c| calculated_month(c, regions)))
+                    .or_else(|| {
+                        rec.calculated
+                            .as_ref()
+                            .map(|c| calculated_month(c, regions))
+                    })
             })
             .sum();
         (hc, 0.0)

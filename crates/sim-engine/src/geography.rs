@@ -332,7 +332,8 @@ pub const WORLD_INTERNET_USERS_COUNTRY: &[&str] = &[
     "BR", "AR", "CO", // Sao Paulo, Buenos Aires, Bogota
     "RU", "DE", "GB", "FR", "ES", "IT", "SE", "PL", "RS", // Moscow ... Belgrade
     "NG", "EG", "DZ", "GH", "CD", "ZA", "KE", // Lagos ... Nairobi
-    "CN", "IN", "JP", "KR", "ID", "PH", "TH", "MY", "PK", "BD", "IR", "TR", "SA", // Shanghai ... Riyadh
+    "CN", "IN", "JP", "KR", "ID", "PH", "TH", "MY", "PK", "BD", "IR", "TR",
+    "SA", // Shanghai ... Riyadh
     "AU", // Sydney
 ];
 
@@ -357,7 +358,8 @@ pub fn continent_of_point(areas: &[ClientArea], lat: f64, lon: f64) -> Option<Co
     areas
         .iter()
         .min_by(|a, b| {
-            great_circle_km(lat, lon, a.lat, a.lon).total_cmp(&great_circle_km(lat, lon, b.lat, b.lon))
+            great_circle_km(lat, lon, a.lat, a.lon)
+                .total_cmp(&great_circle_km(lat, lon, b.lat, b.lon))
         })
         .and_then(|a| a.continent)
 }
@@ -884,9 +886,15 @@ mod tests {
     /// One ISO 3166-1 code per preset area; continents round-trip through Route 53's codes.
     #[test]
     fn geolocation_mapping_covers_every_area() {
-        assert_eq!(WORLD_INTERNET_USERS_COUNTRY.len(), WORLD_INTERNET_USERS.len());
+        assert_eq!(
+            WORLD_INTERNET_USERS_COUNTRY.len(),
+            WORLD_INTERNET_USERS.len()
+        );
         for (i, code) in WORLD_INTERNET_USERS_COUNTRY.iter().enumerate() {
-            assert!(code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()), "{i}");
+            assert!(
+                code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()),
+                "{i}"
+            );
             let (cont, country) = area_geolocation(WORLD_INTERNET_USERS, i);
             assert_eq!(country, Some(*code));
             assert!(cont.is_some());
@@ -896,8 +904,14 @@ mod tests {
         }
         assert_eq!(Continent::from_r53_code("AN"), None);
         // Metro spot checks: Frankfurt is DE in Europe, Sydney AU in Oceania.
-        assert_eq!(area_geolocation(WORLD_INTERNET_USERS, 11), (Some(Europe), Some("DE")));
-        assert_eq!(area_geolocation(WORLD_INTERNET_USERS, 39), (Some(Oceania), Some("AU")));
+        assert_eq!(
+            area_geolocation(WORLD_INTERNET_USERS, 11),
+            (Some(Europe), Some("DE"))
+        );
+        assert_eq!(
+            area_geolocation(WORLD_INTERNET_USERS, 39),
+            (Some(Oceania), Some("AU"))
+        );
         // Regions: Sydney's coordinates are in Oceania, Dublin's in Europe.
         let w = WORLD_INTERNET_USERS;
         assert_eq!(continent_of_point(w, -33.9, 151.2), Some(Oceania));

@@ -327,19 +327,17 @@ fn assumptions(w: &Workload) -> Vec<String> {
              split between 2nd and 3rd nearest is ASSUMED 2/3 : 1/3)"
                 .into(),
         );
-        out.push(
-            format!(
-                "FAIRNESS: GA's latency edge comes from the AWS backbone stretch (1.7, fitted to \
+        out.push(format!(
+            "FAIRNESS: GA's latency edge comes from the AWS backbone stretch (1.7, fitted to \
                  Imaoka 2019 inter-region RTTs) being lower than the public-Internet stretch \
                  ({}{}); both are averages, so per-path differences are not modelled",
-                w.clients.path_stretch,
-                if w.clients.path_stretch == crate::latency::INTERNET_PATH_STRETCH {
-                    ", Bozkurt et al. 2018"
-                } else {
-                    ", clients.path_stretch; the sourced value is 2.1, Bozkurt et al. 2018"
-                }
-            ),
-        );
+            w.clients.path_stretch,
+            if w.clients.path_stretch == crate::latency::INTERNET_PATH_STRETCH {
+                ", Bozkurt et al. 2018"
+            } else {
+                ", clients.path_stretch; the sourced value is 2.1, Bozkurt et al. 2018"
+            }
+        ));
     }
     if w.actions
         .iter()
@@ -354,17 +352,15 @@ fn assumptions(w: &Workload) -> Vec<String> {
         );
     }
     out.push("resolvers of a class each serve an equal share of the class's clients".into());
-    out.push(
-        format!(
-            "latency: client areas are 40 points weighted by Internet users (Our World in Data \
+    out.push(format!(
+        "latency: client areas are 40 points weighted by Internet users (Our World in Data \
              2020); resolvers sit with their clients; RTT = great circle x {} stretch / fibre \
              speed + 15 ms access (ASSUMED within FCC MBA's 7-34 ms); requests pay DNS (15 ms to \
              the resolver, + 20 ms ASSUMED to Route 53 on a miss), TCP + TLS 1.3 handshakes \
              (ASSUMED) on new connections and one exchange round trip; server time is not \
              modelled",
-            w.clients.path_stretch
-        ),
-    );
+        w.clients.path_stretch
+    ));
     out.extend(crate::cost::assumptions(w));
     out
 }

@@ -543,10 +543,9 @@ impl Shard<'_> {
             // client and attempt, so arms see the same draws for the same attempts).
             let gid = self.first_client + c as u64;
             let u = match state {
-                RegionState::Degraded { .. } => self.err_rng.uniform(
-                    gid,
-                    (t << 4) | retries_left as u64 | (addr as u64) << 56,
-                ),
+                RegionState::Degraded { .. } => self
+                    .err_rng
+                    .uniform(gid, (t << 4) | retries_left as u64 | (addr as u64) << 56),
                 _ => 1.0,
             };
             let ok = state.answers_ok(u, true);
@@ -705,10 +704,10 @@ impl Shard<'_> {
     fn fetch(&mut self, ri: usize, t: Micros) -> Micros {
         let r = self.resolvers[ri];
         let rid = self.first_resolver + ri as u64;
-        let answer = self
-            .ctx
-            .control
-            .answer(rid, location_seen(r.area as usize), r.queries as u64, t);
+        let answer =
+            self.ctx
+                .control
+                .answer(rid, location_seen(r.area as usize), r.queries as u64, t);
         let life = self.ctx.classes[r.class as usize].ttl.apply(self.ttl);
         let res = &mut self.resolvers[ri];
         res.queries = r.queries.wrapping_add(1);
