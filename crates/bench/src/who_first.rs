@@ -248,6 +248,9 @@ struct ArmFacts {
     rto_zero_share: Option<f64>,
     latency_p50: Option<f64>,
     latency_p99: Option<f64>,
+    /// Window length (s) and curve bin width (s).
+    window: f64,
+    bin: f64,
 }
 
 impl ArmFacts {
@@ -288,6 +291,8 @@ impl ArmFacts {
             }),
             latency_p50: num(a, &["latency_ms", "p50"]),
             latency_p99: num(a, &["latency_ms", "p99"]),
+            window: window_end - fail_at,
+            bin,
             summary: a.clone(),
             name,
         }
@@ -310,6 +315,17 @@ impl ArmFacts {
         let d = self.detection.unwrap_or(0.0);
         if !self.accelerator {
             match self.dns_stale_end {
+                Some(x) if x > 0.0 && x + self.bin >= self.window - 1e-9 => {
+                    let _ = write!(
+                        s,
+                        "; DNS answers pointed at the failed region to the end of the window \
+                         ({} s), {} s after detection: the control plane itself kept answering \
+                         it (fail-open, or no other record for those queries), so no cache \
+                         drain ends it",
+                        num1(x),
+                        signed(x - d)
+                    );
+                }
                 Some(x) if x > 0.0 => {
                     let _ = write!(
                         s,
@@ -370,6 +386,13 @@ impl ArmFacts {
                     num1(z * 100.0)
                 );
             }
+        }
+        if let Some(n) = num(&self.summary, &["rto_s", "never_recovered"]).filter(|&n| n > 0.0) {
+            let _ = write!(
+                s,
+                "; {n} cohort clients never recovered within the window (their RTO counts as \
+                 the window's length)"
+            );
         }
         if let (Some(req), Some(att), Some(failed)) = (
             num(&self.summary, &["requests"]),
@@ -556,4 +579,82 @@ pub fn insert(inputs: &Inputs, md: String, html: String) -> (String, String) {
             render_html(&title, &paragraphs),
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::CurveRow;
+
+    fn inputs(failure: bool, dns_until: f64) -> Inputs {
+        let arm = |name: &str, strategy: &str, rto50: f64, det: f64, lat: f64| {
+            serde_json::json!({
+                "name": name, "strategy": strategy, "requests": 100, "attempts": 110,
+                "failed": 5, "detection_s": det,
+                "rto_s": {"p50": rto50, "p90": rto50 + 10.0, "p99": rto50 + 20.0,
+                          "p999": rto50 + 30.0, "never_recovered": 0},
+                "converge_s": {"p50": rto50, "p90": null, "p99": null, "p999": null},
+                "latency_ms": {"p50": lat, "p90": lat, "p99": lat * 3.0}
+            })
+        };
+        let summary = serde_json::json!({
+            "workload": "w", "failure_at_s": if failure { serde_json::json!(100.0) } else { Value::Null },
+            "window_end_s": 400.0,
+            "arms": [arm("dns", "Route 53 failover, TTL 60s", 90.0, 30.0, 50.0),
+                     arm("ga", "Global Accelerator, Alb endpoints", 60.0, 40.0, 40.0)]
+        });
+        let rows = |dns: bool| -> Vec<CurveRow> {
+            (0..80)
+                .map(|i| {
+                    let t_s = i as f64 * 5.0;
+                    let stale = dns && t_s >= 100.0 && t_s < 100.0 + dns_until;
+                    CurveRow {
+                        t_s,
+                        dns_answers_failed_region: stale as u64,
+                        cohort_attempts_failed_region: stale as u64,
+                        ..CurveRow::default()
+                    }
+                })
+                .collect()
+        };
+        Inputs {
+            summary,
+            curve: vec![
+                ArmCurve {
+                    name: "dns".into(),
+                    rows: rows(true),
+                },
+                ArmCurve {
+                    name: "ga".into(),
+                    rows: rows(false),
+                },
+            ],
+            distributions: None,
+            description: None,
+            command: None,
+            replications: None,
+        }
+    }
+
+    /// The winner, gaps and components come from the numbers given; no failure, no section.
+    #[test]
+    fn section_is_computed_from_the_numbers() {
+        assert!(who_converges_first(&inputs(false, 50.0)).is_none());
+        let (_, p) = who_converges_first(&inputs(true, 50.0)).unwrap();
+        let text = p.join("\n");
+        assert!(text.contains("| p50 | 90.0 s | 60.0 s | ga |"), "{text}");
+        assert!(text.contains(
+            "At p50, **ga** recovers 30.0 s before **dns** (60.0 s vs 90.0 s): detection \
+             accounts for -10.0 s of the gap (40.0 s vs 30.0 s) and the time after detection \
+             for +40.0 s."
+        ));
+        assert!(
+            text.contains("until 50.0 s, +20.0 s after detection"),
+            "{text}"
+        );
+        assert!(text.contains("**ga** is fastest at p50 (40.0 ms; p99 120.0 ms)"));
+        // DNS answers to the failed region until the window's end: the control plane's doing.
+        let (_, p) = who_converges_first(&inputs(true, 300.0)).unwrap();
+        assert!(p.join("\n").contains("to the end of the window (300.0 s)"));
+    }
 }
