@@ -169,6 +169,8 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
         alias: false,
         evaluate_target_health: false,
         health_check: Some(hc.clone()),
+        location: None,
+        calculated: None,
     };
     Workload {
         name: "hot-loop-bench".into(),

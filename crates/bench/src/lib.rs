@@ -11,6 +11,7 @@ pub mod replications;
 pub mod report;
 pub mod sweep;
 pub mod tails;
+pub mod who_first;
 pub mod workload;
 
 /// The embedded default workload (`workloads/seed000-latency-vs-ga.toml`: seed 000's question,

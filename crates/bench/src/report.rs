@@ -1466,6 +1466,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
     let rows = results_rows(&inputs.summary);
     let md = render_md(inputs, &plan, &rows);
     let html = render_html(inputs, &plan, &svgs, &rows);
+    let (md, html) = crate::who_first::insert(inputs, md, html);
     let plots = plan
         .plots
         .into_iter()

@@ -18,9 +18,10 @@ use sim_engine::config::{
     GlobalAcceleratorArm, LbHealthCheck,
 };
 use sim_engine::config::{
-    ArcControl, Arm, ArmKind, Clients, EndpointType, Failure, FailureKind, HardMode, HcProtocol,
-    HealthCheck, Placement, Policy, Propagation, Record, Region, ResolverClass, Role, Route53Arm,
-    ServeStale, Simulation, Siting, StubCache, TtlPolicy, Workload,
+    ArcControl, Arm, ArmKind, CalculatedCheck, ChildCheck, Clients, EndpointType, Failure,
+    FailureKind, GeoLocation, HardMode, HcProtocol, HealthCheck, Placement, Policy, Propagation,
+    Record, Region, ResolverClass, Role, Route53Arm, ServeStale, Simulation, Siting, StubCache,
+    TtlPolicy, Workload,
 };
 use sim_engine::geo::{R53_CHECKER_REGIONS, R53_MIN_CHECKER_REGIONS, region_coords};
 use sim_engine::{Micros, SEC};
@@ -90,13 +91,14 @@ const CLIENT_KEYS: &[&str] = &[
     "connect_timeout",
     "geography",
     "keepalive_idle",
+    "path_stretch",
     "request_rate",
     "request_timeout",
     "retries",
     "stub_cache",
 ];
 /// `[clients]` keys that describe the world, not a strategy: arms may not override them.
-const WORLD_CLIENT_KEYS: &[&str] = &["areas", "geography", "request_rate"];
+const WORLD_CLIENT_KEYS: &[&str] = &["areas", "geography", "path_stretch", "request_rate"];
 const RESOLVER_KEYS: &[&str] = &[
     "caches_per_pop",
     "clients_per_resolver",
@@ -137,6 +139,7 @@ const ARM_KEYS: &[&str] = &[
 ];
 const GA_ONLY_KEYS: &[&str] = &["client_affinity", "endpoint_groups", "lb_health_check"];
 const HEALTH_CHECK_KEYS: &[&str] = &[
+    "calculated",
     "checker_regions",
     "checkers_per_region",
     "deep",
@@ -149,11 +152,24 @@ const RECORD_KEYS: &[&str] = &[
     "alias",
     "evaluate_target_health",
     "health_check",
+    "location",
     "region",
     "role",
     "weight",
 ];
 const CONTROL_KEYS: &[&str] = &["flip_at", "flip_back_at", "kind", "region"];
+const LOCATION_KEYS: &[&str] = &["continent", "country"];
+const CALCULATED_KEYS: &[&str] = &["children", "threshold"];
+const CHILD_CHECK_KEYS: &[&str] = &[
+    "checker_regions",
+    "checkers_per_region",
+    "deep",
+    "failure_threshold",
+    "healthy_fraction",
+    "interval",
+    "protocol",
+    "region",
+];
 
 const STUB_CACHE_PRESETS: &[&str] = &["os-default", "systemd-resolved", "windows", "macos", "nscd"];
 
@@ -686,6 +702,16 @@ fn parse_clients(o: &Obj, base: &Clients, arm: bool) -> Res<(Clients, Vec<String
     }
     if let Some(r) = o.rate("request_rate")? {
         c.request_rate = r;
+    }
+    if let Some(x) = o.number("path_stretch")? {
+        // A route is never shorter than the great circle; 10 is far beyond any measured mean.
+        if !(1.0..=10.0).contains(&x) {
+            return Err(o.err(
+                "path_stretch",
+                format!("must be between 1 and 10 (got {x}); the sourced value is 2.1"),
+            ));
+        }
+        c.path_stretch = x;
     }
     if let Some(v) = o.get("stub_cache") {
         c.stub_cache = parse_stub_cache(o, v)?;
@@ -1375,12 +1401,8 @@ fn parse_route53(o: &Obj, world: &World) -> Res<Route53Arm> {
         "weighted" => Policy::Weighted,
         "failover" => Policy::Failover,
         "latency" => Policy::Latency,
-        p @ ("geolocation" | "multivalue") => {
-            return Err(o.err(
-                "policy",
-                format!("policy = {p:?} is not supported yet ({ISSUE_CONTROL}); use \"weighted\" or \"failover\""),
-            ));
-        }
+        "geolocation" => Policy::Geolocation,
+        "multivalue" => Policy::Multivalue,
         other => {
             return Err(o.err(
                 "policy",
@@ -1402,6 +1424,13 @@ fn parse_route53(o: &Obj, world: &World) -> Res<Route53Arm> {
     let endpoint_type = parse_endpoint_type(o)?;
     let arm_hc = match o.get("health_check") {
         None | Some(Value::Boolean(false)) => None,
+        Some(Value::Table(t)) if t.contains_key("calculated") => {
+            return Err(LoadError::new(
+                join(&o.key("health_check"), "calculated"),
+                "a calculated health check belongs to one record: write it under \
+                 records[i].health_check",
+            ));
+        }
         Some(v @ Value::Table(_)) => Some(parse_health_check(
             o.key("health_check"),
             v,
@@ -1421,6 +1450,18 @@ fn parse_route53(o: &Obj, world: &World) -> Res<Route53Arm> {
         Some(items) => parse_records(o, items, policy, endpoint_type, arm_hc.as_ref(), world)?,
         None => default_records(o, policy, arm_hc.as_ref(), world)?,
     };
+    if policy == Policy::Multivalue
+        && records.len() > sim_engine::controlplane::MAX_MULTIVALUE_RECORDS
+    {
+        return Err(o.err(
+            "records",
+            format!(
+                "more than {} multivalue records is not supported yet ({ISSUE_CONTROL}); Route \
+                 53 answers at most 8 of them per query",
+                sim_engine::controlplane::MAX_MULTIVALUE_RECORDS
+            ),
+        ));
+    }
     if policy == Policy::Failover {
         let primaries = records
             .iter()
@@ -1486,6 +1527,13 @@ fn default_health_check() -> HealthCheck {
 /// A Route 53 health check table; keys not given keep `base`'s values.
 fn parse_health_check(path: String, v: &Value, base: &HealthCheck) -> Res<HealthCheck> {
     let o = Obj::from_value(path, v, HEALTH_CHECK_KEYS)?;
+    if o.has("calculated") {
+        return Err(o.err(
+            "calculated",
+            "a calculated check has no endpoint settings of its own: write only calculated = \
+             { threshold, children } in this table",
+        ));
+    }
     let mut hc = base.clone();
     if let Some(i) = o.duration("interval")? {
         if i != 10 * SEC && i != 30 * SEC {
@@ -1579,6 +1627,8 @@ fn default_records(
         alias: false,
         evaluate_target_health: false,
         health_check: arm_hc.cloned(),
+        location: None,
+        calculated: None,
     };
     match policy {
         Policy::Failover => {
@@ -1595,10 +1645,153 @@ fn default_records(
                 record(1, 1, Some(Role::Secondary)),
             ])
         }
+        Policy::Geolocation => default_geolocation_records(o, record, world),
         _ => Ok((0..world.regions.len())
             .map(|i| record(i, 1, None))
             .collect()),
     }
+}
+
+/// Default geolocation records: one per region for the continent its coordinates are on (the
+/// nearest client area's), and the default record (`*`) on the first declared region.
+fn default_geolocation_records(
+    o: &Obj,
+    record: impl Fn(usize, u32, Option<Role>) -> Record,
+    world: &World,
+) -> Res<Vec<Record>> {
+    use sim_engine::geography::{WORLD_INTERNET_USERS, continent_of_point};
+    let mut out: Vec<Record> = Vec::new();
+    for (i, r) in world.regions.iter().enumerate() {
+        let Some(c) = continent_of_point(WORLD_INTERNET_USERS, r.lat, r.lon) else {
+            continue;
+        };
+        if let Some(j) = out
+            .iter()
+            .position(|x| x.location == Some(GeoLocation::Continent(c)))
+        {
+            return Err(o.err(
+                "records",
+                format!(
+                    "the default geolocation records give each region its continent, but {:?} \
+                     and {:?} are both in {}; write records with a location each",
+                    world.regions[out[j].region].name,
+                    r.name,
+                    c.name()
+                ),
+            ));
+        }
+        out.push(Record {
+            location: Some(GeoLocation::Continent(c)),
+            ..record(i, 1, None)
+        });
+    }
+    out.push(Record {
+        location: Some(GeoLocation::Default),
+        ..record(0, 1, None)
+    });
+    Ok(out)
+}
+
+/// A geolocation record's `location`: `"default"` (or Route 53's `"*"`), `{ continent = "EU" }`
+/// (Route 53 continent codes) or `{ country = "DE" }` (ISO 3166-1 alpha-2).
+fn parse_location(o: &Obj) -> Res<GeoLocation> {
+    use sim_engine::geography::Continent;
+    let path = o.key("location");
+    let v = o.get("location").ok_or_else(|| {
+        o.err(
+            "location",
+            "is required for policy = \"geolocation\" (\"default\", { continent = \"EU\" } or \
+             { country = \"DE\" })",
+        )
+    })?;
+    match v {
+        Value::String(s) if s == "default" || s == "*" => Ok(GeoLocation::Default),
+        Value::String(s) => Err(LoadError::new(
+            path,
+            format!(
+                "{s:?}: a location is \"default\", {{ continent = \"EU\" }} or {{ country = \
+                 \"DE\" }}"
+            ),
+        )),
+        Value::Table(_) => {
+            let l = Obj::from_value(path.clone(), v, LOCATION_KEYS)?;
+            match (l.string("continent")?, l.string("country")?) {
+                (Some(_), Some(_)) => Err(l.err(
+                    "country",
+                    "a record has one location: continent or country, not both",
+                )),
+                (Some(code), None) => Continent::from_r53_code(code)
+                    .map(GeoLocation::Continent)
+                    .ok_or_else(|| {
+                        let known: Vec<&str> =
+                            Continent::ALL.iter().map(|c| c.r53_code()).collect();
+                        l.err(
+                            "continent",
+                            format!(
+                                "unknown continent code {code:?} (known: {}; AN has no clients)",
+                                known.join(", ")
+                            ),
+                        )
+                    }),
+                (None, Some(code)) => {
+                    if code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()) {
+                        Ok(GeoLocation::Country(code.to_string()))
+                    } else {
+                        Err(l.err(
+                            "country",
+                            format!("{code:?} is not an ISO 3166-1 alpha-2 code (e.g. \"DE\")"),
+                        ))
+                    }
+                }
+                (None, None) => Err(LoadError::new(
+                    path,
+                    "needs continent = \"..\" or country = \"..\"",
+                )),
+            }
+        }
+        other => Err(LoadError::new(
+            path,
+            type_error("\"default\" or a table { continent } / { country }", other),
+        )),
+    }
+}
+
+/// A record's `health_check.calculated = { threshold, children = [ { region, ...check keys } ] }`
+/// (R53-API `HealthThreshold` 0-256, `ChildHealthChecks` at most 256; children are endpoint
+/// checks: a calculated child of a calculated check is not allowed).
+fn parse_calculated(
+    path: String,
+    v: &Value,
+    base: &HealthCheck,
+    world: &World,
+) -> Res<CalculatedCheck> {
+    let c = Obj::from_value(path, v, CALCULATED_KEYS)?;
+    let threshold = c
+        .u32_in("threshold", 0, 256)?
+        .ok_or_else(|| c.err("threshold", "is required (0-256 healthy children)"))?;
+    let items = c
+        .tables("children")?
+        .ok_or_else(|| c.err("children", "is required: a list of child health checks"))?;
+    if items.is_empty() || items.len() > 256 {
+        return Err(c.err(
+            "children",
+            format!("needs 1 to 256 child checks (got {})", items.len()),
+        ));
+    }
+    let mut children = Vec::with_capacity(items.len());
+    for (p, t) in items {
+        let o = Obj::new(p.clone(), t, CHILD_CHECK_KEYS);
+        o.finish()?;
+        let region = region_index(&o, "region", world.regions)?;
+        let mut rest = t.clone();
+        rest.remove("region");
+        let check = parse_health_check(p, &Value::Table(rest), base)?;
+        children.push(ChildCheck { region, check });
+    }
+    Ok(CalculatedCheck {
+        threshold,
+        children,
+    })
 }
 
 fn parse_records(
@@ -1629,7 +1822,26 @@ fn parse_records(
         let o = Obj::new(path, t, RECORD_KEYS);
         o.finish()?;
         let region = region_index(&o, "region", world.regions)?;
-        if let Some(j) = out.iter().position(|r| r.region == region) {
+        let location = if policy == Policy::Geolocation {
+            let loc = parse_location(&o)?;
+            if let Some(j) = out.iter().position(|r| r.location.as_ref() == Some(&loc)) {
+                return Err(o.err(
+                    "location",
+                    format!("duplicate location (also records[{j}])"),
+                ));
+            }
+            Some(loc)
+        } else if o.has("location") {
+            return Err(o.err("location", "only for policy = \"geolocation\""));
+        } else {
+            None
+        };
+        // Geolocation records may share a region (a country record and the default record,
+        // say); other policies answer one record per region.
+        if let Some(j) = out
+            .iter()
+            .position(|r| r.region == region && policy != Policy::Geolocation)
+        {
             return Err(o.err(
                 "region",
                 format!(
@@ -1668,6 +1880,12 @@ fn parse_records(
             None
         };
         let alias = o.boolean("alias", false)?;
+        if alias && policy == Policy::Multivalue {
+            return Err(o.err(
+                "alias",
+                "Route 53 has no multivalue answer alias records (R53-API MultiValueAnswer)",
+            ));
+        }
         if alias && matches!(endpoint_type, EndpointType::Ec2 | EndpointType::Eip) {
             return Err(o.err(
                 "alias",
@@ -1682,9 +1900,22 @@ fn parse_records(
                 "only for alias records (alias = true)",
             ));
         }
+        let mut calculated = None;
         let health_check = match o.get("health_check") {
             None => arm_hc.cloned(),
             Some(Value::Boolean(false)) => None,
+            Some(v @ Value::Table(t)) if t.contains_key("calculated") => {
+                let path = o.key("health_check");
+                Obj::from_value(path.clone(), v, &["calculated"])?;
+                let base = arm_hc.cloned().unwrap_or_else(default_health_check);
+                calculated = Some(parse_calculated(
+                    join(&path, "calculated"),
+                    &t["calculated"],
+                    &base,
+                    world,
+                )?);
+                None
+            }
             Some(v @ Value::Table(_)) => {
                 let base = arm_hc.cloned().unwrap_or_else(default_health_check);
                 Some(parse_health_check(o.key("health_check"), v, &base)?)
@@ -1703,6 +1934,8 @@ fn parse_records(
             alias,
             evaluate_target_health,
             health_check,
+            location,
+            calculated,
         });
     }
     Ok(out)
@@ -2276,6 +2509,8 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
                     alias: false,
                     evaluate_target_health: false,
                     health_check: Some(hc.clone()),
+                    location: None,
+                    calculated: None,
                 },
                 Record {
                     region: 1,
@@ -2284,6 +2519,8 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
                     alias: false,
                     evaluate_target_health: false,
                     health_check: Some(hc),
+                    location: None,
+                    calculated: None,
                 },
             ]
         );
@@ -2545,7 +2782,7 @@ records = [ { region = "eu-west-1" } ]"#,
             &arm0("health_check.intervall = 3")
                 .replace("health_check = { interval = \"10s\" }\n", ""),
             "arms[0].health_check.intervall",
-            "expected one of: checker_regions,",
+            "expected one of: calculated, checker_regions,",
         );
     }
 
@@ -3083,11 +3320,6 @@ records = [ { region = "eu-west-1" } ]"#,
             &arm1("client_affinity = \"none\""),
             "arms[1].client_affinity",
             "only for kind = \"global-accelerator\"",
-        );
-        expect_err(
-            &edit("policy = \"weighted\"", "policy = \"geolocation\""),
-            "arms[1].policy",
-            "not supported yet",
         );
         expect_err(
             &edit("policy = \"weighted\"", "policy = \"random\""),
@@ -3729,5 +3961,229 @@ records = [ { region = "eu-west-1" } ]"#,
                 }
             }
         }
+    }
+
+    /// MINIMAL with the weighted arm's policy replaced and `records` (if any) added.
+    fn policy_arm(policy: &str, records: &str) -> String {
+        edit(
+            "policy = \"weighted\"",
+            &format!("policy = \"{policy}\"\n{records}"),
+        )
+    }
+
+    fn arm1_r53(text: &str) -> Route53Arm {
+        let w = load(text);
+        let ArmKind::Route53(r) = &w.arms[1].kind else {
+            panic!("expected a Route 53 arm")
+        };
+        r.clone()
+    }
+
+    /// Geolocation: default records are one per region for its continent plus the default
+    /// record on the first region; written records need a location each.
+    #[test]
+    fn geolocation_records_load_and_validate() {
+        use sim_engine::geography::Continent;
+        let r = arm1_r53(&policy_arm("geolocation", ""));
+        assert_eq!(r.policy, Policy::Geolocation);
+        let locs: Vec<_> = r
+            .records
+            .iter()
+            .map(|x| (x.region, x.location.clone()))
+            .collect();
+        assert_eq!(
+            locs,
+            vec![
+                (0, Some(GeoLocation::Continent(Continent::NorthAmerica))),
+                (1, Some(GeoLocation::Continent(Continent::Europe))),
+                (0, Some(GeoLocation::Default)),
+            ]
+        );
+        let r = arm1_r53(&policy_arm(
+            "geolocation",
+            r#"records = [ { region = "eu-west-1", location = { country = "DE" } }, { region = "us-east-1", location = "default" } ]"#,
+        ));
+        assert_eq!(
+            r.records[0].location,
+            Some(GeoLocation::Country("DE".into()))
+        );
+        assert_eq!(r.records[1].location, Some(GeoLocation::Default));
+        expect_err(
+            &policy_arm("geolocation", r#"records = [ { region = "eu-west-1" } ]"#),
+            "arms[1].records[0].location",
+            "is required for policy = \"geolocation\"",
+        );
+        expect_err(
+            &policy_arm(
+                "geolocation",
+                r#"records = [ { region = "eu-west-1", location = { continent = "XX" } } ]"#,
+            ),
+            "arms[1].records[0].location.continent",
+            "unknown continent code \"XX\" (known: AF, AS, EU, NA, OC, SA",
+        );
+        expect_err(
+            &policy_arm(
+                "geolocation",
+                r#"records = [ { region = "eu-west-1", location = { country = "Germany" } } ]"#,
+            ),
+            "arms[1].records[0].location.country",
+            "ISO 3166-1",
+        );
+        expect_err(
+            &policy_arm(
+                "geolocation",
+                r#"records = [ { region = "eu-west-1", location = "default" }, { region = "us-east-1", location = "*" } ]"#,
+            ),
+            "arms[1].records[1].location",
+            "duplicate location (also records[0])",
+        );
+        expect_err(
+            &policy_arm(
+                "geolocation",
+                r#"records = [ { region = "eu-west-1", location = { continent = "EU", country = "DE" } } ]"#,
+            ),
+            "arms[1].records[0].location.country",
+            "not both",
+        );
+        expect_err(
+            &policy_arm(
+                "multivalue",
+                r#"records = [ { region = "eu-west-1", location = "default" } ]"#,
+            ),
+            "arms[1].records[0].location",
+            "only for policy = \"geolocation\"",
+        );
+        // Two regions on one continent cannot take the default records.
+        let two_eu = policy_arm("geolocation", "").replace(
+            "[[regions]]\nname = \"us-east-1\"",
+            "[[regions]]\nname = \"eu-central-1\"",
+        );
+        let two_eu = two_eu.replace("region = \"us-east-1\"", "region = \"eu-central-1\"");
+        expect_err(&two_eu, "arms[1].records", "are both in Europe");
+    }
+
+    /// Multivalue: default records one per region; alias refused (Route 53 has none); more
+    /// than 16 records not supported yet.
+    #[test]
+    fn multivalue_records_load_and_validate() {
+        let r = arm1_r53(&policy_arm("multivalue", ""));
+        assert_eq!(r.policy, Policy::Multivalue);
+        assert_eq!(r.records.len(), 2);
+        expect_err(
+            &policy_arm(
+                "multivalue",
+                r#"records = [ { region = "eu-west-1", alias = true } ]"#,
+            ),
+            "arms[1].records[0].alias",
+            "no multivalue answer alias records",
+        );
+        let regions: String = (0..17)
+            .map(|i| format!("[[regions]]\nname = \"site{i}\"\nlat = 1.0\nlon = 2.0\n"))
+            .collect();
+        let recs: Vec<String> = (0..17)
+            .map(|i| format!("{{ region = \"site{i}\" }}"))
+            .collect();
+        let text = policy_arm("multivalue", &format!("records = [{}]", recs.join(", ")))
+            .replace("[[resolvers]]", &format!("{regions}[[resolvers]]"));
+        expect_err(
+            &text,
+            "arms[1].records",
+            "more than 16 multivalue records is not supported yet",
+        );
+    }
+
+    /// Calculated checks: `health_check = { calculated = { threshold, children } }` per record,
+    /// children are endpoint checks on declared regions; errors name the key path.
+    #[test]
+    fn calculated_health_checks_load_and_validate() {
+        let rec = |hc: &str| {
+            policy_arm(
+                "multivalue",
+                &format!(r#"records = [ {{ region = "eu-west-1", health_check = {hc} }} ]"#),
+            )
+        };
+        let r = arm1_r53(&rec(
+            r#"{ calculated = { threshold = 1, children = [ { region = "eu-west-1", interval = "10s" }, { region = "us-east-1" } ] } }"#,
+        ));
+        let calc = r.records[0].calculated.as_ref().unwrap();
+        assert_eq!(r.records[0].health_check, None);
+        assert_eq!(calc.threshold, 1);
+        assert_eq!(calc.children.len(), 2);
+        assert_eq!(calc.children[0].region, 1);
+        assert_eq!(calc.children[0].check.interval, 10 * SEC);
+        assert_eq!(calc.children[1].check, default_health_check());
+        expect_err(
+            &rec(r#"{ calculated = { children = [ { region = "eu-west-1" } ] } }"#),
+            "arms[1].records[0].health_check.calculated.threshold",
+            "is required",
+        );
+        expect_err(
+            &rec(
+                r#"{ calculated = { threshold = 257, children = [ { region = "eu-west-1" } ] } }"#,
+            ),
+            "arms[1].records[0].health_check.calculated.threshold",
+            "between 0 and 256",
+        );
+        expect_err(
+            &rec(r#"{ calculated = { threshold = 1, children = [] } }"#),
+            "arms[1].records[0].health_check.calculated.children",
+            "1 to 256",
+        );
+        expect_err(
+            &rec(r#"{ calculated = { threshold = 1, children = [ { region = "mars-1" } ] } }"#),
+            "arms[1].records[0].health_check.calculated.children[0].region",
+            "not declared",
+        );
+        expect_err(
+            &rec(
+                r#"{ calculated = { threshold = 1, children = [ { region = "eu-west-1", interval = "20s" } ] } }"#,
+            ),
+            "arms[1].records[0].health_check.calculated.children[0].interval",
+            "must be 10s or 30s",
+        );
+        expect_err(
+            &rec(
+                r#"{ calculated = { threshold = 1, children = [ { region = "eu-west-1", calculated = 1 } ] } }"#,
+            ),
+            "arms[1].records[0].health_check.calculated.children[0].calculated",
+            "unknown key",
+        );
+        expect_err(
+            &rec(
+                r#"{ interval = "10s", calculated = { threshold = 1, children = [ { region = "eu-west-1" } ] } }"#,
+            ),
+            "arms[1].records[0].health_check.interval",
+            "unknown key",
+        );
+        expect_err(
+            &arm1(r#"health_check = { calculated = { threshold = 1, children = [] } }"#),
+            "arms[1].health_check.calculated",
+            "belongs to one record",
+        );
+    }
+
+    /// `clients.path_stretch`: a world setting, 1 to 10, default the sourced 2.1.
+    #[test]
+    fn path_stretch_is_a_world_client_setting() {
+        assert_eq!(load(MINIMAL).clients.path_stretch, 2.1);
+        let w = load(&MINIMAL.replace(
+            "[[resolvers]]",
+            "[clients]\npath_stretch = 1.7\n\n[[resolvers]]",
+        ));
+        assert_eq!(w.clients.path_stretch, 1.7);
+        assert_eq!(w.arms[0].clients.path_stretch, 1.7);
+        expect_err(
+            &MINIMAL.replace(
+                "[[resolvers]]",
+                "[clients]\npath_stretch = 0.5\n\n[[resolvers]]",
+            ),
+            "clients.path_stretch",
+            "must be between 1 and 10",
+        );
+        expect_err(
+            &arm0("clients = { path_stretch = 1.5 }"),
+            "arms[0].clients.path_stretch",
+            "world setting",
+        );
     }
 }

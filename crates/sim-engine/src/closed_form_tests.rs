@@ -327,6 +327,8 @@ fn latency_vs_ga() -> Workload {
             alias: false,
             evaluate_target_health: false,
             health_check: Some(crate::testutil::hc(10, 1)),
+            location: None,
+            calculated: None,
         })
         .collect();
     let r53 = Arm {
@@ -515,4 +517,69 @@ fn timed_weight_change_drains_half_the_answers_over_the_ttl() {
     }];
     let f = |x: f64| 0.5 * linear(60.0)(x);
     check_drain(&w, f, |x| sd(f(x), resolvers(1.0)));
+}
+
+/// Multivalue answers and the client (R53-API `MultiValueAnswer`: "If a resource becomes
+/// unavailable after a resolver caches a response, client software typically tries another of
+/// the IP addresses in the response"; METRICS.md: trying the next address is a new attempt, not
+/// a retry). Two regions, no health checks (both records in every answer, for ever), region 0
+/// blackholed, `retries = 0`: every request whose answer lists region 0 first times out on the
+/// connect (3 s) and is then served by region 1, so no request fails and every failed attempt
+/// is followed by exactly one more. A weighted arm over the same records, also with no retries,
+/// fails the requests sent to region 0 instead.
+#[test]
+fn multivalue_client_tries_next_address_without_using_a_retry() {
+    let mut w = two_region_workload();
+    w.simulation.duration = 600 * SEC;
+    w.simulation.clients = 20_000;
+    w.clients.request_rate = 0.2;
+    w.clients.retries = 0;
+    w.failures = vec![Failure {
+        region: 0,
+        at: 120 * SEC,
+        kind: FailureKind::Hard(HardMode::Blackhole),
+        recover_at: None,
+    }];
+    let base = w.arms[0].clone();
+    let arm = |name: &str, policy| {
+        let mut a = base.clone();
+        a.name = name.into();
+        a.clients = w.clients.clone();
+        let ArmKind::Route53(r) = &mut a.kind else {
+            unreachable!()
+        };
+        r.policy = policy;
+        for rec in &mut r.records {
+            rec.role = None;
+            rec.health_check = None;
+        }
+        a
+    };
+    w.arms = vec![
+        arm("multivalue", Policy::Multivalue),
+        arm("weighted", Policy::Weighted),
+    ];
+    let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
+    let after = |arm: usize, col: usize| -> u64 {
+        out.curves[arm].bins[(120 / 5)..]
+            .iter()
+            .map(|b| b[col])
+            .sum()
+    };
+    use crate::sim::{C_ATTEMPTS, C_ATTEMPTS_FAILED, C_FAILED, C_OK, C_REQUESTS};
+    let (req, ok) = (after(0, C_REQUESTS), after(0, C_OK));
+    let (att, att_failed) = (after(0, C_ATTEMPTS), after(0, C_ATTEMPTS_FAILED));
+    assert_eq!(after(0, C_FAILED), 0);
+    assert_eq!(ok, req);
+    assert_eq!(att, req + att_failed, "one more attempt per failed connect");
+    // About half the answers list region 0 first (per resolver answer: 40 resolvers, so loose).
+    let share = att_failed as f64 / req as f64;
+    assert!(share > 0.2 && share < 0.8, "{share}");
+    // The connect timeout is part of those requests' latency: the failure-window p99 is at
+    // least 3 s.
+    let p99 = out.summary.arms[0].failure_latency_ms.p99.unwrap();
+    assert!(p99 >= 3000.0, "{p99}");
+    // The weighted arm fails the requests sent to the dead region (no retries).
+    let failed_w = after(1, C_FAILED) as f64 / after(1, C_REQUESTS) as f64;
+    assert!(failed_w > 0.2 && failed_w < 0.8, "{failed_w}");
 }

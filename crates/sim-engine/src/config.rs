@@ -105,6 +105,10 @@ pub struct Clients {
     /// Re-resolutions after a failed attempt.
     pub retries: u32,
     pub bytes_per_request: u64,
+    /// Public-Internet route length over great-circle length for client paths (to regions,
+    /// and to Global Accelerator edges); default [`crate::latency::INTERNET_PATH_STRETCH`]
+    /// (2.1, Bozkurt et al. 2018; see `docs/latency-model.md`). A world setting.
+    pub path_stretch: f64,
 }
 
 impl Default for Clients {
@@ -120,6 +124,7 @@ impl Default for Clients {
             request_timeout: 10 * crate::SEC,
             retries: 0,
             bytes_per_request: 50_000,
+            path_stretch: crate::latency::INTERNET_PATH_STRETCH,
         }
     }
 }
@@ -301,6 +306,41 @@ pub struct Record {
     pub evaluate_target_health: bool,
     /// The record's health check; `None` = always healthy.
     pub health_check: Option<HealthCheck>,
+    /// Geolocation records only: the location the record answers for.
+    pub location: Option<GeoLocation>,
+    /// A calculated (parent) health check instead of an endpoint check (then `health_check`
+    /// is `None`).
+    pub calculated: Option<CalculatedCheck>,
+}
+
+/// Where a geolocation record applies (R53-API `GeoLocation`: `ContinentCode`,
+/// `CountryCode`, or the default location `*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GeoLocation {
+    /// The default record (`CountryCode = "*"`): queries no other record matches.
+    Default,
+    Continent(crate::geography::Continent),
+    /// ISO 3166-1 alpha-2 code, upper case.
+    Country(String),
+}
+
+/// A Route 53 calculated health check (R53-API `HealthCheckConfig` `Type = CALCULATED`,
+/// `HealthThreshold`, `ChildHealthChecks`): healthy while at least `threshold` children are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalculatedCheck {
+    /// `HealthThreshold`, 0-256: 0 = always healthy; more than the children = never healthy.
+    pub threshold: u32,
+    /// Child endpoint checks, each on one region's endpoint (calculated children of a
+    /// calculated check are not allowed by Route 53, nor here).
+    pub children: Vec<ChildCheck>,
+}
+
+/// One child of a calculated health check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildCheck {
+    /// Index into [`Workload::regions`]: the endpoint the child checks.
+    pub region: usize,
+    pub check: HealthCheck,
 }
 
 /// Route 53 ARC routing control used by an arm.

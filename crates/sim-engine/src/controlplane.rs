@@ -125,6 +125,59 @@ pub fn lb_checker_spec(lb: &crate::config::LbHealthCheck) -> CheckerSpec {
     }
 }
 
+/// Status of a calculated health check: healthy while at least `threshold` of the children's
+/// timelines are healthy (R53-API `HealthThreshold`: "the number of child health checks ...
+/// that Route 53 must consider healthy for the CALCULATED health check to be considered
+/// healthy"; a threshold above the number of children is always unhealthy, 0 always healthy).
+///
+/// Timing of the parent: AWS documents none, so the parent is **ASSUMED** to change at the
+/// instant its children's aggregate status does ([`CALCULATED_PARENT_DELAY`]); its status
+/// then reaches the authoritative locations with the arm's `propagation`, like any check.
+pub fn at_least_healthy(children: &[Timeline], threshold: u32) -> Timeline {
+    let mut times: Vec<Micros> = children.iter().flatten().map(|&(t, _)| t).collect();
+    times.push(0);
+    times.sort_unstable();
+    times.dedup();
+    let at = |tl: &Timeline, t: Micros| {
+        tl.iter()
+            .rev()
+            .find(|&&(tc, _)| tc <= t)
+            .is_none_or(|&(_, h)| h)
+    };
+    let mut out: Timeline = Vec::new();
+    for t in times {
+        let healthy = children.iter().filter(|tl| at(tl, t)).count() as u32;
+        let h = healthy >= threshold;
+        if out.last().is_none_or(|&(_, last)| last != h) {
+            out.push((t + CALCULATED_PARENT_DELAY, h));
+        }
+    }
+    out
+}
+
+/// **ASSUMED** (no published figure): delay from a child's status change to its calculated
+/// parent's. Zero: the parent is a function of the children's statuses.
+pub const CALCULATED_PARENT_DELAY: Micros = 0;
+
+/// Human-readable statement of the calculated-check timing assumption, for reports.
+pub const CALCULATED_PARENT_TEXT: &str = "calculated health checks: ASSUMED to change status at the instant their children's count crosses HealthThreshold (AWS publishes no parent delay); child checks are simulated like any endpoint check";
+
+/// The timeline of a calculated check over its children's simulated endpoint checks.
+pub fn simulate_calculated(
+    calc: &crate::config::CalculatedCheck,
+    world: &World,
+    end: Micros,
+    seed: u64,
+    warm: bool,
+) -> Timeline {
+    let children: Vec<Timeline> = calc
+        .children
+        .iter()
+        .map(|c| simulate_health_check(&c.check, world, c.region, end, seed, warm))
+        .collect();
+    at_least_healthy(&children, calc.threshold)
+}
+
 /// The timeline of "both healthy" from two status timelines.
 pub fn both_healthy(a: &Timeline, b: &Timeline) -> Timeline {
     let mut times: Vec<Micros> = a.iter().chain(b.iter()).map(|&(t, _)| t).collect();
@@ -326,6 +379,37 @@ pub struct RecordView {
 /// name and type: R53-DG `routing-policy-weighted.md`).
 pub const MAX_RECORDS: usize = 100;
 
+/// An authoritative answer as the hot loop caches it. For latency, weighted, failover and
+/// geolocation it is a record index; for multivalue, bits 0-15 are the set of records in the
+/// response and bits 16-31 the key of their order (see [`Route53Control::address`]).
+pub type Answer = u32;
+
+/// Geolocation with no matching record and no default record: Route 53 returns no answer
+/// (NODATA; R53-DG `routing-policy-geo.md`). The client gets no address.
+pub const NO_ANSWER: Answer = u32::MAX;
+
+/// Multivalue: "Route 53 responds to DNS queries with up to eight healthy records" (R53-DG
+/// `routing-policy-multivalue.md`; R53-API `MultiValueAnswer`).
+pub const MULTIVALUE_MAX_ANSWERS: usize = 8;
+
+/// Statement of the multivalue client model, for reports.
+pub const MULTIVALUE_ORDER_TEXT: &str = "multivalue answers: the records of a response are in \
+a random order drawn per response (ASSUMED: AWS documents the random choice of records, not \
+their order) and every client of a resolver tries them in that order; a failed connect \
+(timeout or refusal) moves to the next address as a new attempt, not a retry; an error \
+response or a timeout on an open connection does not";
+
+/// Statement of the geolocation location model, for reports.
+pub const GEOLOCATION_TEXT: &str = "geolocation: Route 53 sees the resolver's area (no ECS), \
+geolocated to the country of the area's metro and the area's continent (Our World in Data \
+grouping, ASSUMED to match Route 53's continent list); when every matching record is unhealthy \
+the most specific one is answered (fail open); a query with no match and no default record gets \
+no answer, and the request fails";
+
+/// Multivalue record sets are limited to 16 records here (the answer's record set is a 16-bit
+/// mask); Route 53 itself allows more. The loader refuses more with "not supported yet".
+pub const MAX_MULTIVALUE_RECORDS: usize = 16;
+
 /// One Route 53 arm's control plane: record statuses over time and the policy answer.
 #[derive(Debug, Clone)]
 pub struct Route53Control {
@@ -344,6 +428,12 @@ pub struct Route53Control {
     latency_order: Vec<Vec<u8>>,
     /// Per record: `(internal time, weight)`, the workload's weight at time 0 first.
     weight_changes: Vec<Vec<(Micros, u32)>>,
+    /// Multivalue: which records a response carries, and their order.
+    multi_rng: Rng,
+    order_rng: Rng,
+    /// Geolocation: `[area]` → the matching records, most specific first (country,
+    /// continent, default; `u8::MAX` = none), set with [`Route53Control::with_geo_chains`].
+    geo_chain: Vec<[u8; 3]>,
 }
 
 impl Route53Control {
@@ -389,10 +479,15 @@ impl Route53Control {
                 .map(|r| {
                     // Records without a health check (and not evaluating target health) are
                     // always healthy (R53-DG `health-checks-how-route-53-chooses-records.md`).
-                    let own = r
-                        .health_check
-                        .as_ref()
-                        .map(|hc| simulate_health_check(hc, world, r.region, end, seed, warm));
+                    let own = match (&r.health_check, &r.calculated) {
+                        (Some(hc), _) => {
+                            Some(simulate_health_check(hc, world, r.region, end, seed, warm))
+                        }
+                        (None, Some(calc)) => {
+                            Some(simulate_calculated(calc, world, end, seed, warm))
+                        }
+                        (None, None) => None,
+                    };
                     // An alias to a load balancer with evaluate_target_health: healthy only while
                     // the load balancer has a healthy target (R53-API `EvaluateTargetHealth`),
                     // from ELB's target checks at their defaults; with a health check as well,
@@ -428,7 +523,16 @@ impl Route53Control {
             secondary,
             latency_order: Vec::new(),
             weight_changes: arm.records.iter().map(|r| vec![(0, r.weight)]).collect(),
+            multi_rng: Rng::new(seed, Stream::MultivalueChoice),
+            order_rng: Rng::new(seed, Stream::MultivalueOrder),
+            geo_chain: Vec::new(),
         }
+    }
+
+    /// Give the geolocation policy its per-area matching records (see [`geolocation_chains`]).
+    pub fn with_geo_chains(mut self, chains: Vec<[u8; 3]>) -> Route53Control {
+        self.geo_chain = chains;
+        self
     }
 
     /// Give the latency policy its per-area record order (from the latency model: Route 53's
@@ -464,15 +568,112 @@ impl Route53Control {
         true
     }
 
-    /// The record Route 53 answers with for a query from `resolver`, located in `area`, at `t`
-    /// (its `query`-th query, which keys the weighted draw).
-    pub fn answer(&self, resolver: u64, area: usize, query: u64, t: Micros) -> u8 {
+    /// The answer Route 53 gives a query from `resolver` at `t` (its `query`-th query, which
+    /// keys the weighted and multivalue draws). `area` is the location Route 53 sees for the
+    /// query (today the resolver's area: see `sim::location_seen`).
+    pub fn answer(&self, resolver: u64, area: usize, query: u64, t: Micros) -> Answer {
         match self.policy {
-            Policy::Failover => self.answer_failover(resolver, t),
-            Policy::Weighted => self.answer_weighted(resolver, query, t),
-            Policy::Latency => self.answer_latency(resolver, area, t),
-            other => unreachable!("policy {other:?} is refused by the loader"),
+            Policy::Failover => self.answer_failover(resolver, t) as Answer,
+            Policy::Weighted => self.answer_weighted(resolver, query, t) as Answer,
+            Policy::Latency => self.answer_latency(resolver, area, t) as Answer,
+            Policy::Geolocation => self.answer_geolocation(resolver, area, t),
+            Policy::Multivalue => self.answer_multivalue(resolver, query, t),
         }
+    }
+
+    /// The record of the `k`-th address (0 = first) of `answer`, in the order the client tries
+    /// them; `None` past the last address (or for [`NO_ANSWER`]). Single-record policies have
+    /// one address. Multivalue: the records of the response in a random order drawn per
+    /// response (ASSUMED: AWS documents the random choice of records, not their order; a
+    /// uniform shuffle keyed by the answer's order key, Fisher-Yates over the record mask).
+    #[inline]
+    pub fn address(&self, answer: Answer, k: usize) -> Option<usize> {
+        if answer == NO_ANSWER {
+            return None;
+        }
+        if self.policy != Policy::Multivalue {
+            return (k == 0).then_some(answer as usize);
+        }
+        let mask = answer & 0xffff;
+        let key = (answer >> 16) as u64;
+        let n = mask.count_ones() as usize;
+        if k >= n {
+            return None;
+        }
+        let mut recs = [0u8; MAX_MULTIVALUE_RECORDS];
+        let mut m = mask;
+        for slot in recs.iter_mut().take(n) {
+            *slot = m.trailing_zeros() as u8;
+            m &= m - 1;
+        }
+        for i in 0..=k.min(n - 1) {
+            let j = i + self.order_rng.below(key, i as u64, (n - i) as u64) as usize;
+            recs.swap(i, j);
+        }
+        Some(recs[k] as usize)
+    }
+
+    /// Multivalue (R53-DG `routing-policy-multivalue.md`; R53-API `MultiValueAnswer`): up to
+    /// eight healthy records; with eight or fewer healthy, all of them; with more, a random
+    /// eight per query ("different combinations to different DNS resolvers"); records without
+    /// a health check always count as healthy; "when all records are unhealthy, Route 53
+    /// responds to DNS queries with up to eight unhealthy records".
+    fn answer_multivalue(&self, resolver: u64, query: u64, t: Micros) -> Answer {
+        let n = self.records.len();
+        let mut healthy: u32 = 0;
+        for rec in 0..n {
+            if self.healthy_view(rec, resolver, t) {
+                healthy |= 1 << rec;
+            }
+        }
+        let pool = if healthy != 0 {
+            healthy
+        } else {
+            (1u32 << n) - 1
+        };
+        let mut chosen = pool;
+        if pool.count_ones() as usize > MULTIVALUE_MAX_ANSWERS {
+            // A uniform random subset of eight: partial Fisher-Yates over the pool.
+            let mut recs = [0u8; MAX_MULTIVALUE_RECORDS];
+            let mut m = pool;
+            let k = pool.count_ones() as usize;
+            for slot in recs.iter_mut().take(k) {
+                *slot = m.trailing_zeros() as u8;
+                m &= m - 1;
+            }
+            chosen = 0;
+            for i in 0..MULTIVALUE_MAX_ANSWERS {
+                let j = i + self
+                    .multi_rng
+                    .below(resolver, query * 32 + i as u64, (k - i) as u64)
+                    as usize;
+                recs.swap(i, j);
+                chosen |= 1 << recs[i];
+            }
+        }
+        let key = (self.multi_rng.bits(resolver, query * 32 + 31) >> 48) as u32;
+        (key << 16) | chosen
+    }
+
+    /// Geolocation (R53-DG `routing-policy-geo.md`): the record of the smallest matching
+    /// region (country over continent over the default record `*`); if it is unhealthy, the
+    /// next larger one ("If the geolocation record for the DNS query's region is unhealthy, the
+    /// default record will be returned (if it is healthy)", R53-DG `routing-policy-geo-phz.md`;
+    /// research note A2: state → country → continent → default). No matching record and no
+    /// default record: no answer. Every matching record unhealthy: the most specific one (the
+    /// fail-open rule of R53-DG `health-checks-how-route-53-chooses-records.md` treats them
+    /// all as healthy, and then the most specific wins; R53-API `AZAffinity` states the same
+    /// rule for its location chain).
+    fn answer_geolocation(&self, resolver: u64, area: usize, t: Micros) -> Answer {
+        let chain = &self.geo_chain[area];
+        let mut first = None;
+        for &rec in chain.iter().filter(|&&r| r != u8::MAX) {
+            first.get_or_insert(rec);
+            if self.healthy_view(rec as usize, resolver, t) {
+                return rec as Answer;
+            }
+        }
+        first.map_or(NO_ANSWER, |r| r as Answer)
     }
 
     /// R53-DG `routing-policy-latency.md` and `health-checks-how-route-53-chooses-records.md`:
@@ -601,6 +802,46 @@ impl Route53Control {
     }
 }
 
+/// For each area of `areas`: the geolocation records matching a query located there, most
+/// specific first: the record for its country, for its continent, the default record
+/// (`u8::MAX` where there is none). The location comes from
+/// [`crate::geography::area_geolocation`].
+pub fn geolocation_chains(
+    records: &[crate::config::Record],
+    areas: &[crate::geography::ClientArea],
+) -> Vec<[u8; 3]> {
+    let places: Vec<_> = (0..areas.len())
+        .map(|a| crate::geography::area_geolocation(areas, a))
+        .collect();
+    geolocation_chains_for(records, &places)
+}
+
+/// [`geolocation_chains`] for every place Route 53 can see (`Geo::place_geolocations`: client
+/// areas, then public-resolver PoPs and central resolver sites), given each place's
+/// (continent, country).
+pub fn geolocation_chains_for(
+    records: &[crate::config::Record],
+    places: &[(Option<crate::geography::Continent>, Option<&'static str>)],
+) -> Vec<[u8; 3]> {
+    use crate::config::GeoLocation;
+    places
+        .iter()
+        .map(|&(continent, country)| {
+            let find = |want: &dyn Fn(&GeoLocation) -> bool| {
+                records
+                    .iter()
+                    .position(|r| r.location.as_ref().is_some_and(want))
+                    .map_or(u8::MAX, |i| i as u8)
+            };
+            [
+                find(&|l| matches!(l, GeoLocation::Country(c) if Some(c.as_str()) == country)),
+                find(&|l| matches!(l, GeoLocation::Continent(c) if Some(*c) == continent)),
+                find(&|l| *l == GeoLocation::Default),
+            ]
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -712,6 +953,8 @@ mod tests {
                     alias: false,
                     evaluate_target_health: false,
                     health_check: Some(hc(10, 1)),
+                    location: None,
+                    calculated: None,
                 })
                 .collect(),
             control: None,
@@ -901,5 +1144,251 @@ mod tests {
             .collect();
         flips.sort();
         assert_eq!(t_unhealthy, flips[12]);
+    }
+
+    /// An arm of `n` regions (all copies of region 1's site) with one record each, each with a
+    /// 10 s x 1 health check; regions in `down` are refused from 100 s on.
+    fn multi_region(n: usize, policy: Policy, down: &[usize]) -> (World, Route53Arm) {
+        let mut w = two_region_workload();
+        while w.regions.len() < n {
+            w.regions.push(w.regions[1].clone());
+        }
+        w.failures = down
+            .iter()
+            .map(|&region| Failure {
+                region,
+                at: 100 * SEC,
+                kind: FailureKind::Hard(HardMode::Reset),
+                recover_at: None,
+            })
+            .collect();
+        let arm = Route53Arm {
+            policy,
+            ttl: 60 * SEC,
+            propagation: Propagation::Fixed(0),
+            records: (0..n)
+                .map(|region| crate::config::Record {
+                    region,
+                    weight: 1,
+                    role: None,
+                    alias: false,
+                    evaluate_target_health: false,
+                    health_check: Some(hc(10, 1)),
+                    location: None,
+                    calculated: None,
+                })
+                .collect(),
+            control: None,
+            endpoint_type: crate::config::EndpointType::Alb,
+        };
+        (World::new(&w, 0), arm)
+    }
+
+    fn addresses(c: &Route53Control, answer: Answer) -> Vec<usize> {
+        (0..).map_while(|k| c.address(answer, k)).collect()
+    }
+
+    /// R53-DG `routing-policy-multivalue.md`: "Route 53 responds to DNS queries with up to
+    /// eight healthy records"; "If you have eight or fewer healthy records, Route 53 responds
+    /// to all DNS queries with all the healthy records"; more than eight healthy: "different
+    /// combinations to different DNS resolvers" (R53-API `MultiValueAnswer`).
+    #[test]
+    fn multivalue_answers_at_most_eight_healthy_records() {
+        let (world, arm) = multi_region(12, Policy::Multivalue, &[0, 1, 2]);
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true);
+        let mut seen = std::collections::BTreeSet::new();
+        for q in 0..200 {
+            // Before the failure: 12 healthy, so exactly 8 distinct records, varying by query.
+            let a = c.answer(7, 0, q, 50 * SEC);
+            let recs = addresses(&c, a);
+            assert_eq!(recs.len(), 8, "{recs:?}");
+            let mut d = recs.clone();
+            d.sort();
+            d.dedup();
+            assert_eq!(d.len(), 8);
+            seen.insert(d);
+        }
+        assert!(seen.len() > 50, "combinations vary: {}", seen.len());
+        // After detection 9 are healthy: still 8, none of them a failed record.
+        let detected = (0..3)
+            .map(|r| c.first_unhealthy_at_or_after(r, 100 * SEC).unwrap())
+            .max()
+            .unwrap();
+        for q in 0..200 {
+            let recs = addresses(&c, c.answer(7, 0, q, detected));
+            assert_eq!(recs.len(), 8);
+            assert!(recs.iter().all(|&r| r >= 3), "{recs:?}");
+        }
+        // Eight or fewer healthy: all of them, every query.
+        let (world, arm) = multi_region(5, Policy::Multivalue, &[0, 1]);
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true);
+        for q in 0..50 {
+            let mut recs = addresses(&c, c.answer(3, 0, q, 1500 * SEC));
+            recs.sort();
+            assert_eq!(recs, vec![2, 3, 4]);
+        }
+    }
+
+    /// R53-API `MultiValueAnswer`: "When all records are unhealthy, Route 53 responds to DNS
+    /// queries with up to eight unhealthy records"; records without a health check are always
+    /// healthy (R53-DG `routing-policy-multivalue.md`).
+    #[test]
+    fn multivalue_all_unhealthy_answers_up_to_eight_unhealthy() {
+        let all: Vec<usize> = (0..10).collect();
+        let (world, arm) = multi_region(10, Policy::Multivalue, &all);
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true);
+        for q in 0..100 {
+            let recs = addresses(&c, c.answer(2, 0, q, 1500 * SEC));
+            assert_eq!(recs.len(), 8);
+        }
+        let (world, arm) = multi_region(3, Policy::Multivalue, &[0, 1, 2]);
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true);
+        let mut recs = addresses(&c, c.answer(2, 0, 0, 1500 * SEC));
+        recs.sort();
+        assert_eq!(recs, vec![0, 1, 2]);
+        // Without a health check a record stays in every answer.
+        let (world, mut arm) = multi_region(3, Policy::Multivalue, &[0, 1]);
+        arm.records[0].health_check = None;
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true);
+        let mut recs = addresses(&c, c.answer(2, 0, 0, 1500 * SEC));
+        recs.sort();
+        assert_eq!(recs, vec![0, 2]);
+    }
+
+    /// The address order is a uniform shuffle: each record comes first about equally often.
+    #[test]
+    fn multivalue_order_is_a_uniform_permutation() {
+        let (world, arm) = multi_region(4, Policy::Multivalue, &[]);
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true);
+        let mut first = [0u32; 4];
+        for q in 0..8000 {
+            let recs = addresses(&c, c.answer(q, 0, q, 50 * SEC));
+            let mut d = recs.clone();
+            d.sort();
+            assert_eq!(d, vec![0, 1, 2, 3]);
+            first[recs[0]] += 1;
+        }
+        // Binomial(8000, 1/4): sd 38.7; 5 sigma = 194.
+        for f in first {
+            assert!((f as i64 - 2000).abs() < 194, "{first:?}");
+        }
+    }
+
+    fn geo_arm(locs: &[(usize, crate::config::GeoLocation)], down: &[usize]) -> Route53Control {
+        let (world, mut arm) = multi_region(4, Policy::Geolocation, down);
+        arm.records = locs
+            .iter()
+            .map(|(region, loc)| crate::config::Record {
+                location: Some(loc.clone()),
+                ..arm.records[*region].clone()
+            })
+            .collect();
+        let chains = geolocation_chains(&arm.records, crate::geography::WORLD_INTERNET_USERS);
+        Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true).with_geo_chains(chains)
+    }
+
+    /// R53-DG `routing-policy-geo.md`: the smallest matching region wins (a country over its
+    /// continent); queries no record matches get the default record; with no default record,
+    /// "no answer".
+    #[test]
+    fn geolocation_most_specific_default_and_no_match() {
+        use crate::config::GeoLocation::*;
+        use crate::geography::Continent::*;
+        // Areas: 11 = Frankfurt (DE, Europe), 13 = Paris (FR, Europe), 0 = New York (US, NA),
+        // 39 = Sydney (AU, Oceania).
+        let c = geo_arm(
+            &[
+                (0, Country("DE".into())),
+                (1, Continent(Europe)),
+                (2, Default),
+            ],
+            &[],
+        );
+        assert_eq!(c.answer(1, 11, 0, 50 * SEC), 0);
+        assert_eq!(c.answer(1, 13, 0, 50 * SEC), 1);
+        assert_eq!(c.answer(1, 0, 0, 50 * SEC), 2);
+        assert_eq!(c.address(c.answer(1, 39, 0, 50 * SEC), 0), Some(2));
+        // No default record: a query from outside Europe gets no answer (no address).
+        let c = geo_arm(&[(0, Country("DE".into())), (1, Continent(Europe))], &[]);
+        assert_eq!(c.answer(1, 0, 0, 50 * SEC), NO_ANSWER);
+        assert_eq!(c.address(NO_ANSWER, 0), None);
+        assert_eq!(c.answer(1, 13, 0, 50 * SEC), 1);
+    }
+
+    /// R53-DG `routing-policy-geo-phz.md`: "If the geolocation record for the DNS query's
+    /// region is unhealthy, the default record will be returned (if it is healthy)"; research
+    /// note A2: unhealthy falls back to the next larger region. All matching unhealthy: the most
+    /// specific (fail open, R53-DG `health-checks-how-route-53-chooses-records.md`).
+    #[test]
+    fn geolocation_unhealthy_falls_back_to_larger_region_then_default() {
+        use crate::config::GeoLocation::*;
+        use crate::geography::Continent::*;
+        let locs = [
+            (0, Country("DE".into())),
+            (1, Continent(Europe)),
+            (2, Default),
+        ];
+        let late = 1500 * SEC;
+        let c = geo_arm(&locs, &[0]);
+        assert_eq!(c.answer(1, 11, 0, 50 * SEC), 0);
+        assert_eq!(c.answer(1, 11, 0, late), 1);
+        let c = geo_arm(&locs, &[0, 1]);
+        assert_eq!(c.answer(1, 11, 0, late), 2);
+        assert_eq!(c.answer(1, 13, 0, late), 2);
+        let c = geo_arm(&locs, &[0, 1, 2]);
+        assert_eq!(c.answer(1, 11, 0, late), 0);
+        assert_eq!(c.answer(1, 13, 0, late), 1);
+        // Without a default record, an unhealthy continent record is still answered.
+        let c = geo_arm(&[(1, Continent(Europe))], &[1]);
+        assert_eq!(c.answer(1, 13, 0, late), 0);
+    }
+
+    /// R53-API `HealthThreshold`: healthy while at least the threshold of children are; a
+    /// threshold above the number of children is always unhealthy, 0 always healthy.
+    #[test]
+    fn calculated_parent_counts_healthy_children() {
+        let a = vec![(0, true), (10, false), (50, true)];
+        let b = vec![(0, true), (20, false), (40, true)];
+        let c = vec![(0, true), (30, false)];
+        let kids = [a, b, c];
+        assert_eq!(
+            at_least_healthy(&kids, 2),
+            vec![(0, true), (20, false), (50, true)]
+        );
+        assert_eq!(
+            at_least_healthy(&kids, 1),
+            vec![(0, true), (30, false), (40, true)]
+        );
+        assert_eq!(at_least_healthy(&kids, 3), vec![(0, true), (10, false)]);
+        assert_eq!(at_least_healthy(&kids, 0), vec![(0, true)]);
+        assert_eq!(at_least_healthy(&kids, 4), vec![(0, false)]);
+    }
+
+    /// A record with a calculated check over two child endpoint checks (threshold 1: "OR")
+    /// stays healthy while one child region serves, and turns unhealthy when both are detected.
+    #[test]
+    fn calculated_check_drives_record_status() {
+        use crate::config::{CalculatedCheck, ChildCheck};
+        let (world, mut arm) = multi_region(3, Policy::Multivalue, &[0, 1]);
+        let kids = |regions: &[usize]| CalculatedCheck {
+            threshold: 1,
+            children: regions
+                .iter()
+                .map(|&region| ChildCheck {
+                    region,
+                    check: hc(10, 1),
+                })
+                .collect(),
+        };
+        arm.records[0].health_check = None;
+        arm.records[0].calculated = Some(kids(&[0, 2]));
+        arm.records[1].health_check = None;
+        arm.records[1].calculated = Some(kids(&[0, 1]));
+        let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true);
+        assert_eq!(c.status[0], vec![(0, true)]);
+        let down = c.first_unhealthy_at_or_after(1, 100 * SEC).unwrap();
+        let child0 = simulate_health_check(&hc(10, 1), &world, 0, 2000 * SEC, 1, true);
+        let child1 = simulate_health_check(&hc(10, 1), &world, 1, 2000 * SEC, 1, true);
+        assert_eq!(down, child0[1].0.max(child1[1].0));
     }
 }

@@ -404,6 +404,20 @@ pub fn health_check_month(hc: &HealthCheck, aws: bool) -> f64 {
     basic + f64::from(features) * feature
 }
 
+/// Monthly price of a calculated health check: each child is an endpoint check billed as one
+/// ([`health_check_month`]), and the parent is **ASSUMED** to be billed as a basic check on an
+/// AWS endpoint (`R53_HEALTH_CHECK_AWS_MONTH`; `docs/prices.md` has no calculated-check line).
+pub fn calculated_month(c: &crate::config::CalculatedCheck, regions: &[Region]) -> f64 {
+    R53_HEALTH_CHECK_AWS_MONTH
+        + c.children
+            .iter()
+            .map(|ch| {
+                let aws = region_zone(&regions[ch.region].name).is_some();
+                health_check_month(&ch.check, aws)
+            })
+            .sum::<f64>()
+}
+
 /// A Route 53 arm's bill at `queries_month` authoritative queries a month.
 ///
 /// Queries: the policy's price, except for alias records to load balancers (free); a record
@@ -429,6 +443,11 @@ pub fn route53_bill(r: &Route53Arm, regions: &[Region], queries_month: f64) -> B
                 rec.health_check
                     .as_ref()
                     .map(|h| health_check_month(h, aws))
+                    .or_else(|| {
+                        rec.calculated
+                            .as_ref()
+                            .map(|c| calculated_month(c, regions))
+                    })
             })
             .sum();
         (hc, 0.0)
@@ -701,6 +720,8 @@ mod tests {
             alias,
             evaluate_target_health: alias,
             health_check,
+            location: None,
+            calculated: None,
         }
     }
 

@@ -293,6 +293,77 @@ pub const OWID_2020_CONTINENT_USERS_M: &[(Continent, f64)] = &[
     (SouthAmerica, 313.033_045),
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Geolocation: the location Route 53 sees
+
+impl Continent {
+    /// Route 53's continent code (R53-API `GeoLocation.ContinentCode`: AF, AN, AS, EU, OC, NA,
+    /// SA; Antarctica has no client area here).
+    pub fn r53_code(self) -> &'static str {
+        match self {
+            Continent::Africa => "AF",
+            Continent::Asia => "AS",
+            Continent::Europe => "EU",
+            Continent::NorthAmerica => "NA",
+            Continent::Oceania => "OC",
+            Continent::SouthAmerica => "SA",
+        }
+    }
+
+    /// The continent with Route 53 code `code` (`AN` is valid in Route 53 but has no client
+    /// area, so it is not accepted here).
+    pub fn from_r53_code(code: &str) -> Option<Continent> {
+        Continent::ALL.into_iter().find(|c| c.r53_code() == code)
+    }
+}
+
+/// Country (ISO 3166-1 alpha-2) that Route 53's geolocation sees for a query from each area of
+/// [`WORLD_INTERNET_USERS`], in the same order: the country of the area's metro (the point the
+/// area sits at), since a resolver in the area geolocates to one country. Codes: ISO 3166-1
+/// (**V**, the standard's code list). The continent Route 53 sees is the area's OWID
+/// continent; Route 53 keeps its own country-to-continent list (R53-DG
+/// `resource-record-sets-values-geo.md`, "Location"), which this **ASSUMES** agrees with OWID's
+/// grouping, including the transcontinental metros Moscow (Europe), Istanbul (Asia) and Cairo
+/// (Africa). Multi-country areas are the preset's resolution: a record for a country that is
+/// not an area's metro country (e.g. "NL") matches no query here.
+pub const WORLD_INTERNET_USERS_COUNTRY: &[&str] = &[
+    "US", "US", "US", "US", // United States: the four Census regions
+    "CA", "MX", "JM", // Toronto, Mexico City, Kingston
+    "BR", "AR", "CO", // Sao Paulo, Buenos Aires, Bogota
+    "RU", "DE", "GB", "FR", "ES", "IT", "SE", "PL", "RS", // Moscow ... Belgrade
+    "NG", "EG", "DZ", "GH", "CD", "ZA", "KE", // Lagos ... Nairobi
+    "CN", "IN", "JP", "KR", "ID", "PH", "TH", "MY", "PK", "BD", "IR", "TR",
+    "SA", // Shanghai ... Riyadh
+    "AU", // Sydney
+];
+
+/// The (continent, country) Route 53 sees for a query located in area `area` of the preset
+/// `areas` (only [`WORLD_INTERNET_USERS`] has countries; other area lists see no country).
+pub fn area_geolocation(
+    areas: &[ClientArea],
+    area: usize,
+) -> (Option<Continent>, Option<&'static str>) {
+    let a = &areas[area];
+    // By content: a `const` slice need not have one address.
+    let preset = WORLD_INTERNET_USERS.get(area).is_some_and(|p| p == a)
+        && areas.len() == WORLD_INTERNET_USERS.len();
+    let country = preset.then(|| WORLD_INTERNET_USERS_COUNTRY[area]);
+    (a.continent, country)
+}
+
+/// The continent of a point (a region's coordinates): that of the nearest area of the preset
+/// by great circle. **D**erived from the preset; used for the default geolocation records
+/// (one per region, for its continent).
+pub fn continent_of_point(areas: &[ClientArea], lat: f64, lon: f64) -> Option<Continent> {
+    areas
+        .iter()
+        .min_by(|a, b| {
+            great_circle_km(lat, lon, a.lat, a.lon)
+                .total_cmp(&great_circle_km(lat, lon, b.lat, b.lon))
+        })
+        .and_then(|a| a.continent)
+}
+
 /// The built-in geography preset called `name`, if any.
 pub fn preset(name: &str) -> Option<&'static [ClientArea]> {
     match name {
@@ -810,6 +881,42 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol
+    }
+
+    /// One ISO 3166-1 code per preset area; continents round-trip through Route 53's codes.
+    #[test]
+    fn geolocation_mapping_covers_every_area() {
+        assert_eq!(
+            WORLD_INTERNET_USERS_COUNTRY.len(),
+            WORLD_INTERNET_USERS.len()
+        );
+        for (i, code) in WORLD_INTERNET_USERS_COUNTRY.iter().enumerate() {
+            assert!(
+                code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()),
+                "{i}"
+            );
+            let (cont, country) = area_geolocation(WORLD_INTERNET_USERS, i);
+            assert_eq!(country, Some(*code));
+            assert!(cont.is_some());
+        }
+        for c in Continent::ALL {
+            assert_eq!(Continent::from_r53_code(c.r53_code()), Some(c));
+        }
+        assert_eq!(Continent::from_r53_code("AN"), None);
+        // Metro spot checks: Frankfurt is DE in Europe, Sydney AU in Oceania.
+        assert_eq!(
+            area_geolocation(WORLD_INTERNET_USERS, 11),
+            (Some(Europe), Some("DE"))
+        );
+        assert_eq!(
+            area_geolocation(WORLD_INTERNET_USERS, 39),
+            (Some(Oceania), Some("AU"))
+        );
+        // Regions: Sydney's coordinates are in Oceania, Dublin's in Europe.
+        let w = WORLD_INTERNET_USERS;
+        assert_eq!(continent_of_point(w, -33.9, 151.2), Some(Oceania));
+        assert_eq!(continent_of_point(w, 53.3, -6.3), Some(Europe));
+        assert_eq!(continent_of_point(w, 38.9, -77.4), Some(NorthAmerica));
     }
 
     #[test]

@@ -199,6 +199,13 @@ enum Source {
         own: Option<Box<CheckerRun>>,
         target: Option<Box<CheckerRun>>,
     },
+    /// A calculated check over its children's endpoint checks (`at_least_healthy`), and/or the
+    /// load balancer's target health.
+    Calculated {
+        children: Vec<CheckerRun>,
+        threshold: u32,
+        target: Option<Box<CheckerRun>>,
+    },
 }
 
 /// The health checks behind an arm's control plane, advanced step by step. Mirrors how
@@ -225,6 +232,21 @@ impl Health {
                             let spec = lb_checker_spec(&LbHealthCheck::default());
                             CheckerRun::new(&spec, rec.region, seed, warm)
                         });
+                        if let (None, Some(calc)) = (&rec.health_check, &rec.calculated) {
+                            let children = calc
+                                .children
+                                .iter()
+                                .map(|ch| {
+                                    let spec = health_check_spec(&ch.check);
+                                    CheckerRun::new(&spec, ch.region, seed, warm)
+                                })
+                                .collect();
+                            return Source::Calculated {
+                                children,
+                                threshold: calc.threshold,
+                                target: target.map(Box::new),
+                            };
+                        }
                         match (own, target) {
                             (None, None) => Source::Fixed(vec![(0, true)]),
                             (own, target) => Source::Checked {
@@ -253,9 +275,22 @@ impl Health {
     /// Advance every checker through the events before `limit`.
     fn advance(&mut self, world: &World, limit: Micros) {
         for s in &mut self.0 {
-            if let Source::Checked { own, target } = s {
-                for run in [own, target].into_iter().flatten() {
-                    run.advance(world, limit);
+            match s {
+                Source::Fixed(_) => {}
+                Source::Checked { own, target } => {
+                    for run in [own, target].into_iter().flatten() {
+                        run.advance(world, limit);
+                    }
+                }
+                Source::Calculated {
+                    children, target, ..
+                } => {
+                    for run in children.iter_mut() {
+                        run.advance(world, limit);
+                    }
+                    if let Some(run) = target {
+                        run.advance(world, limit);
+                    }
                 }
             }
         }
@@ -273,6 +308,18 @@ impl Health {
                     (Some(a), None) | (None, Some(a)) => a.timeline.clone(),
                     (None, None) => vec![(0, true)],
                 },
+                Source::Calculated {
+                    children,
+                    threshold,
+                    target,
+                } => {
+                    let kids: Vec<Timeline> = children.iter().map(|c| c.timeline.clone()).collect();
+                    let own = crate::controlplane::at_least_healthy(&kids, *threshold);
+                    match target {
+                        Some(b) => both_healthy(&own, &b.timeline),
+                        None => own,
+                    }
+                }
             })
             .collect();
         let mut c = master.clone();

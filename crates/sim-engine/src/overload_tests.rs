@@ -153,13 +153,36 @@ fn ample_capacity_equals_the_one_pass_run() {
         propagation: Propagation::Default,
         dns_ttl: 60 * SEC,
     });
+    // A third arm whose primary has a calculated check (two children, threshold 1) and
+    // evaluates its load balancer's target health: the lockstep health sources must derive
+    // its status as `Route53Control::new` does.
+    let mut calc = w.arms[0].clone();
+    calc.name = "calculated".into();
+    if let ArmKind::Route53(r) = &mut calc.kind {
+        r.records[0].health_check = None;
+        r.records[0].calculated = Some(crate::config::CalculatedCheck {
+            threshold: 1,
+            children: vec![
+                crate::config::ChildCheck {
+                    region: 0,
+                    check: hc(10, 1),
+                },
+                crate::config::ChildCheck {
+                    region: 0,
+                    check: hc(30, 3),
+                },
+            ],
+        });
+        r.records[0].evaluate_target_health = true;
+    }
+    w.arms.push(calc);
     let mut plain = w.clone();
     plain.regions[1].capacity_rps = None;
     w.regions[0].capacity_rps = cap(1e12, 30_000, true);
     w.regions[1].capacity_rps = cap(1e12, 30_000, true);
     let a = go(&plain, 2, crate::run::DEFAULT_SHARD_CLIENTS);
     let b = go(&w, 2, crate::run::DEFAULT_SHARD_CLIENTS);
-    assert!(a.loads.is_empty() && b.loads.len() == 2);
+    assert!(a.loads.is_empty() && b.loads.len() == 3);
     assert!(
         b.loads
             .iter()

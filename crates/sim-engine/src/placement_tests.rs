@@ -49,6 +49,8 @@ fn three_region_latency(classes: Vec<ResolverClass>, checked: bool) -> Workload 
             alias: false,
             evaluate_target_health: false,
             health_check: checked.then(|| crate::testutil::hc(10, 1)),
+            location: None,
+            calculated: None,
         })
         .collect();
     w.arms[0].name = "latency".into();

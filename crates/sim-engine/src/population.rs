@@ -248,6 +248,8 @@ pub struct Geo {
     /// `[site][region]`: RTT from the sites beyond the client areas (PoPs, then one per class)
     /// to each region over the public Internet, ms.
     site_region_rtt: Vec<Vec<f64>>,
+    /// `[site]`: (lat, lon) of the sites beyond the client areas, in `site_region_rtt` order.
+    site_points: Vec<(f64, f64)>,
     /// `[class][area]`: the place Route 53 latency routing sees for a query about a client in
     /// `area` (the area itself with ECS or a local resolver; else the resolver's site).
     pub class_seen: Vec<Vec<u16>>,
@@ -320,7 +322,10 @@ impl Geo {
         use crate::geography::{AnycastCatchment, GA_EDGE_LOCATIONS, nearest_edges};
         let areas = crate::geography::preset(&w.clients.geography)
             .expect("the loader accepts only built-in geography presets");
-        let model = crate::latency::LatencyModel::default();
+        let model = crate::latency::LatencyModel {
+            path_stretch: w.clients.path_stretch,
+            ..crate::latency::LatencyModel::default()
+        };
         let backbone = crate::latency::BackboneModel::default();
         let area_region_rtt = areas
             .iter()
@@ -359,11 +364,14 @@ impl Geo {
                 .or_else(|| w.regions.first().map(|r| (r.lat, r.lon)))
                 .unwrap_or((0.0, 0.0))
         };
-        let site_region_rtt = GA_EDGE_LOCATIONS
+        let site_points: Vec<(f64, f64)> = GA_EDGE_LOCATIONS
             .iter()
             .map(|&(_, lat, lon)| (lat, lon))
             .chain(w.resolvers.iter().map(central))
-            .map(|(lat, lon)| {
+            .collect();
+        let site_region_rtt = site_points
+            .iter()
+            .map(|&(lat, lon)| {
                 w.regions
                     .iter()
                     .map(|r| model.rtt_between_ms(lat, lon, r.lat, r.lon))
@@ -405,6 +413,7 @@ impl Geo {
             catchment: AnycastCatchment::default(),
             rng: crate::rng::Rng::new(w.simulation.seed, crate::rng::Stream::Placement),
             site_region_rtt,
+            site_points,
             class_seen,
             class_to_resolver_us,
             class_subnet: w
@@ -447,6 +456,32 @@ impl Geo {
         let mut rows = order_by_rtt(&self.area_region_rtt, regions);
         rows.extend(order_by_rtt(&self.site_region_rtt, regions));
         rows
+    }
+
+    /// `[place]`: the (continent, country) Route 53 geolocation sees for each place latency
+    /// routing can see (same rows as [`Geo::latency_order`]). A client area has its own; a PoP
+    /// or central resolver site takes that of the nearest client area (ASSUMED: the resolver's
+    /// egress address geolocates to where it stands, and the nearest area's country stands for
+    /// it; the geography preset has no finer map).
+    pub fn place_geolocations(
+        &self,
+    ) -> Vec<(Option<crate::geography::Continent>, Option<&'static str>)> {
+        let areas = self.areas;
+        let nearest = |lat: f64, lon: f64| {
+            (0..areas.len())
+                .min_by(|&a, &b| {
+                    crate::latency::great_circle_km(lat, lon, areas[a].lat, areas[a].lon).total_cmp(
+                        &crate::latency::great_circle_km(lat, lon, areas[b].lat, areas[b].lon),
+                    )
+                })
+                .map_or((None, None), |a| {
+                    crate::geography::area_geolocation(areas, a)
+                })
+        };
+        (0..areas.len())
+            .map(|a| crate::geography::area_geolocation(areas, a))
+            .chain(self.site_points.iter().map(|&(lat, lon)| nearest(lat, lon)))
+            .collect()
     }
 
     /// `[edge]`: endpoint groups (indices into `regions`) by proximity to the edge (AWS backbone

@@ -44,6 +44,11 @@ pub enum Stream {
     AttemptShed = 15,
     /// Load shedding of health probes to an overloaded region, per (checker, probe).
     ProbeShed = 16,
+    /// Route 53 multivalue answer: which records (up to eight) a query gets, per (resolver,
+    /// query counter).
+    MultivalueChoice = 17,
+    /// Order of the addresses in a multivalue answer, per (answer's order key, position).
+    MultivalueOrder = 18,
 }
 
 #[inline(always)]

@@ -314,6 +314,15 @@ fn assumptions(w: &Workload) -> Vec<String> {
                 .into(),
         );
     }
+    if arms().any(|(_, r)| r.records.iter().any(|x| x.calculated.is_some())) {
+        out.push(crate::controlplane::CALCULATED_PARENT_TEXT.into());
+    }
+    if arms().any(|(_, r)| r.policy == Policy::Multivalue) {
+        out.push(crate::controlplane::MULTIVALUE_ORDER_TEXT.into());
+    }
+    if arms().any(|(_, r)| r.policy == Policy::Geolocation) {
+        out.push(crate::controlplane::GEOLOCATION_TEXT.into());
+    }
     if ga_arms().next().is_some() {
         out.push(crate::ga::GA_CONNECT_ASSUMPTION.into());
         out.push(
@@ -323,12 +332,17 @@ fn assumptions(w: &Workload) -> Vec<String> {
              split between 2nd and 3rd nearest is ASSUMED 2/3 : 1/3)"
                 .into(),
         );
-        out.push(
+        out.push(format!(
             "FAIRNESS: GA's latency edge comes from the AWS backbone stretch (1.7, fitted to \
-             Imaoka 2019 inter-region RTTs) being lower than the public-Internet stretch (2.1, \
-             Bozkurt et al. 2018); both are averages, so per-path differences are not modelled"
-                .into(),
-        );
+                 Imaoka 2019 inter-region RTTs) being lower than the public-Internet stretch \
+                 ({}{}); both are averages, so per-path differences are not modelled",
+            w.clients.path_stretch,
+            if w.clients.path_stretch == crate::latency::INTERNET_PATH_STRETCH {
+                ", Bozkurt et al. 2018"
+            } else {
+                ", clients.path_stretch; the sourced value is 2.1, Bozkurt et al. 2018"
+            }
+        ));
     }
     if w.actions
         .iter()
@@ -343,13 +357,14 @@ fn assumptions(w: &Workload) -> Vec<String> {
         );
     }
     out.push("resolvers of a class each serve an equal share of the class's clients".into());
-    let latency_text: String =
+    let latency_text = format!(
         "latency: client areas are 40 points weighted by Internet users (Our World in Data \
-         2020); resolvers sit with their clients; RTT = great circle x 2.1 stretch / fibre speed \
+         2020); resolvers sit with their clients; RTT = great circle x {} stretch / fibre speed \
          + 15 ms access (ASSUMED within FCC MBA's 7-34 ms); requests pay DNS (15 ms to the \
          resolver, + 20 ms ASSUMED to Route 53 on a miss), TCP + TLS 1.3 handshakes (ASSUMED) on \
-         new connections and one exchange round trip; server time is not modelled"
-            .into();
+         new connections and one exchange round trip; server time is not modelled",
+        w.clients.path_stretch
+    );
     let placements = crate::population::placement_assumptions(w);
     if placements.is_empty() {
         out.push(latency_text);
@@ -475,6 +490,11 @@ fn run_in_pool(
                     let c = if r53.policy == Policy::Latency {
                         let regions: Vec<usize> = r53.records.iter().map(|r| r.region).collect();
                         c.with_latency_order(geo.latency_order(&regions))
+                    } else if r53.policy == Policy::Geolocation {
+                        c.with_geo_chains(crate::controlplane::geolocation_chains_for(
+                            &r53.records,
+                            &geo.place_geolocations(),
+                        ))
                     } else {
                         c
                     };

@@ -16,7 +16,7 @@
 use hdrhistogram::Histogram;
 
 use crate::config::{AppCache, Clients, ResolverBehaviour, StubCache};
-use crate::controlplane::Route53Control;
+use crate::controlplane::{Answer, Route53Control};
 use crate::ga::GaControl;
 use crate::population::Geo;
 use crate::population::ShardSpec;
@@ -77,10 +77,10 @@ impl ArmControl {
         }
     }
 
-    /// The authoritative answer (a record index; the accelerator always answers its anycast
+    /// The authoritative answer (see [`Answer`]; the accelerator always answers its anycast
     /// addresses, record 0).
     #[inline]
-    pub fn answer(&self, resolver: u64, area: usize, query: u64, t: Micros) -> u8 {
+    pub fn answer(&self, resolver: u64, area: usize, query: u64, t: Micros) -> Answer {
         match self {
             ArmControl::Route53(c) => c.answer(resolver, area, query, t),
             ArmControl::GlobalAccelerator(_) => 0,
@@ -249,8 +249,8 @@ struct Client {
     ctr: u32,
     /// Local index of the client's resolver.
     res: u32,
-    stub_ans: u8,
-    app_ans: u8,
+    stub_ans: Answer,
+    app_ans: Answer,
     conn_region: u8,
     last_ok_region: u8,
     flags: u8,
@@ -270,23 +270,26 @@ struct Resolver {
     owner: u32,
     /// The ECS subnet this entry is scoped to (0 without ECS).
     subnet: u32,
-    answer: u8,
+    answer: Answer,
     class: u8,
 }
 
-// The memory budget per client and per cache (scale bench): checked at compile time.
+// The memory budget per client and per cache (scale bench): checked at compile time. A
+// cache is 40 bytes since answers are 32-bit (multivalue record sets); ECS subnets add a
+// cache per `clients_per_subnet` clients.
 const _: () = assert!(std::mem::size_of::<Client>() == 48);
-const _: () = assert!(std::mem::size_of::<Resolver>() == 32);
+const _: () = assert!(std::mem::size_of::<Resolver>() == 40);
 
 /// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
 /// only for location-based policies (R53-DG `routing-policy-edns0.md`: latency, geolocation),
 /// and an authoritative answer that does not depend on the client's address carries SCOPE
 /// PREFIX-LENGTH 0, which the resolver caches for all its clients (RFC 7871 §7.2.1; that Route
-/// 53 follows it for its other policies is ASSUMED). So only latency-routed Route 53 arms split
-/// caches; a Global Accelerator's name always answers the same static addresses.
+/// 53 follows it for its other policies is ASSUMED). So only latency- and geolocation-routed Route 53
+/// arms split caches; a Global Accelerator's name always answers the same static addresses.
 pub fn ecs_scoped(ctx: &ArmContext<'_>, class: usize) -> bool {
     ctx.geo.class_subnet[class] > 0
-        && matches!(ctx.control, ArmControl::Route53(c) if c.policy == crate::config::Policy::Latency)
+        && matches!(ctx.control, ArmControl::Route53(c)
+            if matches!(c.policy, crate::config::Policy::Latency | crate::config::Policy::Geolocation))
 }
 
 /// A request between a failed attempt and its next step.
@@ -297,6 +300,10 @@ struct Slot {
     retries_left: u32,
     /// No retries left: the event declares the request failed.
     final_failure: bool,
+    /// Multivalue: the cached answer being worked through and the address to try next
+    /// (`next_addr` 0 = resolve afresh: a retry, or the request's failure).
+    answer: Answer,
+    next_addr: u8,
 }
 
 struct Shard<'a> {
@@ -535,7 +542,7 @@ impl Shard<'_> {
                         self.out.bins[b][C_COHORT_REQUESTS] += 1;
                     }
                 }
-                self.attempt(c, t, t, self.ctx.clients.retries);
+                self.attempt(c, t, t, self.ctx.clients.retries, None);
             } else {
                 let s = (v & !RETRY_BIT) as usize;
                 let slot = self.slots[s];
@@ -544,7 +551,8 @@ impl Shard<'_> {
                 if slot.final_failure {
                     self.finish(c, slot.issue, t, false, 0);
                 } else {
-                    self.attempt(c, t, slot.issue, slot.retries_left);
+                    let pinned = (slot.next_addr > 0).then_some((slot.answer, slot.next_addr));
+                    self.attempt(c, t, slot.issue, slot.retries_left, pinned);
                 }
             }
         }
@@ -589,9 +597,18 @@ impl Shard<'_> {
         self.clients[c].flags & F_COHORT != 0 && self.ctx.failure.is_some_and(|f| issue >= f.at)
     }
 
-    /// One attempt of a request issued at `issue`, made at `t`.
+    /// One attempt of a request issued at `issue`, made at `t`. `pinned` = `(answer, k)`: the
+    /// next address (`k`-th) of a multivalue answer after a failed connect, a new attempt
+    /// without a new resolution and without using a retry.
     #[inline]
-    fn attempt(&mut self, c: usize, t: Micros, issue: Micros, retries_left: u32) {
+    fn attempt(
+        &mut self,
+        c: usize,
+        t: Micros,
+        issue: Micros,
+        retries_left: u32,
+        pinned: Option<(Answer, u8)>,
+    ) {
         let ctx = self.ctx;
         let counted = self.recorded(issue);
         let bin = if counted { self.bin_of(issue) } else { 0 };
@@ -599,16 +616,23 @@ impl Shard<'_> {
 
         let cl = self.clients[c];
         let area = self.resolvers[cl.res as usize].area as usize;
-        let via_conn = cl.conn_last != NO_CONN && t - cl.conn_last < ctx.idle_limit;
-        let (mut rec, mut dns_us) = (0u8, 0);
-        if !via_conn {
-            (rec, dns_us) = self.resolve(c, t);
+        let via_conn =
+            pinned.is_none() && cl.conn_last != NO_CONN && t - cl.conn_last < ctx.idle_limit;
+        let (mut ans, mut dns_us) = (0, 0);
+        let addr = pinned.map_or(0, |(_, k)| k);
+        if let Some((a, _)) = pinned {
+            ans = a;
+        } else if !via_conn {
+            (ans, dns_us) = self.resolve(c, t);
             if counted {
                 let b = &mut self.out.bins[bin];
                 b[C_DNS] += 1;
-                // The accelerator's anycast addresses are never "in" a failed region.
-                if let ArmControl::Route53(r53) = ctx.control {
-                    let region = r53.records[rec as usize].region;
+                // The accelerator's anycast addresses are never "in" a failed region; a
+                // multivalue answer counts by its first address (the one tried first).
+                if let ArmControl::Route53(r53) = ctx.control
+                    && let Some(rec) = r53.address(ans, 0)
+                {
+                    let region = r53.records[rec].region;
                     b[C_DNS_FAILED] += ctx.world.state(region, t).is_failed() as u64;
                 }
             }
@@ -619,8 +643,14 @@ impl Shard<'_> {
             ArmControl::Route53(r53) => {
                 let region = if via_conn {
                     cl.conn_region as usize
+                } else if let Some(rec) = r53.address(ans, addr as usize) {
+                    r53.records[rec].region
                 } else {
-                    r53.records[rec as usize].region
+                    // Geolocation with no matching and no default record: no address (NODATA);
+                    // no connection is attempted and the request fails at once (retries, if
+                    // any, re-resolve).
+                    self.fail_later(c, issue, t, retries_left, None);
+                    return;
                 };
                 let path = (ctx.geo.area_region_rtt[area][region] * 1000.0) as Micros;
                 (region, path, 2 * path)
@@ -661,9 +691,9 @@ impl Shard<'_> {
             // client and attempt, so arms see the same draws for the same attempts).
             let gid = self.first_client + c as u64;
             let u = match state {
-                RegionState::Degraded { .. } => {
-                    self.err_rng.uniform(gid, (t << 4) | retries_left as u64)
-                }
+                RegionState::Degraded { .. } => self
+                    .err_rng
+                    .uniform(gid, (t << 4) | retries_left as u64 | (addr as u64) << 56),
                 _ => 1.0,
             };
             let mut ok = state.answers_ok(u, true);
@@ -711,11 +741,49 @@ impl Shard<'_> {
             RegionState::Blackhole => t + ctx.clients.connect_timeout,
             _ => t, // refused at once, or an error response
         };
-        let slot = Slot {
-            client: c as u32,
-            issue,
-            retries_left: retries_left.saturating_sub(1),
-            final_failure: retries_left == 0,
+        // A failed connect (timeout or refusal, not an error response on an open connection)
+        // moves on to the next address of a multivalue answer: "client software typically
+        // tries another of the IP addresses in the response" (R53-API `MultiValueAnswer`). It
+        // is a new attempt, not a retry (METRICS.md). After the last address, retries apply.
+        let connect_failed =
+            !via_conn && matches!(state, RegionState::Blackhole | RegionState::Reset);
+        let next = match ctx.control {
+            ArmControl::Route53(r53) if connect_failed => {
+                r53.address(ans, addr as usize + 1).map(|_| (ans, addr + 1))
+            }
+            _ => None,
+        };
+        self.fail_later(c, issue, fail_at, retries_left, next);
+    }
+
+    /// Schedule what follows a failed attempt at `at`: the next address of a multivalue answer
+    /// (`next`), else a retry while retries remain, else the request's failure.
+    #[inline]
+    fn fail_later(
+        &mut self,
+        c: usize,
+        issue: Micros,
+        at: Micros,
+        retries_left: u32,
+        next: Option<(Answer, u8)>,
+    ) {
+        let slot = match next {
+            Some((answer, next_addr)) => Slot {
+                client: c as u32,
+                issue,
+                retries_left,
+                final_failure: false,
+                answer,
+                next_addr,
+            },
+            None => Slot {
+                client: c as u32,
+                issue,
+                retries_left: retries_left.saturating_sub(1),
+                final_failure: retries_left == 0,
+                answer: 0,
+                next_addr: 0,
+            },
         };
         let s = match self.free_slots.pop() {
             Some(s) => {
@@ -727,13 +795,13 @@ impl Shard<'_> {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.heap.push(fail_at, s | RETRY_BIT);
+        self.heap.push(at, s | RETRY_BIT);
     }
 
     /// Resolve through the application cache, the stub cache, the resolver cache and (on a
     /// miss, a prefetch or a stale answer) the authoritative answer.
     #[inline]
-    fn resolve(&mut self, c: usize, t: Micros) -> (u8, Micros) {
+    fn resolve(&mut self, c: usize, t: Micros) -> (Answer, Micros) {
         let AppCache::Fixed { ttl, grace, .. } = self.app else {
             return self.resolve_stub(c, t);
         };
@@ -755,7 +823,7 @@ impl Shard<'_> {
     /// Resolve through the stub cache and the recursive resolver; returns the answer and the
     /// DNS time the client waits (µs).
     #[inline]
-    fn resolve_stub(&mut self, c: usize, t: Micros) -> (u8, Micros) {
+    fn resolve_stub(&mut self, c: usize, t: Micros) -> (Answer, Micros) {
         let cl = self.clients[c];
         if cl.stub_exp > t {
             return (cl.stub_ans, 0);

@@ -29,6 +29,8 @@ pub fn two_region_workload() -> Workload {
         alias: false,
         evaluate_target_health: false,
         health_check: None,
+        location: None,
+        calculated: None,
     };
     Workload {
         name: "test".into(),
