@@ -2129,6 +2129,7 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
                 ttl: TtlPolicy::Honor,
                 prefetch: false,
                 serve_stale: ServeStale::Off,
+                ttl_mix: None,
             }]
         );
         assert_eq!(

@@ -17,6 +17,7 @@ pub mod geo;
 pub mod geography;
 pub mod latency;
 pub mod metrics;
+pub mod mixes;
 pub mod population;
 pub mod queue;
 pub mod rng;

@@ -15,7 +15,7 @@
 
 use hdrhistogram::Histogram;
 
-use crate::config::{AppCache, Clients, ResolverBehaviour, StubCache};
+use crate::config::{AppCache, Clients, ResolverBehaviour};
 use crate::controlplane::Route53Control;
 use crate::ga::GaControl;
 use crate::population::Geo;
@@ -106,6 +106,8 @@ pub struct ArmContext<'a> {
     pub clients: &'a Clients,
     /// Caching behaviour per resolver class.
     pub classes: &'a [ResolverBehaviour],
+    /// Per-resolver TTL policies and per-client stub caches, drawn from their mixes.
+    pub mixes: &'a crate::mixes::Mixes,
     pub seed: u64,
     /// Start of recording (end of warm-up), internal time.
     pub start: Micros,
@@ -209,6 +211,8 @@ struct Client {
     conn_region: u8,
     last_ok_region: u8,
     flags: u8,
+    /// Index into the arm's stub table (`Mixes::stubs`).
+    stub: u8,
 }
 
 /// Per-resolver state: 32 bytes.
@@ -222,6 +226,8 @@ struct Resolver {
     queries: u32,
     answer: u8,
     class: u8,
+    /// Index into the TTL policy table (`Mixes::policies`).
+    policy: u8,
 }
 
 /// A request between a failed attempt and its next step.
@@ -245,7 +251,6 @@ struct Shard<'a> {
     slots: Vec<Slot>,
     free_slots: Vec<u32>,
     out: ShardResult,
-    stub: StubCache,
     app: AppCache,
     ttl: Micros,
 }
@@ -270,11 +275,12 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
             queries: 0,
             answer: 0,
             class: r.class,
+            policy: ctx.mixes.resolver_policy(r.class, r.id),
         };
         if ctx.warm {
             // The resolver's query rate is taken as all its clients' request rate: stub and app
             // caches and connection reuse only lower it, so this slightly overstates presence.
-            let life = behaviour.ttl.apply(ctx.control.dns_ttl());
+            let life = ctx.mixes.policies[res.policy as usize].apply(ctx.control.dns_ttl());
             let lambda = size as f64 * rate_per_us;
             let (u1, u2) = (warm_rng.uniform(r.id, 0), warm_rng.uniform(r.id, 1));
             if let Some(exp) = behaviour.stationary_entry(life, lambda, u1, u2) {
@@ -306,6 +312,7 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
                 conn_region: NONE_U8,
                 last_ok_region: NONE_U8,
                 flags: 0,
+                stub: ctx.mixes.client_stub(gid),
             };
             if let (true, AppCache::Fixed { ttl, .. }) = (ctx.warm, ctx.clients.app_cache) {
                 // Same renewal argument per client: present with probability L / (L + mean
@@ -336,7 +343,6 @@ pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
         slots: Vec::new(),
         free_slots: Vec::new(),
         out: ShardResult::empty(ctx.nbins),
-        stub: ctx.clients.stub_cache,
         app: ctx.clients.app_cache,
         ttl: ctx.control.dns_ttl(),
     };
@@ -614,7 +620,7 @@ impl Shard<'_> {
                 (self.resolvers[ri].answer, life, to_resolver + to_auth)
             }
         };
-        if let Some(life) = self.stub.lifetime(remaining) {
+        if let Some(life) = self.ctx.mixes.stubs[cl.stub as usize].lifetime(remaining) {
             let cl = &mut self.clients[c];
             cl.stub_exp = t + life;
             cl.stub_ans = answer;
@@ -632,7 +638,7 @@ impl Shard<'_> {
             .ctx
             .control
             .answer(rid, r.area as usize, r.queries as u64, t);
-        let life = self.ctx.classes[r.class as usize].ttl.apply(self.ttl);
+        let life = self.ctx.mixes.policies[r.policy as usize].apply(self.ttl);
         let res = &mut self.resolvers[ri];
         res.queries = r.queries.wrapping_add(1);
         res.exp = t + life;
@@ -707,5 +713,15 @@ impl Shard<'_> {
                 self.out.never_recovered += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    /// The per-client and per-resolver state keeps its size with the mix indices.
+    #[test]
+    fn state_sizes() {
+        assert_eq!(std::mem::size_of::<super::Client>(), 48);
+        assert_eq!(std::mem::size_of::<super::Resolver>(), 32);
     }
 }

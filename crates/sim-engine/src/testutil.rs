@@ -64,6 +64,7 @@ pub fn two_region_workload() -> Workload {
             ttl: TtlPolicy::Honor,
             prefetch: false,
             serve_stale: ServeStale::Off,
+            ttl_mix: None,
         }],
         failures: vec![],
         arms: vec![Arm {
