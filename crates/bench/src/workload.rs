@@ -3363,7 +3363,10 @@ records = [ { region = "eu-west-1" } ]"#,
         let w = load(&format!(
             "population = \"internet\"\n{no_resolvers}\n[clients]\nstub_cache = \"none\"\nretries = 1\n"
         ));
-        assert_eq!((w.clients.stub_cache, &w.clients.stub_mix), (StubCache::None, &None));
+        assert_eq!(
+            (w.clients.stub_cache, &w.clients.stub_mix),
+            (StubCache::None, &None)
+        );
         assert_eq!(w.clients.app_cache, AppCache::preset("chrome").unwrap());
         assert_eq!(w.clients.retries, 1);
         // [[resolvers]] replace the preset's classes.
@@ -3376,7 +3379,11 @@ records = [ { region = "eu-west-1" } ]"#,
             "population",
             "unknown preset \"dialup\" (known: \"internet\", \"mobile-apps\", \"server-to-server\" or \"honest\")",
         );
-        expect_err(&format!("population = 3\n{MINIMAL}"), "population", "expected a string");
+        expect_err(
+            &format!("population = 3\n{MINIMAL}"),
+            "population",
+            "expected a string",
+        );
         expect_err(
             &no_resolvers,
             "resolvers",
@@ -3386,8 +3393,11 @@ records = [ { region = "eu-west-1" } ]"#,
         let varied = resolver_models::presets::population("internet")
             .unwrap()
             .with_class_share_scaled(1, 0.5);
-        let w = parse_workload_with(&format!("population = \"internet\"\n{no_resolvers}"), Some(varied))
-            .unwrap();
+        let w = parse_workload_with(
+            &format!("population = \"internet\"\n{no_resolvers}"),
+            Some(varied),
+        )
+        .unwrap();
         assert!((w.resolvers[1].share - 0.1415).abs() < 1e-12);
     }
 

@@ -535,7 +535,9 @@ mod tests {
         assert!((ratio - m.parts[0].weight / m.parts[2].weight).abs() < 1e-9);
         let h = m.with_part_scaled(1, 0.5);
         assert!((h.parts[1].weight - 0.0437).abs() < 1e-12);
-        let p = population("internet").unwrap().with_class_share_scaled(1, 2.0);
+        let p = population("internet")
+            .unwrap()
+            .with_class_share_scaled(1, 2.0);
         assert!((p.classes[1].share - 0.566).abs() < 1e-12);
         let s: f64 = p.classes.iter().map(|c| c.share).sum();
         assert!((s - 1.0).abs() < 1e-12);

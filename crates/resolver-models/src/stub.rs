@@ -134,10 +134,7 @@ mod tests {
     fn presets_cap_as_documented() {
         let one = |n: &str| stub_preset(n).unwrap().parts[0].value;
         // A 60 s answer: every cap keeps 60 s; none keeps nothing.
-        assert_eq!(
-            one("systemd-resolved").lifetime(60 * SEC),
-            Some(60 * SEC)
-        );
+        assert_eq!(one("systemd-resolved").lifetime(60 * SEC), Some(60 * SEC));
         // A 1-day answer: systemd-resolved keeps 2 h, nscd 1 h, Windows the day.
         assert_eq!(
             one("systemd-resolved").lifetime(86_400 * SEC),

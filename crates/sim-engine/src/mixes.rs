@@ -171,12 +171,20 @@ mod tests {
         assert_eq!(m.resolver_policy(0, 7), 0); // class 0: its one policy
         let n = 100_000u64;
         let extenders = (0..n)
-            .filter(|&rid| m.policies[m.resolver_policy(1, rid) as usize].apply(60 * SEC) == 600 * SEC)
+            .filter(|&rid| {
+                m.policies[m.resolver_policy(1, rid) as usize].apply(60 * SEC) == 600 * SEC
+            })
             .count() as f64;
-        assert!((extenders / n as f64 - 0.0874).abs() < 5.0 * 0.00089, "{extenders}");
+        assert!(
+            (extenders / n as f64 - 0.0874).abs() < 5.0 * 0.00089,
+            "{extenders}"
+        );
         // Same id, same draw: independent of who asks or when.
         let again = Mixes::new(&w, &w.clients);
-        assert_eq!(m.resolver_policy(1, 12_345), again.resolver_policy(1, 12_345));
+        assert_eq!(
+            m.resolver_policy(1, 12_345),
+            again.resolver_policy(1, 12_345)
+        );
         assert_eq!(max_resolver_lifetime(&w, 60 * SEC), 600 * SEC);
     }
 
