@@ -204,6 +204,7 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
             ttl: TtlPolicy::Honor,
             prefetch: false,
             serve_stale: ServeStale::Off,
+            ttl_mix: None,
         }],
         failures: vec![Failure {
             region: 0,

@@ -517,6 +517,23 @@ fn population_resolvers(p: &PopulationPreset) -> Vec<ResolverClass> {
         .collect()
 }
 
+/// Replace a loaded workload's population with preset `p`: its resolver classes, and its
+/// client caches, connection reuse and request rate in the world and in every arm (other client
+/// keys and arm overrides of other keys stay). The presets bench runs one workload this way
+/// under each preset.
+pub fn apply_population(w: &mut Workload, p: &PopulationPreset) {
+    w.resolvers = population_resolvers(p);
+    let pc = population_clients(p);
+    let arms = w.arms.iter_mut().map(|a| &mut a.clients);
+    for c in std::iter::once(&mut w.clients).chain(arms) {
+        c.request_rate = pc.request_rate;
+        c.stub_cache = pc.stub_cache;
+        c.stub_mix = pc.stub_mix.clone();
+        c.app_cache = pc.app_cache;
+        c.keepalive_idle = pc.keepalive_idle;
+    }
+}
+
 /// Set a client's stub behaviour from a mix: one part is a plain stub cache, more are drawn per
 /// client.
 fn set_stub(c: &mut Clients, m: StubMix) {
