@@ -115,8 +115,20 @@ pub fn describe(p: &PopulationPreset) -> String {
         }
     }
     let _ = writeln!(out, "\nClients:");
-    let _ = writeln!(out, "  - stub cache {:?}, drawn per client:", p.stub.name);
-    mix_lines(&mut out, &p.stub, stub_text);
+    if p.stub.parts.len() > 1 {
+        let _ = writeln!(out, "  - stub cache {:?}, drawn per client:", p.stub.name);
+        mix_lines(&mut out, &p.stub, stub_text);
+    } else {
+        let part = &p.stub.parts[0];
+        let _ = writeln!(
+            out,
+            "  - stub cache {:?}: {} [{}] {}",
+            p.stub.name,
+            stub_text(&part.value),
+            part.status.label(),
+            part.source
+        );
+    }
     let _ = writeln!(out, "  - app cache {:?}: {}", p.app_cache, p.app_source);
     let _ = writeln!(
         out,
