@@ -3418,6 +3418,35 @@ records = [ { region = "eu-west-1" } ]"#,
         assert!((w.resolvers[1].share - 0.1415).abs() < 1e-12);
     }
 
+    /// An arm's `stub_cache` replaces the world's mix; `apply_population` swaps a loaded
+    /// workload's population in the world and every arm.
+    #[test]
+    fn stub_mix_overrides_and_apply_population() {
+        let text = format!(
+            "{MINIMAL}\n[clients]\nstub_cache = \"os-default\"\n\n[arms.clients]\nstub_cache = \"windows\"\n"
+        );
+        let mut w = load(&text);
+        assert!(w.clients.stub_mix.is_some());
+        assert!(w.arms[0].clients.stub_mix.is_some());
+        assert_eq!(w.arms[1].clients.stub_mix, None);
+        assert_eq!(
+            w.arms[1].clients.stub_cache,
+            StubCache::Cap {
+                max_ttl: 86_400 * SEC
+            }
+        );
+        let p = resolver_models::presets::population("server-to-server").unwrap();
+        apply_population(&mut w, &p);
+        assert_eq!(w.resolvers[0].name, "vpc");
+        for c in std::iter::once(&w.clients).chain(w.arms.iter().map(|a| &a.clients)) {
+            assert_eq!(c.stub_mix, None);
+            assert_eq!(c.stub_cache, StubCache::None);
+            assert_eq!(c.app_cache, AppCache::preset("jvm-30s").unwrap());
+            assert_eq!(c.keepalive_idle, 30 * SEC);
+            assert_eq!(c.request_rate, 1.0);
+        }
+    }
+
     #[test]
     fn policy_table_is_bounded() {
         let mut text = MINIMAL.replace("[[resolvers]]\nname = \"isp\"\nshare = 1.0\n", "");
