@@ -207,6 +207,7 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
             prefetch: false,
             serve_stale: ServeStale::Off,
             siting: Siting::default(),
+            ttl_mix: None,
         }],
         failures: vec![Failure {
             region: 0,

@@ -4,6 +4,7 @@
 
 pub mod claims;
 pub mod duration;
+pub mod explain;
 pub mod output;
 pub mod overload_report;
 pub mod plot;

@@ -171,7 +171,9 @@ const CHILD_CHECK_KEYS: &[&str] = &[
     "region",
 ];
 
-const STUB_CACHE_PRESETS: &[&str] = &["os-default", "systemd-resolved", "windows", "macos", "nscd"];
+use resolver_models::presets::{ClassTtl, POPULATIONS, PopulationPreset, TTL_DISTRIBUTIONS};
+use resolver_models::stub::{STUB_PRESETS, stub_preset};
+use sim_engine::config::{StubMix, TtlMix};
 
 // ---------------------------------------------------------------------------------------------
 // Paths and messages
@@ -432,6 +434,16 @@ impl<'a> Obj<'a> {
 
 /// Load a workload from TOML text, validating every key (`spec/WORKLOAD.md`).
 pub fn parse_workload(text: &str) -> Result<Workload, LoadError> {
+    parse_workload_with(text, None)
+}
+
+/// Load a workload, taking `population` from `preset` instead of the workload's own
+/// `population` key when given (the sensitivity analysis varies a preset's shares this way).
+/// The workload's own `[clients]` keys and `[[resolvers]]` still override the preset.
+pub fn parse_workload_with(
+    text: &str,
+    preset: Option<PopulationPreset>,
+) -> Result<Workload, LoadError> {
     let table: Table = text
         .parse()
         .map_err(|e: toml::de::Error| LoadError::new("", e.to_string().trim_end().to_string()))?;
@@ -441,24 +453,32 @@ pub fn parse_workload(text: &str) -> Result<Workload, LoadError> {
     let name = top.name("name")?;
     validate_workload_name(name).map_err(|m| top.err("name", m))?;
     let description = top.string("description")?.map(str::to_string);
-    if top.has("population") {
-        return Err(top.err(
-            "population",
-            format!(
-                "not supported yet ({ISSUE_MODELS}); write [clients] and [[resolvers]] in full"
-            ),
-        ));
-    }
+    let named = match top.string("population")? {
+        None => None,
+        Some(n) => Some(resolver_models::presets::population(n).ok_or_else(|| {
+            top.err(
+                "population",
+                format!("unknown preset {n:?} (known: {})", quoted_list(POPULATIONS)),
+            )
+        })?),
+    };
+    let population = preset.or(named);
     let simulation = parse_simulation(&top)?;
     let regions = parse_regions(&top, simulation.clients)?;
+    let base = population
+        .as_ref()
+        .map_or_else(Clients::default, population_clients);
     let clients = match top.get("clients") {
-        None => Clients::default(),
+        None => base,
         Some(v) => {
             let obj = Obj::from_value(top.key("clients"), v, CLIENT_KEYS)?;
-            parse_clients(&obj, &Clients::default(), false)?.0
+            parse_clients(&obj, &base, false)?.0
         }
     };
-    let resolvers = parse_resolvers(&top, &regions)?;
+    let resolvers = match (&population, top.has("resolvers")) {
+        (Some(p), false) => population_resolvers(p),
+        _ => parse_resolvers(&top, &regions)?,
+    };
     let failures = parse_failures(&top, &simulation, &regions)?;
     let world = World {
         simulation: &simulation,
@@ -480,6 +500,72 @@ pub fn parse_workload(text: &str) -> Result<Workload, LoadError> {
         arms,
         actions,
     })
+}
+
+/// A population preset's client settings (the rest are the defaults).
+fn population_clients(p: &PopulationPreset) -> Clients {
+    let mut c = Clients {
+        request_rate: p.request_rate,
+        app_cache: p.app(),
+        keepalive_idle: p.keepalive_idle,
+        ..Clients::default()
+    };
+    set_stub(&mut c, p.stub.clone());
+    c
+}
+
+/// A population preset's resolver classes (placement local, ECS off).
+fn population_resolvers(p: &PopulationPreset) -> Vec<ResolverClass> {
+    p.classes
+        .iter()
+        .map(|c| {
+            let (ttl, ttl_mix) = match &c.ttl {
+                ClassTtl::Policy(t) => (*t, None),
+                ClassTtl::Distribution(m) => (TtlPolicy::Honor, Some(m.clone())),
+            };
+            ResolverClass {
+                name: c.name.to_string(),
+                share: c.share,
+                placement: Placement::Local,
+                ecs: false,
+                clients_per_resolver: c.clients_per_resolver,
+                ttl,
+                prefetch: c.prefetch,
+                serve_stale: c.serve_stale,
+                ttl_mix,
+                siting: Siting::default(),
+            }
+        })
+        .collect()
+}
+
+/// Replace a loaded workload's population with preset `p`: its resolver classes, and its
+/// client caches, connection reuse and request rate in the world and in every arm (other client
+/// keys and arm overrides of other keys stay). The presets bench runs one workload this way
+/// under each preset.
+pub fn apply_population(w: &mut Workload, p: &PopulationPreset) {
+    w.resolvers = population_resolvers(p);
+    let pc = population_clients(p);
+    let arms = w.arms.iter_mut().map(|a| &mut a.clients);
+    for c in std::iter::once(&mut w.clients).chain(arms) {
+        c.request_rate = pc.request_rate;
+        c.stub_cache = pc.stub_cache;
+        c.stub_mix = pc.stub_mix.clone();
+        c.app_cache = pc.app_cache;
+        c.keepalive_idle = pc.keepalive_idle;
+    }
+}
+
+/// Set a client's stub behaviour from a mix: one part is a plain stub cache, more are drawn per
+/// client.
+fn set_stub(c: &mut Clients, m: StubMix) {
+    if m.parts.len() == 1 {
+        c.stub_cache = m.parts[0].value;
+        c.stub_mix = None;
+    } else {
+        c.stub_cache = StubCache::None;
+        c.stub_mix = Some(m);
+    }
 }
 
 /// The workload name is used in output folder names.
@@ -714,7 +800,8 @@ fn parse_clients(o: &Obj, base: &Clients, arm: bool) -> Res<(Clients, Vec<String
         c.path_stretch = x;
     }
     if let Some(v) = o.get("stub_cache") {
-        c.stub_cache = parse_stub_cache(o, v)?;
+        let m = parse_stub_cache(o, v)?;
+        set_stub(&mut c, m);
     }
     if let Some(v) = o.get("app_cache") {
         c.app_cache = parse_app_cache(o, v)?;
@@ -739,24 +826,30 @@ fn parse_clients(o: &Obj, base: &Clients, arm: bool) -> Res<(Clients, Vec<String
     Ok((c, written))
 }
 
-fn parse_stub_cache(o: &Obj, v: &Value) -> Res<StubCache> {
-    const FORMS: &str = "\"none\", a preset name (\"os-default\", \"systemd-resolved\", \
-                         \"windows\", \"macos\", \"nscd\") or a table { max_ttl = \"…\" }";
+/// `clients.stub_cache`: `"none"`, a preset of `resolver_models::stub` (`"os-default"` is a
+/// per-client mix), or `{ max_ttl }`.
+fn parse_stub_cache(o: &Obj, v: &Value) -> Res<StubMix> {
+    const FORMS: &str = "a preset name or a table { max_ttl = \"…\" }";
     match v {
-        Value::String(s) if s == "none" => Ok(StubCache::None),
-        Value::String(s) if STUB_CACHE_PRESETS.contains(&s.as_str()) => Err(o.err(
+        Value::String(s) if s == "macos" => Err(o.err(
             "stub_cache",
-            format!(
-                "stub cache preset {s:?} is not supported yet ({ISSUE_MODELS}); write \"none\" \
-                 or {{ max_ttl = \"…\" }}"
-            ),
+            "\"macos\" is not modelled: mDNSResponder's cache has no sourced figures \
+             (ttl-behaviour.md section 2, UNVERIFIED); use \"os-default\" or { max_ttl = \"…\" }",
         )),
-        Value::String(s) => Err(o.err("stub_cache", format!("expected {FORMS}, got {s:?}"))),
+        Value::String(s) => stub_preset(s).ok_or_else(|| {
+            o.err(
+                "stub_cache",
+                format!(
+                    "unknown preset {s:?} (known: {}); or write {{ max_ttl = \"…\" }}",
+                    quoted_list(STUB_PRESETS)
+                ),
+            )
+        }),
         Value::Table(_) => {
             let t = Obj::from_value(o.key("stub_cache"), v, &["max_ttl"])?;
             t.require("max_ttl")?;
             let max_ttl = t.positive_duration("max_ttl")?.unwrap_or(0);
-            Ok(StubCache::Cap { max_ttl })
+            Ok(StubMix::single("max_ttl", StubCache::Cap { max_ttl }))
         }
         other => Err(o.err("stub_cache", type_error(FORMS, other))),
     }
@@ -828,8 +921,8 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
         let clients_per_resolver = o
             .u32_in("clients_per_resolver", 1, u32::MAX)?
             .unwrap_or(500);
-        let ttl = match o.get("ttl") {
-            None => TtlPolicy::Honor,
+        let (ttl, ttl_mix) = match o.get("ttl") {
+            None => (TtlPolicy::Honor, None),
             Some(v) => parse_ttl_policy(o.key("ttl"), v)?,
         };
         let prefetch = o.boolean("prefetch", false)?;
@@ -867,6 +960,7 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
             prefetch,
             serve_stale,
             siting,
+            ttl_mix,
         });
     }
     let sum: f64 = out.iter().map(|r| r.share).sum();
@@ -874,6 +968,21 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
         return Err(top.err(
             "resolvers",
             format!("shares must sum to 1 (±1e-9); they sum to {}", fmt_num(sum)),
+        ));
+    }
+    // Resolvers hold a u8 index into the table of every class's policies.
+    let policies: usize = out
+        .iter()
+        .map(|c| c.ttl_mix.as_ref().map_or(1, |m| m.parts.len()))
+        .sum();
+    if policies > sim_engine::mixes::MAX_TABLE {
+        return Err(top.err(
+            "resolvers",
+            format!(
+                "at most {} TTL policies over all classes (a distribution counts each of its \
+                 parts); these classes have {policies}",
+                sim_engine::mixes::MAX_TABLE
+            ),
         ));
     }
     Ok(out)
@@ -949,8 +1058,9 @@ fn parse_siting(o: &Obj, placement: Placement, ecs: bool, regions: &[Region]) ->
 
 /// A resolver class's TTL policy: `{ mode = "honor" }` (or the string `"honor"`), `{ mode =
 /// "floor", min }`, `{ mode = "cap", max }`, `{ mode = "fixed", value }`, `{ mode =
-/// "floor-cap", min, max }`; `{ mode = "distribution", preset }` is not supported yet.
-fn parse_ttl_policy(path: String, v: &Value) -> Res<TtlPolicy> {
+/// "floor-cap", min, max }`; `{ mode = "distribution", preset }` (a mix of
+/// `resolver_models::presets::ttl_distribution`, drawn per resolver).
+fn parse_ttl_policy(path: String, v: &Value) -> Res<(TtlPolicy, Option<TtlMix>)> {
     const MODES: &[&str] = &[
         "honor",
         "floor",
@@ -960,7 +1070,7 @@ fn parse_ttl_policy(path: String, v: &Value) -> Res<TtlPolicy> {
         "distribution",
     ];
     let t = match v {
-        Value::String(s) if s == "honor" => return Ok(TtlPolicy::Honor),
+        Value::String(s) if s == "honor" => return Ok((TtlPolicy::Honor, None)),
         Value::String(s) if MODES.contains(&s.as_str()) => {
             return Err(LoadError::new(
                 path,
@@ -1021,18 +1131,24 @@ fn parse_ttl_policy(path: String, v: &Value) -> Res<TtlPolicy> {
             max: dur("max")?,
         },
         "distribution" => {
-            t.req_string("preset")?;
-            return Err(LoadError::new(
-                path,
-                format!("mode = \"distribution\" is not supported yet ({ISSUE_MODELS})"),
-            ));
+            let name = t.req_string("preset")?;
+            let mix = resolver_models::presets::ttl_distribution(name).ok_or_else(|| {
+                t.err(
+                    "preset",
+                    format!(
+                        "unknown preset {name:?} (known: {})",
+                        quoted_list(TTL_DISTRIBUTIONS)
+                    ),
+                )
+            })?;
+            return Ok((TtlPolicy::Honor, Some(mix)));
         }
         _ => TtlPolicy::Honor,
     };
     policy
         .validate()
         .map_err(|e| LoadError::new(path, e.to_string()))?;
-    Ok(policy)
+    Ok((policy, None))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2464,6 +2580,7 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
                 prefetch: false,
                 serve_stale: ServeStale::Off,
                 siting: Siting::default(),
+                ttl_mix: None,
             }]
         );
         assert_eq!(
@@ -3037,10 +3154,12 @@ records = [ { region = "eu-west-1" } ]"#,
             "resolvers[0].ttl.mode",
             "\"honor\", \"floor\"",
         );
+        let w = load(&ttl(r#"{ mode = "distribution", preset = "pam2023" }"#));
+        assert_eq!(w.resolvers[0].ttl_mix.as_ref().unwrap().name, "pam2023");
         expect_err(
-            &ttl(r#"{ mode = "distribution", preset = "pam2023" }"#),
-            "resolvers[0].ttl",
-            "not supported yet",
+            &ttl(r#"{ mode = "distribution", preset = "x" }"#),
+            "resolvers[0].ttl.preset",
+            "unknown preset \"x\" (known: \"pam2023\", \"ripe2017\" or \"public-resolvers\")",
         );
         expect_err(
             &ttl(r#"{ mode = "distribution", preset = 3 }"#),
@@ -3473,20 +3592,27 @@ records = [ { region = "eu-west-1" } ]"#,
             "clients.request_rate",
             "greater than 0",
         );
-        expect_err(
-            &with("stub_cache = \"os-default\""),
-            "clients.stub_cache",
-            "not supported yet",
+        let c = load(&with("stub_cache = \"os-default\"")).clients;
+        assert_eq!(c.stub_mix.unwrap().parts.len(), 4);
+        let c = load(&with("stub_cache = \"windows\"")).clients;
+        assert_eq!(
+            (c.stub_cache, c.stub_mix),
+            (
+                StubCache::Cap {
+                    max_ttl: 86_400 * SEC
+                },
+                None
+            )
         );
         expect_err(
-            &with("stub_cache = \"windows\""),
+            &with("stub_cache = \"macos\""),
             "clients.stub_cache",
-            "not supported yet",
+            "not modelled",
         );
         expect_err(
             &with("stub_cache = \"big\""),
             "clients.stub_cache",
-            "{ max_ttl = ",
+            "unknown preset \"big\" (known: \"none\", \"os-default\"",
         );
         expect_err(
             &with("stub_cache = { max_ttl = 0 }"),
@@ -3669,13 +3795,107 @@ records = [ { region = "eu-west-1" } ]"#,
         );
     }
 
+    /// `population` supplies [clients] and [[resolvers]]; written [clients] keys override one
+    /// by one, written [[resolvers]] replace the classes, arms override on top.
+    #[test]
+    fn population_presets_and_overrides() {
+        let no_resolvers = MINIMAL.replace("[[resolvers]]\nname = \"isp\"\nshare = 1.0\n", "");
+        let w = load(&format!("population = \"internet\"\n{no_resolvers}"));
+        let names: Vec<&str> = w.resolvers.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["isp", "public", "corporate"]);
+        assert_eq!(w.resolvers[0].ttl_mix.as_ref().unwrap().name, "pam2023");
+        assert!((w.resolvers[1].share - 0.283).abs() < 1e-12);
+        assert_eq!(w.clients.stub_mix.as_ref().unwrap().name, "os-default");
+        assert_eq!(w.clients.app_cache, AppCache::preset("chrome").unwrap());
+        assert_eq!(w.clients.keepalive_idle, 300 * SEC);
+        assert_eq!(w.arms[0].clients, w.clients);
+        // [clients] keys override the preset's one by one.
+        let w = load(&format!(
+            "population = \"internet\"\n{no_resolvers}\n[clients]\nstub_cache = \"none\"\nretries = 1\n"
+        ));
+        assert_eq!(
+            (w.clients.stub_cache, &w.clients.stub_mix),
+            (StubCache::None, &None)
+        );
+        assert_eq!(w.clients.app_cache, AppCache::preset("chrome").unwrap());
+        assert_eq!(w.clients.retries, 1);
+        // [[resolvers]] replace the preset's classes.
+        let w = load(&format!("population = \"server-to-server\"\n{MINIMAL}"));
+        assert_eq!(w.resolvers.len(), 1);
+        assert_eq!(w.resolvers[0].name, "isp");
+        assert_eq!(w.clients.request_rate, 1.0);
+        expect_err(
+            &format!("population = \"dialup\"\n{MINIMAL}"),
+            "population",
+            "unknown preset \"dialup\" (known: \"internet\", \"mobile-apps\", \"server-to-server\" or \"honest\")",
+        );
+        expect_err(
+            &format!("population = 3\n{MINIMAL}"),
+            "population",
+            "expected a string",
+        );
+        expect_err(
+            &no_resolvers,
+            "resolvers",
+            "required unless `population` is set",
+        );
+        // The sensitivity analysis substitutes a varied preset.
+        let varied = resolver_models::presets::population("internet")
+            .unwrap()
+            .with_class_share_scaled(1, 0.5);
+        let w = parse_workload_with(
+            &format!("population = \"internet\"\n{no_resolvers}"),
+            Some(varied),
+        )
+        .unwrap();
+        assert!((w.resolvers[1].share - 0.1415).abs() < 1e-12);
+    }
+
+    /// An arm's `stub_cache` replaces the world's mix; `apply_population` swaps a loaded
+    /// workload's population in the world and every arm.
+    #[test]
+    fn stub_mix_overrides_and_apply_population() {
+        let text = format!(
+            "{MINIMAL}\n[clients]\nstub_cache = \"os-default\"\n\n[arms.clients]\nstub_cache = \"windows\"\n"
+        );
+        let mut w = load(&text);
+        assert!(w.clients.stub_mix.is_some());
+        assert!(w.arms[0].clients.stub_mix.is_some());
+        assert_eq!(w.arms[1].clients.stub_mix, None);
+        assert_eq!(
+            w.arms[1].clients.stub_cache,
+            StubCache::Cap {
+                max_ttl: 86_400 * SEC
+            }
+        );
+        let p = resolver_models::presets::population("server-to-server").unwrap();
+        apply_population(&mut w, &p);
+        assert_eq!(w.resolvers[0].name, "vpc");
+        for c in std::iter::once(&w.clients).chain(w.arms.iter().map(|a| &a.clients)) {
+            assert_eq!(c.stub_mix, None);
+            assert_eq!(c.stub_cache, StubCache::None);
+            assert_eq!(c.app_cache, AppCache::preset("jvm-30s").unwrap());
+            assert_eq!(c.keepalive_idle, 30 * SEC);
+            assert_eq!(c.request_rate, 1.0);
+        }
+    }
+
+    #[test]
+    fn policy_table_is_bounded() {
+        let mut text = MINIMAL.replace("[[resolvers]]\nname = \"isp\"\nshare = 1.0\n", "");
+        for i in 0..90 {
+            text.push_str(&format!(
+                "\n[[resolvers]]\nname = \"c{i}\"\nshare = {}\nttl = {{ mode = \"distribution\", preset = \"pam2023\" }}\n",
+                1.0 / 90.0
+            ));
+        }
+        let e = parse_workload(&text).unwrap_err();
+        assert_eq!(e.path, "resolvers");
+        assert!(e.message.contains("at most 256 TTL policies"), "{e}");
+    }
+
     #[test]
     fn not_supported_yet() {
-        expect_err(
-            &format!("population = \"internet\"\n{MINIMAL}"),
-            "population",
-            "not supported yet",
-        );
         expect_err(
             &resolver0("placement = \"remote\""),
             "resolvers[0].placement",

@@ -9,9 +9,12 @@
 //! counts down; a resolver hands on the remaining TTL.* [`TtlPolicy::apply`] is that "applies
 //! its own floor or cap"; [`CacheEntry`] is the count-down.
 
+pub mod presets;
 pub mod resolver;
+pub mod stub;
 pub mod ttl;
 
+pub use presets::{Mix, Part, Status, StubMix, TtlMix};
 pub use resolver::{AppCache, Lookup, ResolverBehaviour, StaleMode};
 pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};
 

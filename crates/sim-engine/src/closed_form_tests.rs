@@ -46,6 +46,7 @@ fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -
             prefetch: false,
             serve_stale: ServeStale::Off,
             siting: Siting::default(),
+            ttl_mix: None,
         })
         .collect();
     w.failures = vec![Failure {
@@ -582,4 +583,56 @@ fn multivalue_client_tries_next_address_without_using_a_retry() {
     // The weighted arm fails the requests sent to the dead region (no retries).
     let failed_w = after(1, C_FAILED) as f64 / after(1, C_REQUESTS) as f64;
     assert!(failed_w > 0.2 && failed_w < 0.8, "{failed_w}");
+}
+
+/// `ttl = { mode = "distribution" }`: one class whose resolvers each draw honour (70 %) or a
+/// 180 s floor (30 %) drains like the two-class mix; each resolver's draw is a Bernoulli, so
+/// the stale fraction has sd sqrt(p (1 - p) / resolvers).
+#[test]
+fn distribution_drains_as_its_mix() {
+    use resolver_models::{Mix, Part, Status};
+    let mut w = drain_workload(&[(1.0, TtlPolicy::Honor)], 60 * SEC, 240 * SEC);
+    let part = |weight, value| Part {
+        weight,
+        value,
+        label: "test",
+        source: "test",
+        status: Status::Assumed,
+    };
+    w.resolvers[0].ttl_mix = Some(Mix {
+        name: "test",
+        parts: vec![
+            part(0.7, TtlPolicy::Honor),
+            part(0.3, TtlPolicy::Floor { min: 180 * SEC }),
+        ],
+    });
+    let (a, b) = (linear(60.0), linear(180.0));
+    let f = move |x| 0.7 * a(x) + 0.3 * b(x);
+    check_drain(&w, &f, |x| sd(f(x), resolvers(1.0)));
+}
+
+/// Per-resolver TTL draws and per-client stub draws are keyed by global ids: any thread count
+/// and shard size gives the same summary and curves.
+#[test]
+fn mixes_do_not_depend_on_threads_or_shards() {
+    let mut w = drain_workload(&[(1.0, TtlPolicy::Honor)], 60 * SEC, 120 * SEC);
+    w.simulation.clients = 20_000;
+    w.resolvers[0].ttl_mix = resolver_models::presets::ttl_distribution("pam2023");
+    w.arms[0].clients.stub_mix = resolver_models::stub::stub_preset("os-default");
+    let go = |threads, shard_clients| {
+        run(
+            &w,
+            &RunOptions {
+                threads,
+                shard_clients,
+                cancel: None,
+            },
+            &|_, _| {},
+        )
+        .unwrap()
+    };
+    let (a, b) = (go(1, 1 << 14), go(2, 555));
+    assert_eq!(a.summary, b.summary);
+    assert_eq!(a.curves[0].bins, b.curves[0].bins);
+    assert!(a.summary.assumptions.iter().any(|s| s.contains("pam2023")));
 }

@@ -5,7 +5,7 @@
 //! durations are integer microseconds ([`Micros`]).
 
 use crate::Micros;
-pub use resolver_models::{AppCache, ResolverBehaviour, StubCache, TtlPolicy};
+pub use resolver_models::{AppCache, ResolverBehaviour, StubCache, StubMix, TtlMix, TtlPolicy};
 
 /// A whole scenario: one world, what goes wrong in it, and the arms compared on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +94,9 @@ pub struct Clients {
     /// Mean requests per second per client (Poisson).
     pub request_rate: f64,
     pub stub_cache: StubCache,
+    /// A named mix of stub caches (`stub_cache = "os-default"` and other presets): each client
+    /// draws one (see [`crate::mixes`]); when set, `stub_cache` is unused.
+    pub stub_mix: Option<StubMix>,
     /// Application-level cache in front of the stub (browser, runtime).
     pub app_cache: AppCache,
     /// Idle time after which a kept-alive connection is not reused; 0 = no reuse. The
@@ -118,6 +121,7 @@ impl Default for Clients {
             geography: "world-internet-users".into(),
             request_rate: 1.0 / 30.0,
             stub_cache: StubCache::None,
+            stub_mix: None,
             app_cache: AppCache::None,
             keepalive_idle: 0,
             connect_timeout: 3 * crate::SEC,
@@ -152,6 +156,9 @@ pub struct ResolverClass {
     pub ttl: TtlPolicy,
     pub prefetch: bool,
     pub serve_stale: ServeStale,
+    /// `ttl = { mode = "distribution", preset }`: each resolver of the class draws its TTL
+    /// policy from this mix (see [`crate::mixes`]); when set, `ttl` is unused.
+    pub ttl_mix: Option<TtlMix>,
     /// Where the class's resolvers sit and how ECS splits their caches (`location`,
     /// `caches_per_pop`, `clients_per_subnet`); see [`Siting`].
     pub siting: Siting,

@@ -18,6 +18,7 @@ pub mod geo;
 pub mod geography;
 pub mod latency;
 pub mod metrics;
+pub mod mixes;
 pub mod overload;
 pub mod population;
 pub mod queue;

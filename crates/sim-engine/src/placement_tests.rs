@@ -25,6 +25,7 @@ fn class(name: &str, share: f64, placement: Placement, ecs: bool) -> ResolverCla
         prefetch: false,
         serve_stale: ServeStale::Off,
         siting: Siting::default(),
+        ttl_mix: None,
     }
 }
 

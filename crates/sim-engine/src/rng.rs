@@ -40,6 +40,10 @@ pub enum Stream {
     AttemptError = 9,
     /// Error responses to health probes of a degraded region, per (checker, probe).
     ProbeError = 10,
+    /// A resolver's TTL policy drawn from its class's distribution, per resolver (global id).
+    ResolverTtl = 11,
+    /// A client's stub cache drawn from a stub mix (`os-default`), per client (global id).
+    ClientStub = 12,
     /// Load shedding of an overloaded region, per (client, attempt) (`overload.rs`).
     AttemptShed = 15,
     /// Load shedding of health probes to an overloaded region, per (checker, probe).

@@ -146,13 +146,8 @@ pub fn warmup(w: &Workload) -> Micros {
             ArmKind::Route53(r) => r.ttl,
             ArmKind::GlobalAccelerator(g) => g.dns_ttl,
         };
-        let resolver_life = w
-            .resolvers
-            .iter()
-            .map(|c| c.ttl.apply(dns_ttl))
-            .max()
-            .unwrap_or(0);
-        let stub = arm.clients.stub_cache.lifetime(resolver_life).unwrap_or(0);
+        let resolver_life = crate::mixes::max_resolver_lifetime(w, dns_ttl);
+        let stub = crate::mixes::max_stub_lifetime(&arm.clients, resolver_life);
         m = m.max(idle.saturating_add(stub));
     }
     // The cohort is formed from each client's last ok request before the failure: leave every
@@ -378,6 +373,7 @@ fn assumptions(w: &Workload) -> Vec<String> {
     }
     out.extend(crate::cost::assumptions(w));
     out.extend(crate::overload::assumptions(w));
+    out.extend(crate::mixes::assumptions(w));
     out
 }
 
@@ -539,12 +535,14 @@ fn run_in_pool(
                 &placeholder
             }
         };
+        let mixes = crate::mixes::Mixes::new(w, &arm.clients);
         let ctx = ArmContext {
             control: control_ref,
             geo: &geo,
             world: &world,
             clients: &arm.clients,
             classes: &classes,
+            mixes: &mixes,
             seed: w.simulation.seed,
             start,
             end,

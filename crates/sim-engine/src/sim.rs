@@ -15,7 +15,7 @@
 
 use hdrhistogram::Histogram;
 
-use crate::config::{AppCache, Clients, ResolverBehaviour, StubCache};
+use crate::config::{AppCache, Clients, ResolverBehaviour};
 use crate::controlplane::{Answer, Route53Control};
 use crate::ga::GaControl;
 use crate::population::Geo;
@@ -107,6 +107,8 @@ pub struct ArmContext<'a> {
     pub clients: &'a Clients,
     /// Caching behaviour per resolver class.
     pub classes: &'a [ResolverBehaviour],
+    /// Per-resolver TTL policies and per-client stub caches, drawn from their mixes.
+    pub mixes: &'a crate::mixes::Mixes,
     pub seed: u64,
     /// Start of recording (end of warm-up), internal time.
     pub start: Micros,
@@ -235,10 +237,10 @@ const RETRY_BIT: u32 = 1 << 31;
 /// Per-client state: 48 bytes.
 #[derive(Clone, Copy)]
 struct Client {
-    /// Global Accelerator arms: RTT to the client's anycast edge, µs.
-    edge_rtt: u32,
-    /// Global Accelerator arms: the client's anycast edge.
-    edge: u8,
+    /// Global Accelerator arms: the client's anycast edge (top 8 bits) and its RTT to it in µs
+    /// (low 24 bits, so at most 16.7 s; an edge RTT is well under a second). Packed to keep the
+    /// client at 48 bytes.
+    edge_packed: u32,
     /// Stub-cache entry expiry (0 = none).
     stub_exp: Micros,
     /// Application-cache entry expiry (0 = none).
@@ -254,6 +256,25 @@ struct Client {
     conn_region: u8,
     last_ok_region: u8,
     flags: u8,
+    /// Index into the arm's stub table (`Mixes::stubs`).
+    stub: u8,
+}
+
+/// Low 24 bits of [`Client::edge_packed`]: the edge RTT in µs.
+const EDGE_RTT_MASK: u32 = (1 << 24) - 1;
+
+impl Client {
+    /// Global Accelerator arms: the client's anycast edge.
+    #[inline(always)]
+    fn edge(&self) -> usize {
+        (self.edge_packed >> 24) as usize
+    }
+
+    /// Global Accelerator arms: the client's RTT to its edge.
+    #[inline(always)]
+    fn edge_rtt(&self) -> Micros {
+        Micros::from(self.edge_packed & EDGE_RTT_MASK)
+    }
 }
 
 /// Per-cache state: 32 bytes. One per resolver, or, for a class that sends ECS under a
@@ -272,6 +293,8 @@ struct Resolver {
     subnet: u32,
     answer: Answer,
     class: u8,
+    /// Index into the TTL policy table (`Mixes::policies`).
+    policy: u8,
 }
 
 // The memory budget per client and per cache (scale bench): checked at compile time. A
@@ -317,7 +340,6 @@ struct Shard<'a> {
     slots: Vec<Slot>,
     free_slots: Vec<u32>,
     out: ShardResult,
-    stub: StubCache,
     app: AppCache,
     ttl: Micros,
     /// Lockstep only: per region, attempts received and shed in the current step.
@@ -388,6 +410,8 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
         } else {
             size.max(1)
         };
+        // One TTL policy per resolver (drawn from its class's mix), shared by its subnets.
+        let policy = ctx.mixes.resolver_policy(r.class, r.id);
         let first_row = resolvers.len();
         for subnet in 0..size.div_ceil(per_subnet).max(1) {
             let mut res = Resolver {
@@ -399,12 +423,13 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 subnet: subnet as u32,
                 answer: 0,
                 class: r.class,
+                policy,
             };
             if ctx.warm {
                 // The cache's query rate is taken as all its clients' request rate: stub and
                 // app caches and connection reuse only lower it, so this slightly overstates
                 // presence.
-                let life = behaviour.ttl.apply(ctx.control.dns_ttl());
+                let life = ctx.mixes.policies[policy as usize].apply(ctx.control.dns_ttl());
                 let members = per_subnet.min(size - (subnet * per_subnet).min(size));
                 let lambda = members as f64 * rate_per_us;
                 let (u1, u2) = (
@@ -423,16 +448,17 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
         for gid in r.clients.clone() {
             let row = first_row + ((gid - r.clients.start) / per_subnet) as usize;
             let res = resolvers[row];
-            let (edge, edge_rtt) = match ctx.control {
+            let edge_packed = match ctx.control {
                 ArmControl::GlobalAccelerator(_) => {
                     let (e, ms) = ctx.geo.client_edge(gid, area);
-                    (e as u8, (ms * 1000.0) as u32)
+                    debug_assert!(e < 256);
+                    let us = ((ms * 1000.0) as u32).min(EDGE_RTT_MASK);
+                    ((e as u32) << 24) | us
                 }
-                ArmControl::Route53(_) => (0, 0),
+                ArmControl::Route53(_) => 0,
             };
             let mut client = Client {
-                edge_rtt,
-                edge,
+                edge_packed,
                 stub_exp: 0,
                 app_exp: 0,
                 conn_last: NO_CONN,
@@ -443,6 +469,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 conn_region: NONE_U8,
                 last_ok_region: NONE_U8,
                 flags: 0,
+                stub: ctx.mixes.client_stub(gid),
             };
             if let (true, AppCache::Fixed { ttl, .. }) = (ctx.warm, ctx.clients.app_cache) {
                 // Same renewal argument per client: present with probability L / (L + mean
@@ -479,7 +506,6 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
         } else {
             0
         }),
-        stub: ctx.clients.stub_cache,
         app: ctx.clients.app_cache,
         ttl: ctx.control.dns_ttl(),
         load: Vec::new(),
@@ -659,16 +685,11 @@ impl Shard<'_> {
                 let region = if via_conn {
                     cl.conn_region as usize
                 } else {
-                    let g = ga.select(
-                        cl.edge as usize,
-                        self.first_client + c as u64,
-                        cl.ctr as u64,
-                        t,
-                    );
+                    let g = ga.select(cl.edge(), self.first_client + c as u64, cl.ctr as u64, t);
                     ga.groups[g].region
                 };
-                let edge = cl.edge_rtt as Micros;
-                let backbone = ctx.geo.edge_region_rtt[cl.edge as usize][region];
+                let edge = cl.edge_rtt();
+                let backbone = ctx.geo.edge_region_rtt[cl.edge()][region];
                 let path = edge + (backbone * 1000.0) as Micros;
                 // TCP ends at the edge (GA-DG "how it works"); TLS runs end to end.
                 (region, path, edge + path)
@@ -854,7 +875,7 @@ impl Shard<'_> {
                 (self.resolvers[ri].answer, life, to_resolver + to_auth)
             }
         };
-        if let Some(life) = self.stub.lifetime(remaining) {
+        if let Some(life) = self.ctx.mixes.stubs[cl.stub as usize].lifetime(remaining) {
             let cl = &mut self.clients[c];
             cl.stub_exp = t + life;
             cl.stub_ans = answer;
@@ -874,7 +895,7 @@ impl Shard<'_> {
         let seen = self.ctx.geo.class_seen[r.class as usize][r.area as usize] as usize;
         let key = (u64::from(r.subnet) << 32) | u64::from(r.queries);
         let answer = self.ctx.control.answer(rid, seen, key, t);
-        let life = self.ctx.classes[r.class as usize].ttl.apply(self.ttl);
+        let life = self.ctx.mixes.policies[r.policy as usize].apply(self.ttl);
         let res = &mut self.resolvers[ri];
         res.queries = r.queries.wrapping_add(1);
         res.exp = t + life;

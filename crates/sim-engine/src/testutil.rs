@@ -67,6 +67,7 @@ pub fn two_region_workload() -> Workload {
             prefetch: false,
             serve_stale: ServeStale::Off,
             siting: Siting::default(),
+            ttl_mix: None,
         }],
         failures: vec![],
         arms: vec![Arm {

@@ -1,0 +1,154 @@
+//! End-to-end tests of population presets: `gtsim explain-preset` (survival table, sensitivity,
+//! bad names) and the thread-independence of a preset workload's outputs.
+
+mod common;
+use common::*;
+
+#[test]
+fn unknown_preset_exits_2_listing_the_known_ones() {
+    let out = gtsim(&["explain-preset", "dialup"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown preset \"dialup\" (known: \"internet\""),
+        "{err}"
+    );
+}
+
+/// The textbook population: with a 20 s TTL nothing is stale 30 s after the change.
+#[test]
+fn explain_prints_parts_and_survival_table() {
+    let out = gtsim(&[
+        "explain-preset",
+        "honest",
+        "--clients",
+        "5000",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Population preset \"honest\""), "{text}");
+    assert!(text.contains("| record TTL | what | t = 30 s | t = 60 s | t = 5 min | t = 15 min |"));
+    assert!(
+        text.contains("| 20 s | attempts | 0.00% | 0.00% | 0.00% | 0.00% |"),
+        "{text}"
+    );
+    let out = gtsim(&["explain-preset", "internet", "--clients", "5000"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("pam2023"), "{text}");
+    assert!(
+        text.contains("windows") && text.contains("[ASSUMED]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn sensitivity_runs_every_variation() {
+    let dir = tmp("explain", "sens");
+    let w = write(
+        &dir,
+        "w.toml",
+        r#"
+name = "sens"
+population = "internet"
+[simulation]
+duration = "12m"
+clients = 2000
+[[regions]]
+name = "us-east-1"
+[[regions]]
+name = "eu-west-1"
+[[failures]]
+region = "us-east-1"
+at = "5m"
+kind = "hard"
+[[arms]]
+name = "failover"
+kind = "route53"
+policy = "failover"
+ttl = "60s"
+health_check = { interval = "10s", failure_threshold = 3 }
+"#,
+    );
+    let out = gtsim(&[
+        "explain-preset",
+        "internet",
+        "--clients",
+        "2000",
+        "--sensitivity",
+        w.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Sensitivity (35 runs"), "{text}");
+    assert!(text.contains("| baseline | failover |"), "{text}");
+    assert!(
+        text.contains("| stub windows halved [ASSUMED] | failover |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| isp: extend: floor 600s doubled [A] | failover |"),
+        "{text}"
+    );
+    // A bad workload is bad input.
+    let bad = write(
+        &dir,
+        "bad.toml",
+        "name = \"x\"\npopulation = \"internet\"\n",
+    );
+    let out = gtsim(&[
+        "explain-preset",
+        "honest",
+        "--sensitivity",
+        bad.to_str().unwrap(),
+        "--clients",
+        "1000",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("simulation"));
+}
+
+/// Per-resolver TTL draws and per-client stub draws do not depend on the thread count.
+#[test]
+fn preset_outputs_are_byte_identical_across_thread_counts() {
+    let dir = tmp("explain", "threads");
+    let w = repo().join("workloads/preset-internet.toml");
+    let mut files = Vec::new();
+    for threads in ["1", "2"] {
+        let out_dir = dir.join(threads);
+        let out = gtsim(&[
+            "run",
+            w.to_str().unwrap(),
+            "--clients",
+            "5000",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        files.push((
+            read(&out_dir.join("summary.json")),
+            read(&out_dir.join("curve.csv")),
+        ));
+    }
+    assert_eq!(files[0], files[1]);
+    assert!(files[0].0.contains("pam2023"));
+}

@@ -1,0 +1,554 @@
+//! Calibrated mixes and population presets, every share and constant with its source.
+//!
+//! Sources are `shared/research/ttl-behaviour.md` (cited as "ttl-behaviour.md §N") and the
+//! primary sources it lists. Each share carries the research file's status label
+//! ([`Status`]); shares that are not verified in a primary source are the ones `gtsim
+//! explain-preset NAME --sensitivity WORKLOAD` halves and doubles. `docs/calibration.md` walks
+//! through every preset.
+//!
+//! Architecture invariant (as the rest of this crate): plain data and pure functions; the
+//! simulator does the drawing, keyed by global entity ids.
+
+use crate::{AppCache, Micros, SEC, StaleMode, StubCache, TtlPolicy};
+
+/// How well a figure is sourced: the labels of `shared/research/ttl-behaviour.md`, plus
+/// ASSUMED for a figure that has no source at all (ours to choose; printed in reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Read in the primary source (RFC, vendor documentation, the software's source code).
+    Verified,
+    /// From a paper's abstract or summary only.
+    Abstract,
+    /// Quoted by a second-hand source.
+    SecondHand,
+    /// Not found, or the sources disagree.
+    Unverified,
+    /// No source: our assumption.
+    Assumed,
+}
+
+impl Status {
+    /// The research file's label: V, A, S, UNVERIFIED, ASSUMED.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Verified => "V",
+            Status::Abstract => "A",
+            Status::SecondHand => "S",
+            Status::Unverified => "UNVERIFIED",
+            Status::Assumed => "ASSUMED",
+        }
+    }
+
+    /// Everything short of a primary source gets a sensitivity analysis.
+    pub fn uncertain(self) -> bool {
+        self != Status::Verified
+    }
+}
+
+/// One part of a [`Mix`]: a behaviour, the share of entities that have it, and the source of
+/// that share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part<T> {
+    /// Share of the mix's entities (resolvers or clients); a mix's weights sum to 1.
+    pub weight: f64,
+    pub value: T,
+    /// Short name for tables and reports (e.g. `"extend: floor 600s"`).
+    pub label: &'static str,
+    /// Where the share (and, if noted, the value) comes from.
+    pub source: &'static str,
+    /// Status of the share.
+    pub status: Status,
+}
+
+/// A named mix of behaviours from which each entity of a class draws one (per resolver for
+/// TTL policies, per client for stub caches), keyed by its global id on its own RNG stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mix<T> {
+    pub name: &'static str,
+    pub parts: Vec<Part<T>>,
+}
+
+/// A distribution of resolver TTL policies (workload `ttl = { mode = "distribution", … }`).
+pub type TtlMix = Mix<TtlPolicy>;
+/// A distribution of stub caches (workload `clients.stub_cache = "os-default"` and friends).
+pub type StubMix = Mix<StubCache>;
+
+impl<T: Copy> Mix<T> {
+    /// A mix of one behaviour (what an explicit workload key gives).
+    pub fn single(name: &'static str, value: T) -> Mix<T> {
+        Mix {
+            name,
+            parts: vec![Part {
+                weight: 1.0,
+                value,
+                label: name,
+                source: "workload",
+                status: Status::Verified,
+            }],
+        }
+    }
+
+    /// The part an entity with uniform draw `u` in (0, 1) gets: the first part whose
+    /// cumulative weight exceeds `u` times the total weight.
+    pub fn pick(&self, u: f64) -> usize {
+        let total: f64 = self.parts.iter().map(|p| p.weight).sum();
+        let target = u * total;
+        let mut acc = 0.0;
+        for (i, p) in self.parts.iter().enumerate() {
+            acc += p.weight;
+            if target < acc {
+                return i;
+            }
+        }
+        self.parts.len() - 1
+    }
+
+    /// The mix with part `i`'s weight multiplied by `factor` (at most 1) and the other parts
+    /// scaled so the weights still sum to 1 (the sensitivity analysis' variation).
+    pub fn with_part_scaled(&self, i: usize, factor: f64) -> Mix<T> {
+        let mut out = self.clone();
+        let old = self.parts[i].weight;
+        let new = (old * factor).min(1.0);
+        let rest = 1.0 - old;
+        for (j, p) in out.parts.iter_mut().enumerate() {
+            p.weight = if j == i {
+                new
+            } else if rest > 0.0 {
+                p.weight * (1.0 - new) / rest
+            } else {
+                0.0
+            };
+        }
+        out
+    }
+
+    /// Parts whose share is not verified in a primary source.
+    pub fn uncertain_parts(&self) -> impl Iterator<Item = (usize, &Part<T>)> {
+        self.parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.status.uncertain())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolver TTL distributions
+
+/// ASSUMED: the floor of a resolver that "extends the TTL". The measurements (PAM 2023, RIPE
+/// 2017) count extenders but give no size; the one figure found is an anecdote of an ISP that
+/// "enforces a local minimum TTL of 600 seconds" (ttl-behaviour.md §1, UNVERIFIED).
+pub const EXTEND_FLOOR: Micros = 600 * SEC;
+/// ASSUMED: the cap of a resolver that "decreases the TTL" (RIPE 2017 counts them, no size).
+/// Decreasing only makes a resolver refresh sooner; it never lengthens stale routing.
+pub const DECREASE_CAP: Micros = 30 * SEC;
+/// PAM 2023: 8.74 % of 8,524 resolvers "extend the TTL arbitrarily" (Bhowmick, Ashiq, Deccio,
+/// Chung, "TTL Violation of DNS Resolvers in the Wild", PAM 2023; ttl-behaviour.md §1, A).
+pub const PAM2023_EXTEND_SHARE: f64 = 0.0874;
+/// RIPE Atlas 2017: 4.17 % of 6,587 resolvers increase the TTL (Moura, RIPE Labs, 1 Dec 2017;
+/// ttl-behaviour.md §1, S).
+pub const RIPE2017_INCREASE_SHARE: f64 = 0.0417;
+/// RIPE Atlas 2017: 1.97 % decrease it (same source, S).
+pub const RIPE2017_DECREASE_SHARE: f64 = 0.0197;
+
+/// The names of [`ttl_distribution`], for error messages.
+pub const TTL_DISTRIBUTIONS: &[&str] = &["pam2023", "ripe2017", "public-resolvers"];
+
+/// A named resolver TTL distribution (workload `ttl = { mode = "distribution", preset }`):
+///
+/// - `pam2023`: extenders 8.74 % (PAM 2023, A) with floor [`EXTEND_FLOOR`] (ASSUMED value);
+///   decreasers 1.97 % (RIPE 2017, S, the only figure for cutting) with cap [`DECREASE_CAP`]
+///   (ASSUMED value); the rest honour the TTL.
+/// - `ripe2017`: extenders 4.17 % and decreasers 1.97 % (RIPE 2017, S); the rest honour.
+/// - `public-resolvers`: the caps observed on public resolvers (nullrouted.space 2023,
+///   ttl-behaviour.md §2: Google 6 h, Quad9 12 h, OpenDNS 1 h, Cloudflare none). The split
+///   between them is ASSUMED (APNIC's per-user shares could not be read, §5; Google is "the
+///   most popular", A). Caps only bite on TTLs above them, so for failover records (≤ 300 s)
+///   this behaves as honour; it is here so longer-TTL workloads get the observed caps.
+pub fn ttl_distribution(name: &str) -> Option<TtlMix> {
+    let part = |weight, value, label, source, status| Part {
+        weight,
+        value,
+        label,
+        source,
+        status,
+    };
+    let extend = TtlPolicy::Floor { min: EXTEND_FLOOR };
+    let decrease = TtlPolicy::Cap { max: DECREASE_CAP };
+    Some(match name {
+        "pam2023" => Mix {
+            name: "pam2023",
+            parts: vec![
+                part(
+                    1.0 - PAM2023_EXTEND_SHARE - RIPE2017_DECREASE_SHARE,
+                    TtlPolicy::Honor,
+                    "honour",
+                    "remainder of PAM 2023 extenders and RIPE 2017 decreasers",
+                    Status::Abstract,
+                ),
+                part(
+                    PAM2023_EXTEND_SHARE,
+                    extend,
+                    "extend: floor 600s",
+                    "PAM 2023 8.74% (A); floor 600 s ASSUMED (ISP anecdote, UNVERIFIED)",
+                    Status::Abstract,
+                ),
+                part(
+                    RIPE2017_DECREASE_SHARE,
+                    decrease,
+                    "decrease: cap 30s",
+                    "RIPE Atlas 2017 1.97% (S); cap 30 s ASSUMED",
+                    Status::SecondHand,
+                ),
+            ],
+        },
+        "ripe2017" => Mix {
+            name: "ripe2017",
+            parts: vec![
+                part(
+                    1.0 - RIPE2017_INCREASE_SHARE - RIPE2017_DECREASE_SHARE,
+                    TtlPolicy::Honor,
+                    "honour",
+                    "remainder of RIPE Atlas 2017",
+                    Status::SecondHand,
+                ),
+                part(
+                    RIPE2017_INCREASE_SHARE,
+                    extend,
+                    "extend: floor 600s",
+                    "RIPE Atlas 2017 4.17% (S); floor 600 s ASSUMED",
+                    Status::SecondHand,
+                ),
+                part(
+                    RIPE2017_DECREASE_SHARE,
+                    decrease,
+                    "decrease: cap 30s",
+                    "RIPE Atlas 2017 1.97% (S); cap 30 s ASSUMED",
+                    Status::SecondHand,
+                ),
+            ],
+        },
+        "public-resolvers" => Mix {
+            name: "public-resolvers",
+            parts: vec![
+                part(
+                    0.6,
+                    TtlPolicy::Cap { max: 21_600 * SEC },
+                    "google: cap 6h",
+                    "cap observed (nullrouted.space 2023); share ASSUMED",
+                    Status::Assumed,
+                ),
+                part(
+                    0.2,
+                    TtlPolicy::Honor,
+                    "cloudflare: no cap",
+                    "no cap observed (nullrouted.space 2023); share ASSUMED",
+                    Status::Assumed,
+                ),
+                part(
+                    0.1,
+                    TtlPolicy::Cap { max: 43_200 * SEC },
+                    "quad9: cap 12h",
+                    "cap observed (nullrouted.space 2023); share ASSUMED",
+                    Status::Assumed,
+                ),
+                part(
+                    0.1,
+                    TtlPolicy::Cap { max: 3_600 * SEC },
+                    "opendns: cap 1h",
+                    "cap observed (nullrouted.space 2023); share ASSUMED",
+                    Status::Assumed,
+                ),
+            ],
+        },
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Population presets
+
+/// The TTL behaviour of a preset's resolver class: one policy, or a named distribution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassTtl {
+    Policy(TtlPolicy),
+    Distribution(TtlMix),
+}
+
+/// One resolver class of a population preset. Placement is `local` and ECS off for every class
+/// until the placement models land (`docs/calibration.md` says which class switches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassPreset {
+    pub name: &'static str,
+    /// Share of clients using this class.
+    pub share: f64,
+    pub share_source: &'static str,
+    pub share_status: Status,
+    /// Mean clients per resolver (ASSUMED everywhere: no measurement of resolver sizes).
+    pub clients_per_resolver: u32,
+    pub ttl: ClassTtl,
+    pub prefetch: bool,
+    pub serve_stale: StaleMode,
+}
+
+/// A population preset (workload `population = "…"`): resolver classes and client caches and
+/// connection reuse, built bottom-up from the parts. A workload's own keys override it (see
+/// `spec/WORKLOAD.md` and `docs/calibration.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopulationPreset {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub classes: Vec<ClassPreset>,
+    /// Per-client OS stub behaviour.
+    pub stub: StubMix,
+    /// Application cache name (an [`AppCache::preset`]) and its source.
+    pub app_cache: &'static str,
+    pub app_source: &'static str,
+    /// Kept-alive connection idle limit (before the load balancer's own) and its source.
+    pub keepalive_idle: Micros,
+    pub keepalive_source: &'static str,
+    /// Mean requests per second per client, and its source.
+    pub request_rate: f64,
+    pub request_rate_source: &'static str,
+}
+
+impl PopulationPreset {
+    /// The application cache (the name is one of [`AppCache::PRESETS`]).
+    pub fn app(&self) -> AppCache {
+        AppCache::preset(self.app_cache).expect("presets name known app caches")
+    }
+
+    /// The preset with class `i`'s share multiplied by `factor` and the others renormalised.
+    pub fn with_class_share_scaled(&self, i: usize, factor: f64) -> PopulationPreset {
+        let mut out = self.clone();
+        let old = self.classes[i].share;
+        let new = (old * factor).min(1.0);
+        let rest = 1.0 - old;
+        for (j, c) in out.classes.iter_mut().enumerate() {
+            c.share = if j == i {
+                new
+            } else if rest > 0.0 {
+                c.share * (1.0 - new) / rest
+            } else {
+                0.0
+            };
+        }
+        out
+    }
+}
+
+/// Share of clients on a public resolver: "28.3 % of 10.6k RIPE Atlas probes use at least one
+/// public DNS service" (Doan, Fries, Bajpai; ttl-behaviour.md §5, A). Atlas probes skew
+/// technical, so this is likely high for the general population.
+pub const PUBLIC_RESOLVER_SHARE: f64 = 0.283;
+/// ASSUMED: share of clients behind a corporate resolver (no measurement found).
+pub const CORPORATE_SHARE: f64 = 0.10;
+/// ASSUMED: share of mobile clients on a public resolver (private DNS set by the user); no
+/// measurement found.
+pub const MOBILE_PUBLIC_SHARE: f64 = 0.10;
+
+/// The names of [`population`], for error messages.
+pub const POPULATIONS: &[&str] = &["internet", "mobile-apps", "server-to-server", "honest"];
+
+/// A named population preset; see `docs/calibration.md` for the walk-through.
+pub fn population(name: &str) -> Option<PopulationPreset> {
+    let dist = |n: &str| ClassTtl::Distribution(ttl_distribution(n).expect("known distribution"));
+    let stub = |n: &str| crate::stub::stub_preset(n).expect("known stub preset");
+    Some(match name {
+        "honest" => PopulationPreset {
+            name: "honest",
+            description: "the textbook case: every resolver honours the TTL, no client cache, no \
+                          connection reuse",
+            classes: vec![ClassPreset {
+                name: "honest",
+                share: 1.0,
+                share_source: "by definition",
+                share_status: Status::Verified,
+                clients_per_resolver: 500,
+                ttl: ClassTtl::Policy(TtlPolicy::Honor),
+                prefetch: false,
+                serve_stale: StaleMode::Off,
+            }],
+            stub: stub("none"),
+            app_cache: "none",
+            app_source: "by definition",
+            keepalive_idle: 0,
+            keepalive_source: "by definition",
+            request_rate: 1.0 / 30.0,
+            request_rate_source: "WORKLOAD.md default",
+        },
+        "internet" => PopulationPreset {
+            name: "internet",
+            description: "a general web population: ISP, public and corporate resolvers, \
+                          browser clients (Chrome's 60 s host cache) on desktop OS stubs",
+            classes: vec![
+                ClassPreset {
+                    name: "isp",
+                    share: 1.0 - PUBLIC_RESOLVER_SHARE - CORPORATE_SHARE,
+                    share_source: "remainder after public (A) and corporate (ASSUMED)",
+                    share_status: Status::Assumed,
+                    clients_per_resolver: 500,
+                    ttl: dist("pam2023"),
+                    prefetch: false,
+                    serve_stale: StaleMode::Off,
+                },
+                ClassPreset {
+                    name: "public",
+                    share: PUBLIC_RESOLVER_SHARE,
+                    share_source: "Doan et al.: 28.3% of RIPE Atlas probes use a public DNS \
+                                   service (A)",
+                    share_status: Status::Abstract,
+                    clients_per_resolver: 2000,
+                    ttl: dist("public-resolvers"),
+                    // Google Public DNS prefetches popular records (Google Developers blog,
+                    // 2009; ttl-behaviour.md §2, V); modelled as Unbound-style prefetch.
+                    prefetch: true,
+                    serve_stale: StaleMode::Off,
+                },
+                ClassPreset {
+                    name: "corporate",
+                    share: CORPORATE_SHARE,
+                    share_source: "ASSUMED (no measurement found)",
+                    share_status: Status::Assumed,
+                    clients_per_resolver: 200,
+                    ttl: dist("ripe2017"),
+                    prefetch: false,
+                    serve_stale: StaleMode::Off,
+                },
+            ],
+            stub: stub("os-default"),
+            app_cache: "chrome",
+            app_source: "Chrome host cache 60 s regardless of TTL (chromium \
+                         kCacheEntryTTLSeconds, V); every client taken as a Chrome browser \
+                         (per-client browser mix not built)",
+            keepalive_idle: 300 * SEC,
+            keepalive_source: "Chrome used idle socket 300 s (kUsedIdleSocketTimeout, V); \
+                               ALB's 60 s idle timeout applies on top",
+            request_rate: 1.0 / 30.0,
+            request_rate_source: "WORKLOAD.md default (ASSUMED)",
+        },
+        "mobile-apps" => PopulationPreset {
+            name: "mobile-apps",
+            description: "Android apps on OkHttp: carrier resolvers, libcore's 2 s address \
+                          cache, netd's TTL-honouring cache, 5 min pooled connections",
+            classes: vec![
+                ClassPreset {
+                    name: "carrier",
+                    share: 1.0 - MOBILE_PUBLIC_SHARE,
+                    share_source: "remainder after public (ASSUMED)",
+                    share_status: Status::Assumed,
+                    clients_per_resolver: 2000,
+                    ttl: dist("pam2023"),
+                    prefetch: false,
+                    serve_stale: StaleMode::Off,
+                },
+                ClassPreset {
+                    name: "public",
+                    share: MOBILE_PUBLIC_SHARE,
+                    share_source: "ASSUMED (no measurement for mobile)",
+                    share_status: Status::Assumed,
+                    clients_per_resolver: 2000,
+                    ttl: dist("public-resolvers"),
+                    prefetch: true,
+                    serve_stale: StaleMode::Off,
+                },
+            ],
+            stub: stub("android"),
+            app_cache: "android",
+            app_source: "libcore AddressCache 2 s (AOSP, V)",
+            keepalive_idle: 300 * SEC,
+            keepalive_source: "OkHttp ConnectionPool 5 min keep-alive (square/okhttp, V)",
+            request_rate: 1.0 / 30.0,
+            request_rate_source: "WORKLOAD.md default (ASSUMED)",
+        },
+        "server-to-server" => PopulationPreset {
+            name: "server-to-server",
+            description: "JVM services calling an API: VPC resolvers, Java's 30 s address \
+                          cache, JDK HttpClient's 30 s keep-alive, glibc without a stub cache",
+            classes: vec![ClassPreset {
+                name: "vpc",
+                share: 1.0,
+                share_source: "by definition (services resolve through their VPC resolver)",
+                share_status: Status::Verified,
+                clients_per_resolver: 100,
+                // Amazon EC2 local resolvers rewrote a 172800 s TTL to 60 s (RIPE Labs / SIDN
+                // post quoting dns-oarc; ttl-behaviour.md §1, V as quoted): a 60 s cap.
+                ttl: ClassTtl::Policy(TtlPolicy::Cap { max: 60 * SEC }),
+                prefetch: false,
+                serve_stale: StaleMode::Off,
+            }],
+            stub: stub("none"),
+            app_cache: "jvm-30s",
+            app_source: "networkaddress.cache.ttl 30 s (OpenJDK InetAddressCachePolicy, V)",
+            keepalive_idle: 30 * SEC,
+            keepalive_source: "jdk.httpclient.keepalive.timeout 30 s (JDK docs, V)",
+            request_rate: 1.0,
+            request_rate_source: "ASSUMED: one call per second per service instance",
+        },
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mix_and_population_sums_to_one() {
+        for n in TTL_DISTRIBUTIONS {
+            let m = ttl_distribution(n).unwrap();
+            let s: f64 = m.parts.iter().map(|p| p.weight).sum();
+            assert!((s - 1.0).abs() < 1e-12, "{n}: {s}");
+        }
+        for n in POPULATIONS {
+            let p = population(n).unwrap();
+            let s: f64 = p.classes.iter().map(|c| c.share).sum();
+            assert!((s - 1.0).abs() < 1e-12, "{n}: {s}");
+            let _ = p.app();
+        }
+        assert!(ttl_distribution("x").is_none());
+        assert!(population("x").is_none());
+    }
+
+    /// pam2023: honour 89.29 %, extend 8.74 %, decrease 1.97 %, in that order.
+    #[test]
+    fn pick_follows_cumulative_weights() {
+        let m = ttl_distribution("pam2023").unwrap();
+        assert_eq!(m.pick(0.0), 0);
+        assert_eq!(m.pick(0.8928), 0);
+        assert_eq!(m.pick(0.8930), 1);
+        assert_eq!(m.pick(0.9802), 1);
+        assert_eq!(m.pick(0.9804), 2);
+        assert_eq!(m.pick(0.999_999), 2);
+        assert_eq!(m.parts[1].value.apply(60 * SEC), 600 * SEC);
+        assert_eq!(m.parts[2].value.apply(60 * SEC), 30 * SEC);
+    }
+
+    /// Doubling 8.74 % gives 17.48 %; the other two keep their ratio and fill the rest.
+    #[test]
+    fn scaling_a_part_renormalises_the_rest() {
+        let m = ttl_distribution("pam2023").unwrap();
+        let d = m.with_part_scaled(1, 2.0);
+        assert!((d.parts[1].weight - 0.1748).abs() < 1e-12);
+        let s: f64 = d.parts.iter().map(|p| p.weight).sum();
+        assert!((s - 1.0).abs() < 1e-12);
+        let ratio = d.parts[0].weight / d.parts[2].weight;
+        assert!((ratio - m.parts[0].weight / m.parts[2].weight).abs() < 1e-9);
+        let h = m.with_part_scaled(1, 0.5);
+        assert!((h.parts[1].weight - 0.0437).abs() < 1e-12);
+        let p = population("internet")
+            .unwrap()
+            .with_class_share_scaled(1, 2.0);
+        assert!((p.classes[1].share - 0.566).abs() < 1e-12);
+        let s: f64 = p.classes.iter().map(|c| c.share).sum();
+        assert!((s - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn uncertain_parts_are_the_unverified_shares() {
+        let m = ttl_distribution("pam2023").unwrap();
+        assert_eq!(m.uncertain_parts().count(), 3);
+        let one = Mix::single("honor", TtlPolicy::Honor);
+        assert_eq!(one.uncertain_parts().count(), 0);
+        assert_eq!(Status::Assumed.label(), "ASSUMED");
+    }
+}
