@@ -10,9 +10,11 @@
 //! its own floor or cap"; [`CacheEntry`] is the count-down.
 
 pub mod resolver;
+pub mod software;
 pub mod ttl;
 
-pub use resolver::{AppCache, Lookup, ResolverBehaviour, StaleMode};
+pub use resolver::{AppCache, CacheClock, Lookup, ResolverBehaviour, StaleMode};
+pub use software::{Software, SoftwareConfig, SoftwareError};
 pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};
 
 /// Simulated time and durations, in microseconds.
