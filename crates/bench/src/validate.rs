@@ -193,7 +193,7 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
     );
     let _ = writeln!(
         md,
-        "**Validated here:** each resolver program's caching (TTL floor, whole-second cache clock, when it refetches) against its model in `resolver-models` (`Software::behaviour`), and the Route 53 failover answers (sim-engine's policy code, serving from a live authoritative) reaching clients through it.\n\n**Not validated:** AWS's own timing — Route 53 health-checker behaviour and propagation to its locations, Global Accelerator — which no local run can observe; the health checks here only schedule the answer changes.\n"
+        "**Validated here:** each resolver program's caching (TTL floor, whole-second cache clock, when it refetches) against its model in `resolver-models` (`Software::behaviour`), and the Route 53 failover answers (sim-engine's policy code, serving from a live authoritative) reaching clients through it.\n\n**Not validated:** AWS's own timing — Route 53 health-checker behaviour and propagation to its locations, Global Accelerator — which no local run can observe; the health checks here only schedule the answer changes. Policies exercised live: failover only (weighted and latency/ECS answers are not run live yet).\n"
     );
     let _ = writeln!(md, "## Scenario (time-scaled)\n");
     for l in r.scaled.describe() {
@@ -201,11 +201,21 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
     }
     let _ = writeln!(
         md,
-        "- {} answer changes applied, the latest {:.1} ms behind schedule; authoritative queries during the run: {}; wall time {:.1} s\n",
+        "- {} answer changes applied, the latest {:.1} ms behind schedule; wall time {:.1} s",
         r.changes,
         r.max_change_lag as f64 / 1000.0,
-        r.auth_queries,
         r.wall.as_secs_f64()
+    );
+    let predicted: f64 = r
+        .results
+        .iter()
+        .filter(|x| matches!(x.outcome, Outcome::Ran { .. }))
+        .map(|x| x.predicted_fetches)
+        .sum();
+    let _ = writeln!(
+        md,
+        "- authoritative queries: observed {}, the models predict {:.0} (sum over the resolvers that ran; the authoritative counts every query it answers)\n",
+        r.auth_queries, predicted
     );
     let _ = writeln!(md, "## Results\n\n```\n{}```\n", table(r));
     let _ = writeln!(
@@ -279,6 +289,7 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
         ] {
             let svg = plot::svg(&chart)?;
             std::fs::write(plots.join(format!("{file}.svg")), svg).map_err(|e| e.to_string())?;
+            plot::png(&chart, &plots.join(format!("{file}.png")))?;
             let _ = writeln!(md, "![{file}](plots/{file}.svg)\n");
         }
         let _ = writeln!(

@@ -34,6 +34,9 @@ use sim_engine::Micros;
 use analysis::{Query, Samples};
 use scenario::Scaled;
 
+/// A name's answer changes: `(time, record index)`, the first at 0.
+type ChangeList = Vec<(Micros, u8)>;
+
 /// The significance level of every KS test.
 pub const ALPHA: f64 = 0.01;
 
@@ -192,7 +195,7 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
         .flat_map(|(k, n)| n.answers.iter().skip(1).map(move |&(t, a)| (t, k, a)))
         .collect();
     changes.sort_unstable();
-    let applied: Arc<Mutex<Vec<Vec<(Micros, u8)>>>> = Arc::new(Mutex::new(
+    let applied: Arc<Mutex<Vec<ChangeList>>> = Arc::new(Mutex::new(
         schedule.iter().map(|n| vec![n.answers[0]]).collect(),
     ));
     let updater = {

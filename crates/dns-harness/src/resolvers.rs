@@ -227,7 +227,6 @@ pub async fn start(s: Software, cfg: &SoftwareConfig, auth_port: u16) -> Result<
                 .as_ref()
                 .map(|d| d.log_tail())
                 .unwrap_or_default();
-            running.task.take().map(|t| t.abort());
             return Err(format!(
                 "{} did not answer ready.example.test within 20 s; its log ends:\n{tail}",
                 s.name()

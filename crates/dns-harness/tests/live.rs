@@ -8,6 +8,9 @@ use dns_harness::{Options, Outcome};
 use resolver_models::{CacheClock, ResolverBehaviour, Software, StaleMode, TtlPolicy};
 use sim_engine::SEC;
 
+/// The tests run one at a time: the leftover checks look for anything of this process's.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The resolvers to run here: hickory always; the daemons when installed (or fail under CI).
 fn installed(wanted: &[Software]) -> Vec<Software> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
@@ -42,6 +45,7 @@ fn floor_scenario(seed: u64) -> Scaled {
 /// validation, for every resolver that runs: the KS distance exceeds its critical value.
 #[test]
 fn honour_ttl_model_fails_against_floored_resolvers() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let resolvers = installed(&[Software::Hickory, Software::Unbound]);
     let wrong = ResolverBehaviour {
         ttl: TtlPolicy::Honor,
@@ -79,6 +83,7 @@ fn honour_ttl_model_fails_against_floored_resolvers() {
 /// gone afterwards: no process, no temp folder, the ports free again, loopback only.
 #[test]
 fn software_models_pass_and_nothing_outlives_the_harness() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let resolvers = installed(&Software::ALL);
     let report = dns_harness::run(&Options {
         resolvers: resolvers.clone(),
@@ -116,7 +121,7 @@ fn software_models_pass_and_nothing_outlives_the_harness() {
         port_is_free(report.auth_port),
         "authoritative port still bound"
     );
-    let prefix = format!("gtsim-");
+    let prefix = "gtsim-";
     let me = format!("-{}-", std::process::id());
     for e in std::fs::read_dir(std::env::temp_dir()).unwrap().flatten() {
         let n = e.file_name().to_string_lossy().into_owned();

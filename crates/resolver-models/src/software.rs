@@ -275,7 +275,10 @@ mod tests {
         };
         let d = Software::Dnsmasq.behaviour(&cfg).unwrap();
         assert_eq!(d.ttl.apply(2 * SEC), 3600 * SEC);
-        assert_eq!(Software::Unbound.behaviour(&cfg).unwrap().ttl.apply(0), 7200 * SEC);
+        assert_eq!(
+            Software::Unbound.behaviour(&cfg).unwrap().ttl.apply(0),
+            7200 * SEC
+        );
     }
 
     #[test]
