@@ -99,15 +99,23 @@ pub fn table(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<14} {:>6} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9}  result",
-        "resolver", "n obs", "m model", "KS D", "crit", "obs mean", "model mean", "censored"
+        "{:<14} {:>6} {:>7} {:>7} {:>8} {:>8} {:>9} {:>9} {:>9}  result",
+        "resolver",
+        "n obs",
+        "m model",
+        "KS D",
+        "crit",
+        "obs mean",
+        "model mean",
+        "censored",
+        "alt clock"
     );
     for x in &r.results {
         let ran = matches!(x.outcome, Outcome::Ran { .. });
         if ran {
             let _ = writeln!(
                 s,
-                "{:<14} {:>6} {:>7} {:>7.3} {:>8.3} {:>7.2}s {:>9.2}s {:>4}/{:<4}  {}",
+                "{:<14} {:>6} {:>7} {:>7.3} {:>8.3} {:>7.2}s {:>9.2}s {:>4}/{:<4} {:>9.3}  {}",
                 x.software.name(),
                 x.observed.delays.len(),
                 x.predicted.delays.len(),
@@ -117,6 +125,7 @@ pub fn table(r: &Report) -> String {
                 mean(&x.predicted.delays),
                 x.observed.censored,
                 x.predicted.censored,
+                x.alt_ks,
                 status(&x.outcome)
             );
         } else {

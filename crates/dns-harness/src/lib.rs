@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rand::{RngExt, SeedableRng, rngs::StdRng};
-use resolver_models::{ResolverBehaviour, Software, SoftwareConfig};
+use resolver_models::{CacheClock, ResolverBehaviour, Software, SoftwareConfig};
 use sim_engine::Micros;
 
 use analysis::{Query, Samples};
@@ -73,6 +73,10 @@ pub struct ResolverResult {
     pub predicted: Samples,
     pub ks: f64,
     pub critical: f64,
+    /// KS distance of the observed delays from the same model with the other cache clock
+    /// (inclusive and exclusive whole seconds swapped; exact → exclusive whole seconds): how
+    /// well the run tells the clock quirks apart.
+    pub alt_ks: f64,
     /// Authoritative fetches the model predicts for this resolver (mean over replicas).
     pub predicted_fetches: f64,
     pub pid: Option<u32>,
@@ -156,6 +160,7 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
             predicted: Samples::default(),
             ks: f64::NAN,
             critical: f64::NAN,
+            alt_ks: f64::NAN,
             predicted_fetches: 0.0,
             pid: None,
             port: None,
@@ -287,6 +292,17 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
         let (pred, fetches) =
             analysis::predict(sc, &schedule, &behaviour, clock_offset, r.software as u64);
         r.ks = analysis::ks_distance(&obs.delays, &pred.delays);
+        let alt = ResolverBehaviour {
+            clock: match behaviour.clock {
+                CacheClock::WholeSeconds { inclusive } => CacheClock::WholeSeconds {
+                    inclusive: !inclusive,
+                },
+                CacheClock::Exact => CacheClock::WholeSeconds { inclusive: false },
+            },
+            ..behaviour
+        };
+        let (alt_pred, _) = analysis::predict(sc, &schedule, &alt, clock_offset, r.software as u64);
+        r.alt_ks = analysis::ks_distance(&obs.delays, &alt_pred.delays);
         r.critical =
             analysis::ks_critical(ALPHA, obs.delays.len().max(1), pred.delays.len().max(1));
         let enough = obs.delays.len() >= 10 && obs.failed * 20 <= obs.queries.max(1);
