@@ -11,11 +11,13 @@
 
 pub mod presets;
 pub mod resolver;
+pub mod software;
 pub mod stub;
 pub mod ttl;
 
 pub use presets::{Mix, Part, Status, StubMix, TtlMix};
-pub use resolver::{AppCache, Lookup, ResolverBehaviour, StaleMode};
+pub use resolver::{AppCache, CacheClock, Lookup, ResolverBehaviour, StaleMode};
+pub use software::{Software, SoftwareConfig, SoftwareError};
 pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};
 
 /// Simulated time and durations, in microseconds.

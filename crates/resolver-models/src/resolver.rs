@@ -30,6 +30,21 @@ pub enum StaleMode {
     Optimistic,
 }
 
+/// How a resolver's cache clock turns a lifetime into an expiry time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheClock {
+    /// The entry lives exactly its lifetime from the fetch (the simulator's model; hickory's
+    /// `Instant` arithmetic).
+    Exact,
+    /// The cache keeps whole-second timestamps (`time(NULL)`): an entry fetched at `now` is
+    /// stored at `floor(now)` and expires at `floor(now) + lifetime`, so it lives between
+    /// `lifetime - 1 s` and `lifetime`. `inclusive`: it is still served during the second in
+    /// which its TTL reads 0 (one second more): Unbound and Knot Resolver
+    /// (`shared/research/toolchain-and-resolvers.md` section 4, measured). The software presets
+    /// are in [`crate::software`].
+    WholeSeconds { inclusive: bool },
+}
+
 /// One resolver's caching behaviour.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResolverBehaviour {
@@ -37,6 +52,8 @@ pub struct ResolverBehaviour {
     /// Unbound-style prefetch ([`UNBOUND_PREFETCH_FRACTION`]).
     pub prefetch: bool,
     pub serve_stale: StaleMode,
+    /// Cache-clock arithmetic ([`CacheClock::Exact`] keeps the simulator's behaviour).
+    pub clock: CacheClock,
 }
 
 /// The outcome of a lookup in a resolver's cache.
@@ -52,6 +69,20 @@ pub enum Lookup {
 }
 
 impl ResolverBehaviour {
+    /// Expiry time of an entry fetched at `now` (on the resolver's own clock, whose whole
+    /// seconds are the multiples of [`SEC`]) with received TTL `ttl`: the policy's lifetime
+    /// under this behaviour's [`CacheClock`].
+    #[inline]
+    pub fn entry_expiry(&self, now: Micros, ttl: Micros) -> Micros {
+        let life = self.ttl.apply(ttl);
+        match self.clock {
+            CacheClock::Exact => now.saturating_add(life),
+            CacheClock::WholeSeconds { inclusive } => (now / SEC * SEC)
+                .saturating_add(life)
+                .saturating_add(if inclusive { SEC } else { 0 }),
+        }
+    }
+
     /// Look up an entry that expires at `expires` and was stored with lifetime `life`
     /// (`None` = nothing cached), at `now`.
     pub fn lookup(
@@ -184,6 +215,7 @@ mod tests {
         ttl: TtlPolicy::Honor,
         prefetch: false,
         serve_stale: StaleMode::Off,
+        clock: CacheClock::Exact,
     };
 
     #[test]
@@ -279,6 +311,28 @@ mod tests {
         };
         assert_eq!(opt.stationary_entry(life, lambda, 0.99, 0.25), Some(0));
         assert_eq!(HONEST.stationary_entry(0, lambda, 0.0, 0.0), None);
+    }
+
+    /// Whole-second clocks: fetched at 10.7 s with lifetime 3 s, an exclusive cache expires at
+    /// 13 s (2.3 s of life), an inclusive one at 14 s (3.3 s); the exact clock at 13.7 s.
+    #[test]
+    fn whole_second_clocks() {
+        let floor = ResolverBehaviour {
+            ttl: TtlPolicy::Floor { min: 3 * SEC },
+            ..HONEST
+        };
+        let t = 10 * SEC + 700_000;
+        assert_eq!(floor.entry_expiry(t, 2 * SEC), 13 * SEC + 700_000);
+        let excl = ResolverBehaviour {
+            clock: CacheClock::WholeSeconds { inclusive: false },
+            ..floor
+        };
+        assert_eq!(excl.entry_expiry(t, 2 * SEC), 13 * SEC);
+        let incl = ResolverBehaviour {
+            clock: CacheClock::WholeSeconds { inclusive: true },
+            ..floor
+        };
+        assert_eq!(incl.entry_expiry(t, 2 * SEC), 14 * SEC);
     }
 
     #[test]

@@ -204,6 +204,9 @@ impl ResolverClass {
             ttl: self.ttl,
             prefetch: self.prefetch,
             serve_stale: self.serve_stale,
+            // The simulator's exact clock (whole-second quirks are per software: see
+            // resolver_models::software).
+            clock: resolver_models::CacheClock::Exact,
         }
     }
 }
