@@ -208,6 +208,7 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
             serve_stale: ServeStale::Off,
             siting: Siting::default(),
             ttl_mix: None,
+            clock: sim_engine::config::CacheClock::Exact,
         }],
         failures: vec![Failure {
             region: 0,

@@ -113,6 +113,21 @@ pub fn describe(p: &PopulationPreset) -> String {
                 mix_lines(&mut out, m, policy_text);
             }
         }
+        match c.clock {
+            resolver_models::CacheClock::Exact => {}
+            resolver_models::CacheClock::WholeSeconds { inclusive } => {
+                let _ = writeln!(
+                    out,
+                    "    cache clock: whole seconds (entries stored at floor(t)){} \
+                     [V: measured, toolchain-and-resolvers.md section 4]",
+                    if inclusive {
+                        ", still answering while the TTL reads 0 (+1 s)"
+                    } else {
+                        ", dropped when the TTL reads 0"
+                    }
+                );
+            }
+        }
     }
     let _ = writeln!(out, "\nClients:");
     if p.stub.parts.len() > 1 {

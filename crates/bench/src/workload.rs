@@ -110,6 +110,7 @@ const RESOLVER_KEYS: &[&str] = &[
     "prefetch",
     "serve_stale",
     "share",
+    "software",
     "ttl",
 ];
 const TTL_KEYS: &[&str] = &["max", "min", "mode", "preset", "value"];
@@ -173,7 +174,7 @@ const CHILD_CHECK_KEYS: &[&str] = &[
 
 use resolver_models::presets::{ClassTtl, POPULATIONS, PopulationPreset, TTL_DISTRIBUTIONS};
 use resolver_models::stub::{STUB_PRESETS, stub_preset};
-use sim_engine::config::{StubMix, TtlMix};
+use sim_engine::config::{CacheClock, StubMix, TtlMix};
 
 // ---------------------------------------------------------------------------------------------
 // Paths and messages
@@ -533,6 +534,7 @@ fn population_resolvers(p: &PopulationPreset) -> Vec<ResolverClass> {
                 prefetch: c.prefetch,
                 serve_stale: c.serve_stale,
                 ttl_mix,
+                clock: c.clock,
                 siting: Siting::default(),
             }
         })
@@ -921,10 +923,28 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
         let clients_per_resolver = o
             .u32_in("clients_per_resolver", 1, u32::MAX)?
             .unwrap_or(500);
-        let (ttl, ttl_mix) = match o.get("ttl") {
-            None => (TtlPolicy::Honor, None),
-            Some(v) => parse_ttl_policy(o.key("ttl"), v)?,
+        // `software = "unbound"` (extension): the program's cache clock, and without a written
+        // `ttl` its shipped default TTL limits (`resolver_models::Software`).
+        let software = match o.string("software")? {
+            None => None,
+            Some(n) => Some(resolver_models::Software::from_name(n).ok_or_else(|| {
+                o.err(
+                    "software",
+                    expected_one_of(&resolver_models::Software::names(), n),
+                )
+            })?),
         };
+        let (ttl, ttl_mix) = match (o.get("ttl"), software) {
+            (None, None) => (TtlPolicy::Honor, None),
+            (None, Some(sw)) => (
+                sw.behaviour(&sw.default_config())
+                    .map_err(|e| o.err("software", e.to_string()))?
+                    .ttl,
+                None,
+            ),
+            (Some(v), _) => parse_ttl_policy(o.key("ttl"), v)?,
+        };
+        let clock = software.map_or(CacheClock::Exact, resolver_models::Software::clock);
         let prefetch = o.boolean("prefetch", false)?;
         let serve_stale = match o.get("serve_stale") {
             None | Some(Value::Boolean(false)) => ServeStale::Off,
@@ -961,6 +981,7 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
             serve_stale,
             siting,
             ttl_mix,
+            clock,
         });
     }
     let sum: f64 = out.iter().map(|r| r.share).sum();
@@ -2581,6 +2602,7 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
                 serve_stale: ServeStale::Off,
                 siting: Siting::default(),
                 ttl_mix: None,
+                clock: CacheClock::Exact,
             }]
         );
         assert_eq!(
@@ -3827,7 +3849,7 @@ records = [ { region = "eu-west-1" } ]"#,
         expect_err(
             &format!("population = \"dialup\"\n{MINIMAL}"),
             "population",
-            "unknown preset \"dialup\" (known: \"internet\", \"mobile-apps\", \"server-to-server\" or \"honest\")",
+            "unknown preset \"dialup\" (known: \"internet\", \"mobile-apps\", \"server-to-server\", \"honest\", \"hickory\", \"unbound\", \"bind\", \"dnsmasq\", \"pdns-recursor\" or \"knot-resolver\")",
         );
         expect_err(
             &format!("population = 3\n{MINIMAL}"),
@@ -3878,6 +3900,45 @@ records = [ { region = "eu-west-1" } ]"#,
             assert_eq!(c.keepalive_idle, 30 * SEC);
             assert_eq!(c.request_rate, 1.0);
         }
+    }
+
+    /// `population = "<program>"` and `resolvers[].software` take a real resolver program's
+    /// shipped TTL limits and cache clock (resolver_models::software); a written `ttl` wins.
+    #[test]
+    fn software_presets_and_key() {
+        let no_resolvers = MINIMAL.replace("[[resolvers]]\nname = \"isp\"\nshare = 1.0\n", "");
+        let w = load(&format!("population = \"knot-resolver\"\n{no_resolvers}"));
+        assert_eq!(w.resolvers.len(), 1);
+        assert_eq!(
+            w.resolvers[0].clock,
+            CacheClock::WholeSeconds { inclusive: true }
+        );
+        assert_eq!(
+            w.resolvers[0].ttl,
+            TtlPolicy::FloorCap {
+                min: 5 * SEC,
+                max: 518_400 * SEC
+            }
+        );
+        let w = load(&resolver0("software = \"bind\""));
+        assert_eq!(
+            w.resolvers[0].clock,
+            CacheClock::WholeSeconds { inclusive: false }
+        );
+        assert_eq!(w.resolvers[0].ttl, TtlPolicy::Cap { max: 604_800 * SEC });
+        let w = load(&resolver0(
+            "software = \"unbound\"\nttl = { mode = \"floor\", min = \"30s\" }",
+        ));
+        assert_eq!(w.resolvers[0].ttl, TtlPolicy::Floor { min: 30 * SEC });
+        assert_eq!(
+            w.resolvers[0].clock,
+            CacheClock::WholeSeconds { inclusive: true }
+        );
+        expect_err(
+            &resolver0("software = \"djbdns\""),
+            "resolvers[0].software",
+            "expected \"hickory\"",
+        );
     }
 
     #[test]

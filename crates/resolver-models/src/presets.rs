@@ -9,7 +9,8 @@
 //! Architecture invariant (as the rest of this crate): plain data and pure functions; the
 //! simulator does the drawing, keyed by global entity ids.
 
-use crate::{AppCache, Micros, SEC, StaleMode, StubCache, TtlPolicy};
+use crate::software::Software;
+use crate::{AppCache, CacheClock, Micros, SEC, StaleMode, StubCache, TtlPolicy};
 
 /// How well a figure is sourced: the labels of `shared/research/ttl-behaviour.md`, plus
 /// ASSUMED for a figure that has no source at all (ours to choose; printed in reports).
@@ -288,6 +289,8 @@ pub struct ClassPreset {
     pub ttl: ClassTtl,
     pub prefetch: bool,
     pub serve_stale: StaleMode,
+    /// Cache-clock arithmetic (exact, or a real program's whole-second clock).
+    pub clock: CacheClock,
 }
 
 /// A population preset (workload `population = "…"`): resolver classes and client caches and
@@ -347,12 +350,53 @@ pub const CORPORATE_SHARE: f64 = 0.10;
 pub const MOBILE_PUBLIC_SHARE: f64 = 0.10;
 
 /// The names of [`population`], for error messages.
-pub const POPULATIONS: &[&str] = &["internet", "mobile-apps", "server-to-server", "honest"];
+pub const POPULATIONS: &[&str] = &[
+    "internet",
+    "mobile-apps",
+    "server-to-server",
+    "honest",
+    "hickory",
+    "unbound",
+    "bind",
+    "dnsmasq",
+    "pdns-recursor",
+    "knot-resolver",
+];
+
+/// A real resolver program's population (`population = "unbound"`, …): `honest`'s clients (no
+/// client cache, no connection reuse) behind resolvers running that program with its shipped
+/// defaults ([`Software::default_config`]: TTL floor and cap) and its cache clock
+/// ([`Software::clock`]: whole seconds, and Unbound's and Knot's extra second at TTL 0), the
+/// quirks `gtsim validate` checks against the live program.
+fn software_population(sw: Software) -> PopulationPreset {
+    let b = sw
+        .behaviour(&sw.default_config())
+        .expect("shipped defaults are valid");
+    let mut p = population("honest").expect("honest exists");
+    p.name = sw.name();
+    p.description = "one resolver program with its shipped defaults and cache clock \
+                     (crates/resolver-models/src/software.rs), behind honest clients";
+    p.classes = vec![ClassPreset {
+        name: sw.name(),
+        share: 1.0,
+        share_source: "by definition",
+        share_status: Status::Verified,
+        clients_per_resolver: 500,
+        ttl: ClassTtl::Policy(b.ttl),
+        prefetch: b.prefetch,
+        serve_stale: b.serve_stale,
+        clock: b.clock,
+    }];
+    p
+}
 
 /// A named population preset; see `docs/calibration.md` for the walk-through.
 pub fn population(name: &str) -> Option<PopulationPreset> {
     let dist = |n: &str| ClassTtl::Distribution(ttl_distribution(n).expect("known distribution"));
     let stub = |n: &str| crate::stub::stub_preset(n).expect("known stub preset");
+    if let Some(sw) = Software::from_name(name) {
+        return Some(software_population(sw));
+    }
     Some(match name {
         "honest" => PopulationPreset {
             name: "honest",
@@ -367,6 +411,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 ttl: ClassTtl::Policy(TtlPolicy::Honor),
                 prefetch: false,
                 serve_stale: StaleMode::Off,
+                clock: CacheClock::Exact,
             }],
             stub: stub("none"),
             app_cache: "none",
@@ -390,6 +435,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     ttl: dist("pam2023"),
                     prefetch: false,
                     serve_stale: StaleMode::Off,
+                    clock: CacheClock::Exact,
                 },
                 ClassPreset {
                     name: "public",
@@ -403,6 +449,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     // 2009; ttl-behaviour.md §2, V); modelled as Unbound-style prefetch.
                     prefetch: true,
                     serve_stale: StaleMode::Off,
+                    clock: CacheClock::Exact,
                 },
                 ClassPreset {
                     name: "corporate",
@@ -413,6 +460,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     ttl: dist("ripe2017"),
                     prefetch: false,
                     serve_stale: StaleMode::Off,
+                    clock: CacheClock::Exact,
                 },
             ],
             stub: stub("os-default"),
@@ -440,6 +488,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     ttl: dist("pam2023"),
                     prefetch: false,
                     serve_stale: StaleMode::Off,
+                    clock: CacheClock::Exact,
                 },
                 ClassPreset {
                     name: "public",
@@ -450,6 +499,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     ttl: dist("public-resolvers"),
                     prefetch: true,
                     serve_stale: StaleMode::Off,
+                    clock: CacheClock::Exact,
                 },
             ],
             stub: stub("android"),
@@ -475,6 +525,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 ttl: ClassTtl::Policy(TtlPolicy::Cap { max: 60 * SEC }),
                 prefetch: false,
                 serve_stale: StaleMode::Off,
+                clock: CacheClock::Exact,
             }],
             stub: stub("none"),
             app_cache: "jvm-30s",

@@ -45,6 +45,20 @@ pub enum CacheClock {
     WholeSeconds { inclusive: bool },
 }
 
+impl CacheClock {
+    /// Expiry time of an entry stored at `now` with lifetime `life` (the policy already
+    /// applied), on a clock whose whole seconds are the multiples of [`SEC`].
+    #[inline]
+    pub fn expiry(self, now: Micros, life: Micros) -> Micros {
+        match self {
+            CacheClock::Exact => now.saturating_add(life),
+            CacheClock::WholeSeconds { inclusive } => (now / SEC * SEC)
+                .saturating_add(life)
+                .saturating_add(if inclusive { SEC } else { 0 }),
+        }
+    }
+}
+
 /// One resolver's caching behaviour.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResolverBehaviour {
@@ -74,13 +88,7 @@ impl ResolverBehaviour {
     /// under this behaviour's [`CacheClock`].
     #[inline]
     pub fn entry_expiry(&self, now: Micros, ttl: Micros) -> Micros {
-        let life = self.ttl.apply(ttl);
-        match self.clock {
-            CacheClock::Exact => now.saturating_add(life),
-            CacheClock::WholeSeconds { inclusive } => (now / SEC * SEC)
-                .saturating_add(life)
-                .saturating_add(if inclusive { SEC } else { 0 }),
-        }
+        self.clock.expiry(now, self.ttl.apply(ttl))
     }
 
     /// Look up an entry that expires at `expires` and was stored with lifetime `life`

@@ -47,6 +47,7 @@ fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -
             serve_stale: ServeStale::Off,
             siting: Siting::default(),
             ttl_mix: None,
+            clock: CacheClock::Exact,
         })
         .collect();
     w.failures = vec![Failure {

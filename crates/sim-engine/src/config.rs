@@ -5,7 +5,9 @@
 //! durations are integer microseconds ([`Micros`]).
 
 use crate::Micros;
-pub use resolver_models::{AppCache, ResolverBehaviour, StubCache, StubMix, TtlMix, TtlPolicy};
+pub use resolver_models::{
+    AppCache, CacheClock, ResolverBehaviour, StubCache, StubMix, TtlMix, TtlPolicy,
+};
 
 /// A whole scenario: one world, what goes wrong in it, and the arms compared on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +161,10 @@ pub struct ResolverClass {
     /// `ttl = { mode = "distribution", preset }`: each resolver of the class draws its TTL
     /// policy from this mix (see [`crate::mixes`]); when set, `ttl` is unused.
     pub ttl_mix: Option<TtlMix>,
+    /// Cache-clock arithmetic of the class's resolvers: exact for a generic resolver; a real
+    /// program's whole-second clock for the software population presets
+    /// (`resolver_models::Software::clock`).
+    pub clock: CacheClock,
     /// Where the class's resolvers sit and how ECS splits their caches (`location`,
     /// `caches_per_pop`, `clients_per_subnet`); see [`Siting`].
     pub siting: Siting,
@@ -206,7 +212,7 @@ impl ResolverClass {
             serve_stale: self.serve_stale,
             // The simulator's exact clock (whole-second quirks are per software: see
             // resolver_models::software).
-            clock: resolver_models::CacheClock::Exact,
+            clock: self.clock,
         }
     }
 }

@@ -26,6 +26,7 @@ fn class(name: &str, share: f64, placement: Placement, ecs: bool) -> ResolverCla
         serve_stale: ServeStale::Off,
         siting: Siting::default(),
         ttl_mix: None,
+        clock: CacheClock::Exact,
     }
 }
 
@@ -355,4 +356,49 @@ fn one_class_figures_are_the_arms() {
     assert_eq!(c.latency_ms[0], a.latency_ms.p50);
     assert_eq!(c.rto_tail_share, [Some(1.0); 3]);
     assert_eq!(c.latency_tail_share, [Some(1.0); 3]);
+}
+
+/// A real resolver program's whole-second cache clock (`resolver_models::Software::clock`,
+/// measured in `shared/research/toolchain-and-resolvers.md` section 4): an entry fetched at t
+/// lives until floor(t) + T (BIND, dnsmasq, PowerDNS) or floor(t) + T + 1 s (Unbound, Knot,
+/// which still answer while the TTL reads 0). Such entries expire on whole seconds, so the next
+/// fetch comes W ~ Exp(λ) after a whole second k and the entry then expires at
+/// k + floor(W) + T (+ 1 s): by renewal-reward a cache sends 1 / (T (+ 1) + E[floor W])
+/// authoritative queries per second, E[floor W] = e^-λ / (1 - e^-λ) — not 1 / (T + 1/λ) as with
+/// an exact clock. With T = 2 s the three rates differ by 25-50 %; each count must lie within
+/// 5 Poisson standard deviations.
+#[test]
+fn whole_second_cache_clocks_follow_the_renewal_closed_form() {
+    use resolver_models::CacheClock;
+    let auth = |clock: CacheClock| {
+        let mut c = class("c", 1.0, Placement::Local, false);
+        c.clock = clock;
+        let mut w = three_region_latency(vec![c], false);
+        w.simulation.clients = 10_000;
+        w.simulation.duration = 1800 * SEC;
+        let ArmKind::Route53(r) = &mut w.arms[0].kind else {
+            unreachable!()
+        };
+        r.ttl = 2 * SEC;
+        run(&w, &RunOptions::default(), &|_, _| {})
+            .unwrap()
+            .summary
+            .arms[0]
+            .auth_queries
+    };
+    let (resolvers, lambda, d, ttl): (f64, f64, f64, f64) = (100.0, 100.0 / 30.0, 1800.0, 2.0);
+    let floor_w = (-lambda).exp() / (1.0 - (-lambda).exp());
+    let within = |got: u64, want: f64| (got as f64 - want).abs() <= 5.0 * want.sqrt() + 1.0;
+    for (clock, cycle) in [
+        (CacheClock::Exact, ttl + 1.0 / lambda),
+        (CacheClock::WholeSeconds { inclusive: false }, ttl + floor_w),
+        (
+            CacheClock::WholeSeconds { inclusive: true },
+            ttl + 1.0 + floor_w,
+        ),
+    ] {
+        let got = auth(clock);
+        let want = resolvers * d / cycle;
+        assert!(within(got, want), "{clock:?}: {got} vs {want:.0}");
+    }
 }

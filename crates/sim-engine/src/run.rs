@@ -374,6 +374,21 @@ fn assumptions(w: &Workload) -> Vec<String> {
     out.extend(crate::cost::assumptions(w));
     out.extend(crate::overload::assumptions(w));
     out.extend(crate::mixes::assumptions(w));
+    for c in &w.resolvers {
+        if let crate::config::CacheClock::WholeSeconds { inclusive } = c.clock {
+            out.push(format!(
+                "resolver class {:?}: a real program's whole-second cache clock (entries stored at \
+                 floor(t){}; measured, toolchain-and-resolvers.md section 4); its warm start uses \
+                 the nominal lifetime",
+                c.name,
+                if inclusive {
+                    ", answering while the TTL reads 0 for one second more"
+                } else {
+                    ", dropped when the TTL reads 0"
+                }
+            ));
+        }
+    }
     out
 }
 

@@ -884,7 +884,7 @@ impl Shard<'_> {
     }
 
     /// Resolver `ri` queries the authoritative servers at `t` and caches the answer; returns
-    /// the entry's lifetime.
+    /// the remaining TTL it hands on (the entry's lifetime, shifted by a whole-second clock).
     #[inline]
     fn fetch(&mut self, ri: usize, t: Micros) -> Micros {
         let r = self.resolvers[ri];
@@ -896,16 +896,19 @@ impl Shard<'_> {
         let key = (u64::from(r.subnet) << 32) | u64::from(r.queries);
         let answer = self.ctx.control.answer(rid, seen, key, t);
         let life = self.ctx.mixes.policies[r.policy as usize].apply(self.ttl);
+        // A real program's whole-second cache clock (software presets) shifts the expiry;
+        // generic resolvers are exact.
+        let exp = self.ctx.classes[r.class as usize].clock.expiry(t, life);
         let res = &mut self.resolvers[ri];
         res.queries = r.queries.wrapping_add(1);
-        res.exp = t + life;
+        res.exp = exp;
         res.life = life;
         res.answer = answer;
         if self.recorded(t) {
             let b = self.bin_of(t);
             self.out.bins[b][C_AUTH] += 1;
         }
-        life
+        exp - t
     }
 
     /// A request's outcome, known at `done`.

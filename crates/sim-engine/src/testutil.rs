@@ -68,6 +68,7 @@ pub fn two_region_workload() -> Workload {
             serve_stale: ServeStale::Off,
             siting: Siting::default(),
             ttl_mix: None,
+            clock: CacheClock::Exact,
         }],
         failures: vec![],
         arms: vec![Arm {
