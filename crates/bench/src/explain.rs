@@ -7,7 +7,9 @@
 
 use std::fmt::Write as _;
 
-use resolver_models::presets::{ClassTtl, POPULATIONS, PopulationPreset, population};
+use resolver_models::presets::{
+    ClassTtl, POPULATIONS, PopulationPreset, PresetPlacement, population,
+};
 use resolver_models::{Mix, StaleMode, StubCache, TtlPolicy};
 use sim_engine::run::{RunOptions, run};
 use sim_engine::sim::{C_ATTEMPTS, C_ATTEMPTS_FAILED, C_DNS, C_DNS_FAILED};
@@ -81,7 +83,7 @@ fn mix_lines<T>(out: &mut String, m: &Mix<T>, text: impl Fn(&T) -> String) {
 pub fn describe(p: &PopulationPreset) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Population preset {:?}: {}", p.name, p.description);
-    let _ = writeln!(out, "\nResolver classes (placement local, ECS off):");
+    let _ = writeln!(out, "\nResolver classes:");
     for c in &p.classes {
         let stale = match c.serve_stale {
             StaleMode::Off => "off",
@@ -90,13 +92,26 @@ pub fn describe(p: &PopulationPreset) -> String {
         };
         let _ = writeln!(
             out,
-            "  - {} {:.2}% of clients [{}: {}]; {} clients per resolver (ASSUMED); prefetch {}; \
-             serve-stale {}",
+            "  - {} {:.2}% of clients [{}: {}]; {}; prefetch {}; serve-stale {}",
             c.name,
             c.share * 100.0,
             c.share_status.label(),
             c.share_source,
-            c.clients_per_resolver,
+            match c.placement {
+                PresetPlacement::Local => format!(
+                    "local, {} clients per resolver (ASSUMED)",
+                    c.clients_per_resolver
+                ),
+                PresetPlacement::PublicAnycast => format!(
+                    "public anycast (nearest PoP; caches per PoP ASSUMED), ECS {}",
+                    if c.ecs { "on" } else { "off" }
+                ),
+                PresetPlacement::Central => format!(
+                    "central (the workload's first region unless `location` is written: \
+                     ASSUMED), {} clients per resolver (ASSUMED)",
+                    c.clients_per_resolver
+                ),
+            },
             if c.prefetch { "on" } else { "off" },
             stale
         );
@@ -400,8 +415,9 @@ mod tests {
     fn variations_cover_each_uncertain_share_twice() {
         let p = population("internet").unwrap();
         let v = variations(&p);
-        // Classes: 3 shares; isp pam2023 3 parts; public 4; corporate ripe2017 3; stub 4.
-        assert_eq!(v.len(), 2 * (3 + 3 + 4 + 3 + 4));
+        // Classes: 4 shares; isp pam2023 3 parts; public-ecs one policy; public
+        // public-non-ecs 3; corporate ripe2017 3; stub 4.
+        assert_eq!(v.len(), 2 * (4 + 3 + 3 + 3 + 4));
         assert!(v.iter().any(|(l, _)| l == "stub windows doubled [ASSUMED]"));
         assert!(
             population("honest")

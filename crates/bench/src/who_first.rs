@@ -312,16 +312,22 @@ impl ArmFacts {
             }
             None => s.push_str("no detection within the window"),
         }
+        // Times after detection, or after the failure when nothing was detected.
         let d = self.detection.unwrap_or(0.0);
+        let since = if self.detection.is_some() {
+            "after detection"
+        } else {
+            "after the failure"
+        };
         if !self.accelerator {
             match self.dns_stale_end {
                 Some(x) if x > 0.0 && x + self.bin >= self.window - 1e-9 => {
                     let _ = write!(
                         s,
                         "; DNS answers pointed at the failed region to the end of the window \
-                         ({} s), {} s after detection: the control plane itself kept answering \
-                         it (fail-open, or no other record for those queries), so no cache \
-                         drain ends it",
+                         ({} s), {} s {since}: the control plane itself kept answering it \
+                         (fail-open, or no other record for those queries), so no cache drain \
+                         ends it",
                         num1(x),
                         signed(x - d)
                     );
@@ -329,8 +335,8 @@ impl ArmFacts {
                 Some(x) if x > 0.0 => {
                     let _ = write!(
                         s,
-                        "; DNS answers still pointed at the failed region until {} s, {} s after \
-                         detection (propagation to Route 53's locations, then resolver, stub and \
+                        "; DNS answers still pointed at the failed region until {} s, {} s \
+                         {since} (propagation to Route 53's locations, then resolver, stub and \
                          application caches holding the old answer)",
                         num1(x),
                         signed(x - d)
@@ -366,9 +372,8 @@ impl ArmFacts {
                 } else if self.accelerator {
                     let _ = write!(
                         s,
-                        ", {} s after detection (edge propagation, and kept-alive flows staying \
-                         on the failed endpoint until a request timed out or the connection went \
-                         idle)",
+                        ", {} s {since} (edge propagation, and kept-alive flows staying on the \
+                         failed endpoint until a request timed out or the connection went idle)",
                         signed(y - d)
                     );
                 }
@@ -448,14 +453,24 @@ fn latency_paragraph(arms: &[ArmFacts]) -> Option<String> {
     );
     for &(i, v) in &ranked[1..] {
         let o = &arms[i];
-        let _ = write!(
-            s,
-            " **{}**: {} ms at p50 ({} ms, {} %)",
-            o.name,
-            num1(v),
-            signed(v - b50),
-            signed((v - b50) / b50 * 100.0)
-        );
+        if b50 > 0.0 {
+            let _ = write!(
+                s,
+                " **{}**: {} ms at p50 ({} ms, {} %)",
+                o.name,
+                num1(v),
+                signed(v - b50),
+                signed((v - b50) / b50 * 100.0)
+            );
+        } else {
+            let _ = write!(
+                s,
+                " **{}**: {} ms at p50 ({} ms)",
+                o.name,
+                num1(v),
+                signed(v - b50)
+            );
+        }
         match (o.latency_p99, a.latency_p99) {
             (Some(x), Some(y)) => {
                 let _ = write!(s, " and {} ms at p99 ({} ms).", num1(x), signed(x - y));
@@ -639,6 +654,22 @@ mod tests {
     }
 
     /// The winner, gaps and components come from the numbers given; no failure, no section.
+    /// No detection: times are counted from the failure, never "after detection"; a zero
+    /// latency base gives no percentage (no NaN).
+    #[test]
+    fn no_detection_and_zero_base_read_sensibly() {
+        let mut i = inputs(true, 50.0);
+        i.summary["arms"][0]["detection_s"] = Value::Null;
+        i.summary["arms"][1]["latency_ms"]["p50"] = serde_json::json!(0.0);
+        let (_, p) = who_converges_first(&i).unwrap();
+        let text = p.join("\n");
+        assert!(text.contains("no detection within the window"), "{text}");
+        assert!(text.contains("s after the failure"), "{text}");
+        assert!(!text.contains("NaN"), "{text}");
+        let dns = text.lines().find(|l| l.starts_with("**dns**")).unwrap();
+        assert!(!dns.contains("after detection"), "{dns}");
+    }
+
     #[test]
     fn section_is_computed_from_the_numbers() {
         assert!(who_converges_first(&inputs(false, 50.0)).is_none());

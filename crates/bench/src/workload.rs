@@ -172,7 +172,9 @@ const CHILD_CHECK_KEYS: &[&str] = &[
     "region",
 ];
 
-use resolver_models::presets::{ClassTtl, POPULATIONS, PopulationPreset, TTL_DISTRIBUTIONS};
+use resolver_models::presets::{
+    ClassTtl, POPULATIONS, PopulationPreset, PresetPlacement, TTL_DISTRIBUTIONS,
+};
 use resolver_models::stub::{STUB_PRESETS, stub_preset};
 use sim_engine::config::{CacheClock, StubMix, TtlMix};
 
@@ -515,7 +517,7 @@ fn population_clients(p: &PopulationPreset) -> Clients {
     c
 }
 
-/// A population preset's resolver classes (placement local, ECS off).
+/// A population preset's resolver classes (with their placement and ECS; siting defaults).
 fn population_resolvers(p: &PopulationPreset) -> Vec<ResolverClass> {
     p.classes
         .iter()
@@ -527,8 +529,12 @@ fn population_resolvers(p: &PopulationPreset) -> Vec<ResolverClass> {
             ResolverClass {
                 name: c.name.to_string(),
                 share: c.share,
-                placement: Placement::Local,
-                ecs: false,
+                placement: match c.placement {
+                    PresetPlacement::Local => Placement::Local,
+                    PresetPlacement::PublicAnycast => Placement::PublicAnycast,
+                    PresetPlacement::Central => Placement::Central,
+                },
+                ecs: c.ecs,
                 clients_per_resolver: c.clients_per_resolver,
                 ttl,
                 prefetch: c.prefetch,
@@ -3181,7 +3187,7 @@ records = [ { region = "eu-west-1" } ]"#,
         expect_err(
             &ttl(r#"{ mode = "distribution", preset = "x" }"#),
             "resolvers[0].ttl.preset",
-            "unknown preset \"x\" (known: \"pam2023\", \"ripe2017\" or \"public-resolvers\")",
+            "unknown preset \"x\" (known: \"pam2023\", \"ripe2017\", \"public-resolvers\" or \"public-non-ecs\")",
         );
         expect_err(
             &ttl(r#"{ mode = "distribution", preset = 3 }"#),
@@ -3824,9 +3830,20 @@ records = [ { region = "eu-west-1" } ]"#,
         let no_resolvers = MINIMAL.replace("[[resolvers]]\nname = \"isp\"\nshare = 1.0\n", "");
         let w = load(&format!("population = \"internet\"\n{no_resolvers}"));
         let names: Vec<&str> = w.resolvers.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["isp", "public", "corporate"]);
+        assert_eq!(names, ["isp", "public-ecs", "public", "corporate"]);
         assert_eq!(w.resolvers[0].ttl_mix.as_ref().unwrap().name, "pam2023");
-        assert!((w.resolvers[1].share - 0.283).abs() < 1e-12);
+        assert!((w.resolvers[1].share - 0.283 * 0.6).abs() < 1e-12);
+        let sites: Vec<(Placement, bool)> =
+            w.resolvers.iter().map(|r| (r.placement, r.ecs)).collect();
+        assert_eq!(
+            sites,
+            [
+                (Placement::Local, false),
+                (Placement::PublicAnycast, true),
+                (Placement::PublicAnycast, false),
+                (Placement::Central, false)
+            ]
+        );
         assert_eq!(w.clients.stub_mix.as_ref().unwrap().name, "os-default");
         assert_eq!(w.clients.app_cache, AppCache::preset("chrome").unwrap());
         assert_eq!(w.clients.keepalive_idle, 300 * SEC);
@@ -3870,7 +3887,7 @@ records = [ { region = "eu-west-1" } ]"#,
             Some(varied),
         )
         .unwrap();
-        assert!((w.resolvers[1].share - 0.1415).abs() < 1e-12);
+        assert!((w.resolvers[1].share - 0.283 * 0.6 * 0.5).abs() < 1e-12);
     }
 
     /// An arm's `stub_cache` replaces the world's mix; `apply_population` swaps a loaded

@@ -152,7 +152,8 @@ pub const RIPE2017_INCREASE_SHARE: f64 = 0.0417;
 pub const RIPE2017_DECREASE_SHARE: f64 = 0.0197;
 
 /// The names of [`ttl_distribution`], for error messages.
-pub const TTL_DISTRIBUTIONS: &[&str] = &["pam2023", "ripe2017", "public-resolvers"];
+pub const TTL_DISTRIBUTIONS: &[&str] =
+    &["pam2023", "ripe2017", "public-resolvers", "public-non-ecs"];
 
 /// A named resolver TTL distribution (workload `ttl = { mode = "distribution", preset }`):
 ///
@@ -232,8 +233,8 @@ pub fn ttl_distribution(name: &str) -> Option<TtlMix> {
             name: "public-resolvers",
             parts: vec![
                 part(
-                    0.6,
-                    TtlPolicy::Cap { max: 21_600 * SEC },
+                    PUBLIC_ECS_FRACTION,
+                    GOOGLE_CAP,
                     "google: cap 6h",
                     "cap observed (nullrouted.space 2023); share ASSUMED",
                     Status::Assumed,
@@ -261,9 +262,30 @@ pub fn ttl_distribution(name: &str) -> Option<TtlMix> {
                 ),
             ],
         },
+        // The public resolvers that do not send ECS: `public-resolvers` without Google, the
+        // others' shares renormalised (all ASSUMED, as there).
+        "public-non-ecs" => {
+            let all = ttl_distribution("public-resolvers").expect("defined above");
+            let rest: Vec<Part<TtlPolicy>> = all.parts[1..].to_vec();
+            let total: f64 = rest.iter().map(|p| p.weight).sum();
+            Mix {
+                name: "public-non-ecs",
+                parts: rest
+                    .into_iter()
+                    .map(|p| Part {
+                        weight: p.weight / total,
+                        ..p
+                    })
+                    .collect(),
+            }
+        }
         _ => return None,
     })
 }
+
+/// Google Public DNS's observed TTL cap: 21600 s on a 1-day A record (nullrouted.space 2023;
+/// ttl-behaviour.md §2, UNVERIFIED as a rule).
+pub const GOOGLE_CAP: TtlPolicy = TtlPolicy::Cap { max: 21_600 * SEC };
 
 // ---------------------------------------------------------------------------------------------
 // Population presets
@@ -275,8 +297,7 @@ pub enum ClassTtl {
     Distribution(TtlMix),
 }
 
-/// One resolver class of a population preset. Placement is `local` and ECS off for every class
-/// until the placement models land (`docs/calibration.md` says which class switches).
+/// One resolver class of a population preset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassPreset {
     pub name: &'static str,
@@ -291,6 +312,22 @@ pub struct ClassPreset {
     pub serve_stale: StaleMode,
     /// Cache-clock arithmetic (exact, or a real program's whole-second clock).
     pub clock: CacheClock,
+    /// Where the class's resolvers sit (workload `resolvers[].placement`).
+    pub placement: PresetPlacement,
+    /// Whether they send EDNS Client Subnet (workload `resolvers[].ecs`).
+    pub ecs: bool,
+}
+
+/// Where a preset class's resolvers sit (the workload's `placement`; the simulator's own type
+/// lives in sim-engine, which this crate does not depend on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresetPlacement {
+    /// Near their clients (ISP, carrier, VPC resolvers).
+    Local,
+    /// A public resolver's anycast PoP nearest to the client.
+    PublicAnycast,
+    /// A corporate resolver at the company's site, far from some of its users.
+    Central,
 }
 
 /// A population preset (workload `population = "…"`): resolver classes and client caches and
@@ -343,6 +380,14 @@ impl PopulationPreset {
 /// public DNS service" (Doan, Fries, Bajpai; ttl-behaviour.md §5, A). Atlas probes skew
 /// technical, so this is likely high for the general population.
 pub const PUBLIC_RESOLVER_SHARE: f64 = 0.283;
+/// ASSUMED: Google Public DNS's share of public-resolver clients, which is also the fraction
+/// whose resolver sends EDNS Client Subnet. Google sends client /24s (blog.apnic.net 2018,
+/// ttl-behaviour.md §5, V) and is "the most popular" public service (Doan et al., A), but no
+/// per-service share was found (APNIC's per-user shares: UNVERIFIED); the other public services
+/// in `public-resolvers` are taken not to send ECS (Cloudflare's 1.1.1.1 does not, per its
+/// privacy policy; not in the research notes, so UNVERIFIED). The sensitivity analysis halves
+/// and doubles the resulting class shares.
+pub const PUBLIC_ECS_FRACTION: f64 = 0.6;
 /// ASSUMED: share of clients behind a corporate resolver (no measurement found).
 pub const CORPORATE_SHARE: f64 = 0.10;
 /// ASSUMED: share of mobile clients on a public resolver (private DNS set by the user); no
@@ -386,6 +431,8 @@ fn software_population(sw: Software) -> PopulationPreset {
         prefetch: b.prefetch,
         serve_stale: b.serve_stale,
         clock: b.clock,
+        placement: PresetPlacement::Local,
+        ecs: false,
     }];
     p
 }
@@ -412,6 +459,8 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 prefetch: false,
                 serve_stale: StaleMode::Off,
                 clock: CacheClock::Exact,
+                placement: PresetPlacement::Local,
+                ecs: false,
             }],
             stub: stub("none"),
             app_cache: "none",
@@ -436,20 +485,44 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: false,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    placement: PresetPlacement::Local,
+                    ecs: false,
                 },
+                // Public resolvers answer from the anycast PoP nearest the client; those that
+                // send ECS (Google-like) let Route 53 see the client's subnet, the others
+                // their PoP (ttl-behaviour.md §5).
                 ClassPreset {
-                    name: "public",
-                    share: PUBLIC_RESOLVER_SHARE,
+                    name: "public-ecs",
+                    share: PUBLIC_RESOLVER_SHARE * PUBLIC_ECS_FRACTION,
                     share_source: "Doan et al.: 28.3% of RIPE Atlas probes use a public DNS \
-                                   service (A)",
-                    share_status: Status::Abstract,
+                                   service (A), times the ASSUMED 60% of them on Google \
+                                   (ECS)",
+                    share_status: Status::Assumed,
                     clients_per_resolver: 2000,
-                    ttl: dist("public-resolvers"),
+                    ttl: ClassTtl::Policy(GOOGLE_CAP),
                     // Google Public DNS prefetches popular records (Google Developers blog,
                     // 2009; ttl-behaviour.md §2, V); modelled as Unbound-style prefetch.
                     prefetch: true,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    placement: PresetPlacement::PublicAnycast,
+                    ecs: true,
+                },
+                ClassPreset {
+                    name: "public",
+                    share: PUBLIC_RESOLVER_SHARE * (1.0 - PUBLIC_ECS_FRACTION),
+                    share_source: "Doan et al.: 28.3% of RIPE Atlas probes use a public DNS \
+                                   service (A), times the ASSUMED 40% of them on other \
+                                   services (no ECS)",
+                    share_status: Status::Assumed,
+                    clients_per_resolver: 2000,
+                    ttl: dist("public-non-ecs"),
+                    // Prefetch is documented for Google only.
+                    prefetch: false,
+                    serve_stale: StaleMode::Off,
+                    clock: CacheClock::Exact,
+                    placement: PresetPlacement::PublicAnycast,
+                    ecs: false,
                 },
                 ClassPreset {
                     name: "corporate",
@@ -461,6 +534,10 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: false,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    // A corporate resolver at the company's site (seed 002's trap): the workload's
+                    // first region unless `location` says otherwise (ASSUMED default).
+                    placement: PresetPlacement::Central,
+                    ecs: false,
                 },
             ],
             stub: stub("os-default"),
@@ -489,17 +566,36 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: false,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    placement: PresetPlacement::Local,
+                    ecs: false,
                 },
                 ClassPreset {
-                    name: "public",
-                    share: MOBILE_PUBLIC_SHARE,
-                    share_source: "ASSUMED (no measurement for mobile)",
+                    name: "public-ecs",
+                    share: MOBILE_PUBLIC_SHARE * PUBLIC_ECS_FRACTION,
+                    share_source: "ASSUMED (no measurement for mobile), 60% of it on Google \
+                                   (ECS; ASSUMED)",
                     share_status: Status::Assumed,
                     clients_per_resolver: 2000,
-                    ttl: dist("public-resolvers"),
+                    ttl: ClassTtl::Policy(GOOGLE_CAP),
                     prefetch: true,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    placement: PresetPlacement::PublicAnycast,
+                    ecs: true,
+                },
+                ClassPreset {
+                    name: "public",
+                    share: MOBILE_PUBLIC_SHARE * (1.0 - PUBLIC_ECS_FRACTION),
+                    share_source: "ASSUMED (no measurement for mobile), 40% of it on other \
+                                   services (no ECS; ASSUMED)",
+                    share_status: Status::Assumed,
+                    clients_per_resolver: 2000,
+                    ttl: dist("public-non-ecs"),
+                    prefetch: false,
+                    serve_stale: StaleMode::Off,
+                    clock: CacheClock::Exact,
+                    placement: PresetPlacement::PublicAnycast,
+                    ecs: false,
                 },
             ],
             stub: stub("android"),
@@ -526,6 +622,8 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 prefetch: false,
                 serve_stale: StaleMode::Off,
                 clock: CacheClock::Exact,
+                placement: PresetPlacement::Local,
+                ecs: false,
             }],
             stub: stub("none"),
             app_cache: "jvm-30s",
@@ -589,7 +687,7 @@ mod tests {
         let p = population("internet")
             .unwrap()
             .with_class_share_scaled(1, 2.0);
-        assert!((p.classes[1].share - 0.566).abs() < 1e-12);
+        assert!((p.classes[1].share - 2.0 * 0.283 * PUBLIC_ECS_FRACTION).abs() < 1e-12);
         let s: f64 = p.classes.iter().map(|c| c.share).sum();
         assert!((s - 1.0).abs() < 1e-12);
     }

@@ -637,3 +637,35 @@ fn mixes_do_not_depend_on_threads_or_shards() {
     assert_eq!(a.curves[0].bins, b.curves[0].bins);
     assert!(a.summary.assumptions.iter().any(|s| s.contains("pam2023")));
 }
+
+/// A failed request costs its user the failed attempt's network time, not zero: with no health
+/// check the failover arm keeps answering the primary, which refuses connections (`reset`) or
+/// answers every exchange with an error (brownout at error rate 1), and with no retries every
+/// cohort request fails. Their latency must be at least the lookup plus one round trip to
+/// us-east-1 (client areas are worldwide: well over 30 ms at the median), and an error
+/// response, which needs the handshakes and the exchange, must take longer than a refusal.
+#[test]
+fn failed_requests_pay_their_network_time() {
+    let p50 = |kind: FailureKind| {
+        let mut w = two_region_workload();
+        w.simulation.duration = 600 * SEC;
+        w.failures = vec![Failure {
+            region: 0,
+            at: 120 * SEC,
+            kind,
+            recover_at: None,
+        }];
+        let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
+        let a = &out.summary.arms[0];
+        assert_eq!(a.ok, a.requests - a.failed);
+        assert!(a.failed > 0);
+        a.failure_latency_ms.p50.unwrap()
+    };
+    let reset = p50(FailureKind::Hard(HardMode::Reset));
+    let error = p50(FailureKind::Brownout {
+        error_rate: 1.0,
+        added_latency: 0,
+    });
+    assert!(reset > 30.0, "{reset}");
+    assert!(error > reset, "{error} vs {reset}");
+}

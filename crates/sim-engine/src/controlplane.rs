@@ -400,8 +400,9 @@ their order) and every client of a resolver tries them in that order; a failed c
 response or a timeout on an open connection does not";
 
 /// Statement of the geolocation location model, for reports.
-pub const GEOLOCATION_TEXT: &str = "geolocation: Route 53 sees the resolver's area (no ECS), \
-geolocated to the country of the area's metro and the area's continent (Our World in Data \
+pub const GEOLOCATION_TEXT: &str = "geolocation: Route 53 sees the place latency routing sees \
+(the resolver's site, or with ECS the client's area; a PoP or central resolver site as its \
+nearest client area, ASSUMED), geolocated to the country of the area's metro and the area's continent (Our World in Data \
 grouping, ASSUMED to match Route 53's continent list); when every matching record is unhealthy \
 the most specific one is answered (fail open); a query with no match and no default record gets \
 no answer, and the request fails";
@@ -570,7 +571,7 @@ impl Route53Control {
 
     /// The answer Route 53 gives a query from `resolver` at `t` (its `query`-th query, which
     /// keys the weighted and multivalue draws). `area` is the location Route 53 sees for the
-    /// query (today the resolver's area: see `sim::location_seen`).
+    /// query (the resolver's site, or the client's area with ECS: `Geo::class_seen`).
     pub fn answer(&self, resolver: u64, area: usize, query: u64, t: Micros) -> Answer {
         match self.policy {
             Policy::Failover => self.answer_failover(resolver, t) as Answer,
@@ -677,8 +678,8 @@ impl Route53Control {
     }
 
     /// R53-DG `routing-policy-latency.md` and `health-checks-how-route-53-chooses-records.md`:
-    /// the region with the lowest latency from the query's source (the resolver's address; no
-    /// ECS here); if its record is unhealthy, the next best healthy one; if every record is
+    /// the region with the lowest latency from the query's source (`area`: the resolver's site,
+    /// or the client's area with ECS); if its record is unhealthy, the next best healthy one; if every record is
     /// unhealthy, all count as healthy, so the lowest-latency one.
     fn answer_latency(&self, resolver: u64, area: usize, t: Micros) -> u8 {
         let order = &self.latency_order[area];
@@ -794,11 +795,17 @@ impl Route53Control {
     }
 
     /// First time at or after `from` when record `rec`'s aggregate status turns unhealthy.
+    ///
+    /// When the status is already unhealthy at `from` (an overloaded region's shed probes can
+    /// mark it down before it fails), the time of the switch that made it so, which may lie
+    /// before `from`: `detection_s` is then negative, as METRICS.md has it for an ARC flip that
+    /// comes first.
     pub fn first_unhealthy_at_or_after(&self, rec: usize, from: Micros) -> Option<Micros> {
-        self.status[rec]
-            .iter()
-            .find(|&&(t, h)| !h && t >= from)
-            .map(|&(t, _)| t)
+        let tl = &self.status[rec];
+        if let Some(&(t, false)) = tl.iter().rev().find(|&&(t, _)| t <= from) {
+            return Some(t);
+        }
+        tl.iter().find(|&&(t, h)| !h && t >= from).map(|&(t, _)| t)
     }
 }
 

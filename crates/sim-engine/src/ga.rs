@@ -218,11 +218,17 @@ impl GaControl {
     }
 
     /// First time at or after `from` when group `g` turns unhealthy.
+    ///
+    /// When the status is already unhealthy at `from` (an overloaded region's shed probes can
+    /// mark it down before it fails), the time of the switch that made it so, which may lie
+    /// before `from`: `detection_s` is then negative, as METRICS.md has it for an ARC flip that
+    /// comes first.
     pub fn first_unhealthy_at_or_after(&self, g: usize, from: Micros) -> Option<Micros> {
-        self.status[g]
-            .iter()
-            .find(|&&(t, h)| !h && t >= from)
-            .map(|&(t, _)| t)
+        let tl = &self.status[g];
+        if let Some(&(t, false)) = tl.iter().rev().find(|&&(t, _)| t <= from) {
+            return Some(t);
+        }
+        tl.iter().find(|&&(t, h)| !h && t >= from).map(|&(t, _)| t)
     }
 }
 
@@ -303,6 +309,15 @@ mod tests {
         let detected = c.first_unhealthy_at_or_after(0, 100 * SEC).unwrap();
         assert!(detected > 100 * SEC && detected < 200 * SEC, "{detected}");
         assert_eq!(c.select(0, 7, 0, detected), 1);
+        // Asked from a time when the group is already down, detection is the switch that made
+        // it so (earlier than asked: a negative detection_s, as for an ARC flip that comes
+        // first), not "never".
+        assert_eq!(
+            c.first_unhealthy_at_or_after(0, detected + 50 * SEC),
+            Some(detected)
+        );
+        // Asked at the switch itself: that switch.
+        assert_eq!(c.first_unhealthy_at_or_after(0, detected), Some(detected));
     }
 
     /// Nothing healthy among the three closest: fail open to the closest group, even if a

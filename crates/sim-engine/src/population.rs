@@ -295,8 +295,8 @@ pub fn placement_assumptions(w: &Workload) -> Vec<String> {
         }
         if c.ecs {
             out.push(format!(
-                "resolver class {:?} sends ECS: Route 53 latency routing sees the client's area \
-                 (R53-DG routing-policy-edns0); latency-routed answers are cached per subnet of \
+                "resolver class {:?} sends ECS: Route 53 latency and geolocation routing see the \
+                 client's area (R53-DG routing-policy-edns0); their answers are cached per subnet of \
                  {} clients (ASSUMED: clients of one service per /24 is not published; \
                  resolvers[].clients_per_subnet); other policies' answers carry scope /0 and \
                  are cached once per resolver (RFC 7871 7.2.1; ASSUMED for Route 53)",

@@ -607,14 +607,14 @@ fn run_in_pool(
                             .iter()
                             .position(|rec| rec.region == f.region)
                             .and_then(|i| c.first_unhealthy_at_or_after(i, f.at))
-                            .map(|t| (t - f.at) as f64),
+                            .map(|t| t as f64 - f.at as f64),
                     },
                     (_, ArmControl::GlobalAccelerator(g)) => g
                         .groups
                         .iter()
                         .position(|grp| grp.region == f.region)
                         .and_then(|i| g.first_unhealthy_at_or_after(i, f.at))
-                        .map(|t| (t - f.at) as f64),
+                        .map(|t| t as f64 - f.at as f64),
                     _ => unreachable!("control matches the arm kind"),
                 };
                 let (fa, we) = (f.at - start, f.window_end - start);

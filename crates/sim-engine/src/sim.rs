@@ -10,7 +10,7 @@
 //!
 //! One pending event per client (its next request), plus one per request waiting to retry or
 //! to be declared failed. Events live in a [`CalendarQueue`] sized from the shard's known
-//! request density; per-client state is one 32-byte struct; nothing is allocated per event
+//! request density; per-client state is one 48-byte struct; nothing is allocated per event
 //! once the retry-slot pool and the calendar buckets have grown.
 
 use hdrhistogram::Histogram;
@@ -277,8 +277,8 @@ impl Client {
     }
 }
 
-/// Per-cache state: 32 bytes. One per resolver, or, for a class that sends ECS under a
-/// latency-routed arm, one per (resolver, client subnet) (see [`ecs_scoped`]).
+/// Per-cache state: 40 bytes. One per resolver, or, for a class that sends ECS under a
+/// latency- or geolocation-routed arm, one per (resolver, client subnet) (see [`ecs_scoped`]).
 #[derive(Clone, Copy)]
 struct Resolver {
     /// Client area the resolver's clients are in.
@@ -673,9 +673,9 @@ impl Shard<'_> {
                     r53.records[rec].region
                 } else {
                     // Geolocation with no matching and no default record: no address (NODATA);
-                    // no connection is attempted and the request fails at once (retries, if
-                    // any, re-resolve).
-                    self.fail_later(c, issue, t, retries_left, None);
+                    // no connection is attempted and the request fails once the lookup is
+                    // done (retries, if any, re-resolve).
+                    self.fail_later(c, issue, t + dns_us, retries_left, None);
                     return;
                 };
                 let path = (ctx.geo.area_region_rtt[area][region] * 1000.0) as Micros;
@@ -757,10 +757,15 @@ impl Shard<'_> {
                 cl.app_exp = 0; // e.g. Bun drops a cached address when a connection to it fails
             }
         }
+        // A failed attempt costs the user its network time too (else a strategy that fails
+        // requests fast would look fast): the lookup, then the timeout; or the lookup and one
+        // round trip to a refusal (SYN answered by RST); or the whole exchange to an error
+        // response (degraded or shedding region).
         let fail_at = match state {
             RegionState::Blackhole if via_conn => t + ctx.clients.request_timeout,
-            RegionState::Blackhole => t + ctx.clients.connect_timeout,
-            _ => t, // refused at once, or an error response
+            RegionState::Blackhole => t + dns_us + ctx.clients.connect_timeout,
+            RegionState::Reset => t + dns_us + path_us,
+            _ => t + extra_us,
         };
         // A failed connect (timeout or refusal, not an error response on an open connection)
         // moves on to the next address of a multivalue answer: "client software typically
