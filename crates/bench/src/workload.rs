@@ -158,7 +158,7 @@ const RECORD_KEYS: &[&str] = &[
     "role",
     "weight",
 ];
-const CONTROL_KEYS: &[&str] = &["flip_at", "flip_back_at", "kind", "region"];
+const CONTROL_KEYS: &[&str] = &["at_least", "flip_at", "flip_back_at", "kind", "region"];
 const LOCATION_KEYS: &[&str] = &["continent", "country"];
 const CALCULATED_KEYS: &[&str] = &["children", "threshold"];
 const CHILD_CHECK_KEYS: &[&str] = &[
@@ -2154,10 +2154,19 @@ fn parse_control(path: String, v: &Value, records: &[Record], world: &World) -> 
             ),
         ));
     }
+    // ARC assertion safety rule (extension key): ATLEAST n of the arm's cells ON.
+    let cells = {
+        let mut c: Vec<usize> = records.iter().map(|r| r.region).collect();
+        c.sort_unstable();
+        c.dedup();
+        c.len() as u32
+    };
+    let at_least = o.u32_in("at_least", 1, cells.max(1))?;
     Ok(ArcControl {
         flip_at,
         region,
         flip_back_at,
+        at_least,
     })
 }
 
@@ -2745,7 +2754,8 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
             Some(ArcControl {
                 flip_at: 660 * SEC,
                 region: 0,
-                flip_back_at: Some(2_700 * SEC)
+                flip_back_at: Some(2_700 * SEC),
+                at_least: None,
             })
         );
         let arm_hc = HealthCheck {
@@ -2845,7 +2855,8 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
             Some(ArcControl {
                 flip_at: 500 * MS,
                 region: 1,
-                flip_back_at: None
+                flip_back_at: None,
+                at_least: None,
             })
         );
 
@@ -2869,6 +2880,19 @@ records = [ { region = "eu-west-1" } ]"#,
             &arm1(r#"control = { kind = "arc", flip_at = "11m", flip_back_at = "11m" }"#),
             "arms[1].control.flip_back_at",
             "after flip_at",
+        );
+        // The assertion safety rule: ATLEAST n of the arm's cells, 1 to the number of cells.
+        let w = load(&arm1(
+            r#"control = { kind = "arc", flip_at = "11m", at_least = 1 }"#,
+        ));
+        let ArmKind::Route53(r) = &w.arms[1].kind else {
+            panic!("expected a Route 53 arm")
+        };
+        assert_eq!(r.control.as_ref().unwrap().at_least, Some(1));
+        expect_err(
+            &arm1(r#"control = { kind = "arc", flip_at = "11m", at_least = 9 }"#),
+            "arms[1].control.at_least",
+            "between 1 and",
         );
         expect_err(
             &arm1(r#"control = { kind = "manual", flip_at = "11m" }"#),

@@ -67,6 +67,7 @@ fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -
         flip_at: T0,
         region: 0,
         flip_back_at: None,
+        at_least: None,
     });
     w
 }
@@ -668,4 +669,34 @@ fn failed_requests_pay_their_network_time() {
     });
     assert!(reset > 30.0, "{reset}");
     assert!(error > reset, "{error} vs {reset}");
+}
+
+/// ARC safety rules (ARC-API `AssertionRule`, type ATLEAST; research/route53-ga.md "Safety
+/// rules", V): a change that would leave fewer than n routing controls ON is refused, so the
+/// flip never happens and no answer moves. Two cells: ATLEAST 1 lets the operator turn one
+/// off (the drain completes); ATLEAST 2 refuses it (every DNS answer still names the drained
+/// region, and no detection is reported).
+#[test]
+fn arc_assertion_rule_refuses_a_flip_that_breaks_it() {
+    let go = |at_least| {
+        let mut w = drain_workload(&[(1.0, TtlPolicy::Honor)], 60 * SEC, 300 * SEC);
+        w.simulation.clients = 20_000;
+        let ArmKind::Route53(r) = &mut w.arms[0].kind else {
+            unreachable!()
+        };
+        r.control.as_mut().unwrap().at_least = at_least;
+        let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
+        let bins = &out.curves[0].bins;
+        let last = &bins[bins.len() - 2];
+        (
+            last[C_DNS_FAILED] as f64 / last[C_DNS].max(1) as f64,
+            out.summary.arms[0].detection_s,
+        )
+    };
+    let (stale, detected) = go(Some(1));
+    assert_eq!(stale, 0.0);
+    assert_eq!(detected, Some(0.0));
+    let (stale, detected) = go(Some(2));
+    assert_eq!(stale, 1.0);
+    assert_eq!(detected, None);
 }

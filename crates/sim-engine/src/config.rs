@@ -368,6 +368,26 @@ pub struct ArcControl {
     pub region: usize,
     /// Optional time at which the control is turned back ON (failback).
     pub flip_back_at: Option<Micros>,
+    /// Optional ARC assertion safety rule over the arm's cells (its records' regions): at least
+    /// this many routing controls must stay ON after a change (ARC-API `AssertionRule`,
+    /// `RuleConfig` type ATLEAST; research/route53-ga.md "Safety rules", V). A flip that would
+    /// break it is refused by ARC, so it never happens.
+    pub at_least: Option<u32>,
+}
+
+impl ArcControl {
+    /// Does the assertion rule refuse the flip? The cells are the distinct regions of the
+    /// arm's `records`; after the flip every cell but `region` is ON.
+    pub fn refused(&self, records: &[Record]) -> bool {
+        let Some(n) = self.at_least else {
+            return false;
+        };
+        let mut cells: Vec<usize> = records.iter().map(|r| r.region).collect();
+        cells.sort_unstable();
+        cells.dedup();
+        let on_after = cells.iter().filter(|&&c| c != self.region).count() as u32;
+        on_after < n
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

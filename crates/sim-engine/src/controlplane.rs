@@ -461,11 +461,12 @@ impl Route53Control {
             // ARC: each record's RECOVERY_CONTROL health check follows its routing control, and
             // endpoint health checks are not used for routing (R53-API `HealthCheckConfig`
             // RoutingControlArn; ARC-DG "About routing control": ON = healthy, OFF = unhealthy).
+            // A flip the assertion safety rule refuses never happens (ARC-API `AssertionRule`).
             Some(ctl) => records
                 .iter()
                 .map(|r| {
                     let mut tl = vec![(0, true)];
-                    if r.region == ctl.region {
+                    if r.region == ctl.region && !ctl.refused(&arm.records) {
                         tl.push((ctl.flip_at + offset, false));
                         if let Some(back) = ctl.flip_back_at {
                             tl.push((back + offset, true));

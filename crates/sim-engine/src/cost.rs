@@ -837,6 +837,7 @@ mod tests {
             flip_at: 0,
             region: 0,
             flip_back_at: None,
+            at_least: None,
         });
         let b = route53_bill(&arm, &regions(), 10e6);
         close(b.arc_cluster, 1825.0);

@@ -374,6 +374,20 @@ fn assumptions(w: &Workload) -> Vec<String> {
     out.extend(crate::cost::assumptions(w));
     out.extend(crate::overload::assumptions(w));
     out.extend(crate::mixes::assumptions(w));
+    for arm in &w.arms {
+        if let ArmKind::Route53(r53) = &arm.kind
+            && let Some(ctl) = &r53.control
+            && ctl.refused(&r53.records)
+        {
+            out.push(format!(
+                "arm {:?}: ARC refuses its flip of {} (assertion rule ATLEAST {} of the arm's \
+                 cells ON; ARC-API AssertionRule), so its answers never change",
+                arm.name,
+                w.regions[ctl.region].name,
+                ctl.at_least.unwrap_or(0)
+            ));
+        }
+    }
     for c in &w.resolvers {
         if let crate::config::CacheClock::WholeSeconds { inclusive } = c.clock {
             out.push(format!(
@@ -598,7 +612,7 @@ fn run_in_pool(
                 // GA: the failed region's endpoint group turns unhealthy.
                 let detection = match (&arm.kind, control) {
                     (ArmKind::Route53(r53), ArmControl::Route53(c)) => match &r53.control {
-                        Some(ctl) if ctl.region == f.region => {
+                        Some(ctl) if ctl.region == f.region && !ctl.refused(&r53.records) => {
                             Some((ctl.flip_at + offset) as f64 - f.at as f64)
                         }
                         Some(_) => None,
