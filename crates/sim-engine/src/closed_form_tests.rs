@@ -220,26 +220,8 @@ fn results_do_not_depend_on_threads_or_shards() {
     w.failures[0].kind = FailureKind::Hard(HardMode::Blackhole);
     w.arms[0].clients.retries = 2;
     w.arms[0].clients.keepalive_idle = 30 * SEC;
-    let a = run(
-        &w,
-        &RunOptions {
-            threads: 1,
-            shard_clients: 1 << 14,
-            cancel: None,
-        },
-        &|_, _| {},
-    )
-    .unwrap();
-    let b = run(
-        &w,
-        &RunOptions {
-            threads: 2,
-            shard_clients: 777,
-            cancel: None,
-        },
-        &|_, _| {},
-    )
-    .unwrap();
+    let a = crate::testutil::run_sharded(&w, 1, 1 << 14);
+    let b = crate::testutil::run_sharded(&w, 2, 777);
     assert_eq!(a.summary, b.summary);
     assert_eq!(a.curves.len(), b.curves.len());
     for (x, y) in a.curves.iter().zip(&b.curves) {
@@ -621,18 +603,7 @@ fn mixes_do_not_depend_on_threads_or_shards() {
     w.simulation.clients = 20_000;
     w.resolvers[0].ttl_mix = resolver_models::presets::ttl_distribution("pam2023");
     w.arms[0].clients.stub_mix = resolver_models::stub::stub_preset("os-default");
-    let go = |threads, shard_clients| {
-        run(
-            &w,
-            &RunOptions {
-                threads,
-                shard_clients,
-                cancel: None,
-            },
-            &|_, _| {},
-        )
-        .unwrap()
-    };
+    let go = |threads, shard_clients| crate::testutil::run_sharded(&w, threads, shard_clients);
     let (a, b) = (go(1, 1 << 14), go(2, 555));
     assert_eq!(a.summary, b.summary);
     assert_eq!(a.curves[0].bins, b.curves[0].bins);

@@ -954,16 +954,7 @@ mod tests {
             ttl: 60 * SEC,
             propagation: Propagation::Fixed(0),
             records: (0..3)
-                .map(|region| crate::config::Record {
-                    region,
-                    weight: 1,
-                    role: None,
-                    alias: false,
-                    evaluate_target_health: false,
-                    health_check: Some(hc(10, 1)),
-                    location: None,
-                    calculated: None,
-                })
+                .map(|region| crate::testutil::record(region, Some(hc(10, 1))))
                 .collect(),
             control: None,
             endpoint_type: crate::config::EndpointType::Alb,
@@ -1175,16 +1166,7 @@ mod tests {
             ttl: 60 * SEC,
             propagation: Propagation::Fixed(0),
             records: (0..n)
-                .map(|region| crate::config::Record {
-                    region,
-                    weight: 1,
-                    role: None,
-                    alias: false,
-                    evaluate_target_health: false,
-                    health_check: Some(hc(10, 1)),
-                    location: None,
-                    calculated: None,
-                })
+                .map(|region| crate::testutil::record(region, Some(hc(10, 1))))
                 .collect(),
             control: None,
             endpoint_type: crate::config::EndpointType::Alb,

@@ -1,7 +1,6 @@
 //! Tests of the overload model and the lockstep runner (`overload.rs`).
 
 use crate::config::*;
-use crate::run::{RunOptions, RunOutput, run};
 use crate::sim::{C_ATTEMPTS, C_ATTEMPTS_FAILED, C_FAILED, C_OK, C_REQUESTS};
 use crate::testutil::{hc, two_region_workload};
 use crate::{MS, SEC};
@@ -15,18 +14,7 @@ fn cap(rps: f64, at_clients: u64, shed_probes: bool) -> Option<Capacity> {
     })
 }
 
-fn go(w: &Workload, threads: usize, shard_clients: u64) -> RunOutput {
-    run(
-        w,
-        &RunOptions {
-            threads,
-            shard_clients,
-            cancel: None,
-        },
-        &|_, _| {},
-    )
-    .unwrap()
-}
+use crate::testutil::run_sharded as go;
 
 /// 30 000 clients at 1/30 s offer L = 1000 requests/s, all to the failover primary (no failure,
 /// no health checks), whose capacity is C = 600/s. Without retries each attempt is a request,

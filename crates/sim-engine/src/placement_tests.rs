@@ -44,16 +44,7 @@ fn three_region_latency(classes: Vec<ResolverClass>, checked: bool) -> Workload 
     w.simulation.clients = 20_000;
     w.simulation.duration = 300 * SEC;
     let records = (0..3)
-        .map(|region| Record {
-            region,
-            weight: 1,
-            role: None,
-            alias: false,
-            evaluate_target_health: false,
-            health_check: checked.then(|| crate::testutil::hc(10, 1)),
-            location: None,
-            calculated: None,
-        })
+        .map(|region| crate::testutil::record(region, checked.then(|| crate::testutil::hc(10, 1))))
         .collect();
     w.arms[0].name = "latency".into();
     w.arms[0].kind = ArmKind::Route53(Route53Arm {
@@ -301,18 +292,7 @@ fn new_placements_do_not_depend_on_threads_or_shards() {
         recover_at: None,
     }];
     w.arms[0].clients.retries = 1;
-    let go = |threads, shard_clients| {
-        run(
-            &w,
-            &RunOptions {
-                threads,
-                shard_clients,
-                cancel: None,
-            },
-            &|_, _| {},
-        )
-        .unwrap()
-    };
+    let go = |threads, shard_clients| crate::testutil::run_sharded(&w, threads, shard_clients);
     let (a, b) = (go(1, 1 << 14), go(2, 333));
     assert_eq!(a.summary, b.summary);
     for (x, y) in a.curves.iter().zip(&b.curves) {

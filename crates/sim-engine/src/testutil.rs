@@ -3,6 +3,35 @@
 use crate::SEC;
 use crate::config::*;
 
+/// Run `w` on `threads` worker threads with shards of about `shard_clients` clients (the
+/// thread- and shard-independence tests compare two such runs).
+pub fn run_sharded(w: &Workload, threads: usize, shard_clients: u64) -> crate::run::RunOutput {
+    crate::run::run(
+        w,
+        &crate::run::RunOptions {
+            threads,
+            shard_clients,
+            cancel: None,
+        },
+        &|_, _| {},
+    )
+    .unwrap()
+}
+
+/// A plain record on `region`: weight 1, no role, not an alias, with `health_check`.
+pub fn record(region: usize, health_check: Option<HealthCheck>) -> Record {
+    Record {
+        region,
+        weight: 1,
+        role: None,
+        alias: false,
+        evaluate_target_health: false,
+        health_check,
+        location: None,
+        calculated: None,
+    }
+}
+
 /// A health check with the documented defaults and the given interval (s) and threshold.
 pub fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
     HealthCheck {
@@ -23,14 +52,8 @@ pub fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
 pub fn two_region_workload() -> Workload {
     let clients = Clients::default();
     let record = |region, role| Record {
-        region,
-        weight: 1,
         role: Some(role),
-        alias: false,
-        evaluate_target_health: false,
-        health_check: None,
-        location: None,
-        calculated: None,
+        ..record(region, None)
     };
     Workload {
         name: "test".into(),
