@@ -225,6 +225,12 @@ fn text_style(size: u32) -> TextStyle<'static> {
 fn tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
+    } else if v.abs() < 0.001 {
+        // Below a thousandth, as many decimals as the first significant digit needs (a log
+        // axis reaches 1e-5 and below; three decimals would print them all as 0).
+        let digits = (-v.abs().log10()).ceil().max(3.0) as usize;
+        let s = format!("{v:.digits$}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         let s = format!("{v:.3}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -884,6 +890,9 @@ mod tests {
         assert_eq!(tick(120.0), "120");
         assert_eq!(tick(-60.0), "-60");
         assert_eq!(tick(0.5), "0.5");
+        assert_eq!(tick(0.00001), "0.00001");
+        assert_eq!(tick(0.0002), "0.0002");
+        assert_eq!(tick(0.005), "0.005");
     }
 
     #[test]

@@ -117,8 +117,8 @@ pub fn table(r: &Report) -> String {
                 s,
                 "{:<14} {:>6} {:>7} {:>7.3} {:>8.3} {:>7.2}s {:>9.2}s {:>4}/{:<4} {:>9.3}  {}",
                 x.software.name(),
-                x.observed.delays.len(),
-                x.predicted.delays.len(),
+                x.observed.outcomes().len(),
+                x.predicted.outcomes().len(),
                 x.ks,
                 x.critical,
                 mean(&x.observed.delays),
@@ -153,10 +153,12 @@ pub fn table(r: &Report) -> String {
     s
 }
 
-fn cdf_points(x: &[f64]) -> Vec<(f64, f64)> {
-    let mut v = x.to_vec();
+/// CDF points of the switch delays over every change, censored ones included (they are +inf
+/// in the KS test), so a curve ends at the fraction of changes whose switch was seen.
+fn cdf_points(s: &Samples) -> Vec<(f64, f64)> {
+    let mut v = s.delays.clone();
     v.sort_by(f64::total_cmp);
-    let n = v.len() as f64;
+    let n = (v.len() + s.censored) as f64;
     v.iter()
         .enumerate()
         .map(|(i, &d)| (d, (i + 1) as f64 / n))
@@ -203,7 +205,7 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
     );
     let _ = writeln!(
         md,
-        "**Validated here:** each resolver program's caching (TTL floor, whole-second cache clock, when it refetches) against its model in `resolver-models` (`Software::behaviour`), and the Route 53 failover answers (sim-engine's policy code, serving from a live authoritative) reaching clients through it.\n\n**Not validated:** AWS's own timing — Route 53 health-checker behaviour and propagation to its locations, Global Accelerator — which no local run can observe; the health checks here only schedule the answer changes. Policies exercised live: failover only (weighted and latency/ECS answers are not run live yet).\n"
+        "**Validated here:** each resolver program's caching (TTL floor, whole-second cache clock, when it refetches) against its model in `resolver-models` (`Software::behaviour`), and the Route 53 policy answers (sim-engine's policy code, answering a live authoritative) reaching clients through it.\n\n**Not validated:** AWS's own timing — Route 53 health-checker behaviour and propagation to its locations, Global Accelerator — which no local run can observe; the health checks here only schedule the answer changes. Policies exercised live, each answer computed per query by sim-engine's `Route53Control::answer`: failover, weighted (drawn per query), latency (the resolver's site from its source address, or the client's /24 from an EDNS Client Subnet option where the resolver sends one) and failover under ARC routing-control flips.\n"
     );
     let _ = writeln!(md, "## Scenario (time-scaled)\n");
     for l in r.scaled.describe() {
@@ -211,9 +213,10 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
     }
     let _ = writeln!(
         md,
-        "- {} answer changes applied, the latest {:.1} ms behind schedule; wall time {:.1} s",
+        "- {} answer-set changes in the schedule (a latency name's two sites counted apart), answered per query at the authoritative at the query's schedule time; {} queries for scheduled names from no known resolver address; {} carried an EDNS Client Subnet option; wall time {:.1} s",
         r.changes,
-        r.max_change_lag as f64 / 1000.0,
+        r.unknown_source_queries,
+        r.ecs_queries,
         r.wall.as_secs_f64()
     );
     let predicted: f64 = r
@@ -224,35 +227,64 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
         .sum();
     let _ = writeln!(
         md,
-        "- authoritative queries: observed {}, the models predict {:.0} (sum over the resolvers that ran; the authoritative counts every query it answers)\n",
+        "- authoritative queries for the scheduled names: observed {}, the models predict {:.0} (sum over the resolvers that ran; per resolver below, told apart by source address)\n",
         r.auth_queries, predicted
     );
     let _ = writeln!(md, "## Results\n\n```\n{}```\n", table(r));
     let _ = writeln!(
         md,
-        "Switch delay: from an answer change at the authoritative to the first answer with the new record through the resolver, for a query sent after the change. One cache entry gives one sample per change, so each resolver holds {} names changing at random phases. The model is `ResolverBehaviour::lookup`/`entry_expiry` driven by {} independent Poisson query processes per name on the same schedule (m ≈ {} n). Censored: changes whose switch was not seen before the next change (observed/model).\n",
+        "Switch delay: from a change that takes a record out of the set Route 53 may answer (`Route53Control::answerable`) to the first answer in the new set through the resolver, for a query sent after the change (a weighted record's return adds a record and cannot leave anything stale, so it is no sample). One cache entry gives one sample per change, so each resolver holds {} names changing at random phases. The model is `ResolverBehaviour::lookup`/`entry_expiry` driven by {} independent Poisson query processes per name on the same schedule, each fetch answered by the same policy code (m ≈ {} n). The pass rule is one KS test per resolver on all kinds pooled; the per-kind distances below are descriptive. Censored: changes whose switch was not seen before the next change (observed/model).\n",
         r.scaled.names, r.scaled.model_replicas, r.scaled.model_replicas
     );
     let _ = writeln!(
         md,
-        "| resolver | config | model | predicted auth fetches | pid, port |\n|---|---|---|---|---|"
+        "| resolver | config | model | auth queries (observed / model) | source address, site | pid, port |\n|---|---|---|---|---|---|"
     );
     for x in &r.results {
         let _ = writeln!(
             md,
-            "| {} | min TTL {} s, max TTL {} | `{}` | {:.0} | {} |",
+            "| {} | min TTL {} s, max TTL {} | `{}` | {} / {:.0} | {}, {} | {} |",
             x.software.name(),
             x.config.min_ttl_s,
             x.config
                 .max_ttl_s
                 .map_or("none".into(), |m| format!("{m} s")),
             x.model,
+            x.auth_queries,
             x.predicted_fetches,
+            dns_harness::scenario::source_addr(x.software as u8),
+            dns_harness::scenario::site_of(x.software as u8),
             match (x.pid, x.port) {
                 (Some(p), Some(port)) => format!("{p}, 127.0.0.1:{port}"),
                 (None, Some(port)) => format!("in process, 127.0.0.1:{port}"),
                 _ => "-".into(),
             }
+        );
+    }
+    let _ = writeln!(md);
+    let _ = writeln!(
+        md,
+        "### Latency answers: the client's subnet or the resolver's site?\n\nAn answer to a latency name is *explained* by a site when it was in that site's answer set at some moment of the last (floor or TTL + 2 s) before it was sent, so an answer still in a cache counts as explained. A resolver with ECS on and a cache per subnet should give answers only its clients' subnet explains; one without ECS, answers only its own site explains. Ambiguous: explained by both sites or neither.\n\n| resolver | ECS | only the client's subnet | only the resolver's site | ambiguous |\n|---|---|---|---|---|"
+    );
+    for x in r
+        .results
+        .iter()
+        .filter(|x| matches!(x.outcome, Outcome::Ran { .. }))
+    {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} ({:.1} %) | {} ({:.1} %) | {} |",
+            x.software.name(),
+            if x.config.ecs {
+                "on".to_string()
+            } else {
+                format!("off ({:?})", x.software.ecs_support())
+            },
+            x.ecs.client_site,
+            100.0 * x.ecs.client_share(),
+            x.ecs.resolver_site,
+            100.0 * x.ecs.resolver_share(),
+            x.ecs.ambiguous
         );
     }
     let _ = writeln!(md);
@@ -274,12 +306,9 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
                 x.ks, x.critical
             ),
             x_label: "seconds from answer change to first new answer".into(),
-            y_label: "fraction of changes".into(),
+            y_label: "fraction of changes (censored: never)".into(),
             arms: styles(),
-            lines: vec![
-                cdf_points(&x.predicted.delays),
-                cdf_points(&x.observed.delays),
-            ],
+            lines: vec![cdf_points(&x.predicted), cdf_points(&x.observed)],
         });
         let stale = Chart::Curves(CurvesChart {
             title: format!("{name}: stale answers after an answer change"),
@@ -337,6 +366,25 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
             md,
             "\nLargest difference: {max_diff:.1} percentage points (descriptive; answers within a change share one cache entry, so they are not independent and no binomial test is claimed).\n"
         );
+        let _ = writeln!(
+            md,
+            "Per kind of name (descriptive):\n\n| kind | n observed | m model | KS D | observed mean | model mean | censored (obs/model) |\n|---|---|---|---|---|---|---|"
+        );
+        for (kind, k) in &x.by_kind {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {:.3} | {:.2} s | {:.2} s | {}/{} |",
+                kind.name(),
+                k.observed.outcomes().len(),
+                k.predicted.outcomes().len(),
+                k.ks,
+                mean(&k.observed.delays),
+                mean(&k.predicted.delays),
+                k.observed.censored,
+                k.predicted.censored
+            );
+        }
+        let _ = writeln!(md);
     }
     std::fs::write(out.join("report.md"), md).map_err(|e| e.to_string())
 }

@@ -940,6 +940,31 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
                 )
             })?),
         };
+        // A resolver class that sends ECS must be a program that can, with a model
+        // (resolver_models::EcsSupport, checked live).
+        if let Some(sw) = software
+            && ecs
+        {
+            match sw.ecs_support() {
+                resolver_models::EcsSupport::PerSubnetCache => {}
+                resolver_models::EcsSupport::Uncached => {
+                    return Err(o.err(
+                        "ecs",
+                        format!(
+                            "{} caches no answer to an ECS query (dnsmasq(8), seen live); \
+                             that resolver is not modelled",
+                            sw.name()
+                        ),
+                    ));
+                }
+                resolver_models::EcsSupport::Unsupported => {
+                    return Err(o.err(
+                        "ecs",
+                        format!("{} cannot send EDNS Client Subnet", sw.name()),
+                    ));
+                }
+            }
+        }
         let (ttl, ttl_mix) = match (o.get("ttl"), software) {
             (None, None) => (TtlPolicy::Honor, None),
             (None, Some(sw)) => (
@@ -3979,6 +4004,19 @@ records = [ { region = "eu-west-1" } ]"#,
             &resolver0("software = \"djbdns\""),
             "resolvers[0].software",
             "expected \"hickory\"",
+        );
+        // ECS only on programs that send it and cache per subnet.
+        let w = load(&resolver0("software = \"unbound\"\necs = true"));
+        assert!(w.resolvers[0].ecs);
+        expect_err(
+            &resolver0("software = \"bind\"\necs = true"),
+            "resolvers[0].ecs",
+            "bind cannot send EDNS Client Subnet",
+        );
+        expect_err(
+            &resolver0("software = \"dnsmasq\"\necs = true"),
+            "resolvers[0].ecs",
+            "caches no answer",
         );
     }
 

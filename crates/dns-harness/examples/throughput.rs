@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use dns_harness::auth::Authoritative;
 use dns_harness::procs::{TempDir, find_program};
-use dns_harness::resolvers;
+use dns_harness::{resolvers, scenario};
 use resolver_models::{Software, SoftwareConfig};
 
 /// dnsperf's "Queries per second" for `port`, `secs` seconds, 2 clients.
@@ -39,14 +39,21 @@ fn main() -> Result<(), String> {
         find_program("dnsperf").ok_or("dnsperf not found (Debian package dnsperf)")?;
     let dir = TempDir::new("throughput").map_err(|e| e.to_string())?;
     let data = dir.path().join("queries.txt");
-    std::fs::write(&data, "n0.example.test A\n").map_err(|e| e.to_string())?;
+    // One name of each kind (failover, weighted, latency, ARC): every answer is computed per
+    // query by the policy code.
+    std::fs::write(
+        &data,
+        "n0.example.test A\nn1.example.test A\nn2.example.test A\nn3.example.test A\n",
+    )
+    .map_err(|e| e.to_string())?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     rt.block_on(async {
-        let auth = Authoritative::start(&["n0.example.test".to_string()], &[0], 3600)
+        let schedule = scenario::schedule(&scenario::Scaled::quick(1));
+        let auth = Authoritative::start(schedule, 3600)
             .await
             .map_err(|e| e.to_string())?;
         let p = auth.port;
@@ -54,12 +61,14 @@ fn main() -> Result<(), String> {
         let auth_qps = tokio::task::spawn_blocking(move || dnsperf(&d.0, p, secs, &d.1))
             .await
             .map_err(|e| e.to_string())??;
-        println!("authoritative (hickory-server 0.26, harness zone): {auth_qps:.0} queries/s");
+        println!(
+            "authoritative (hickory-server 0.26, policy answers per query): {auth_qps:.0} queries/s"
+        );
         let cfg = SoftwareConfig {
             min_ttl_s: 0,
             ..Software::Unbound.default_config()
         };
-        match resolvers::start(Software::Unbound, &cfg, auth.port).await {
+        match resolvers::start(Software::Unbound, &cfg, auth.port, scenario::source_addr(1)).await {
             Ok(unbound) => {
                 let p = unbound.port;
                 // Warm the cache with one query, then measure cached answers only.

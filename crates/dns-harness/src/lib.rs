@@ -1,8 +1,9 @@
 //! gtsim's live DNS harness: checks the simulator's resolver models against real DNS software
 //! answering live records on loopback, and reports the gap.
 //!
-//! - [`auth`]: hickory-server on 127.0.0.1 (UDP and TCP) whose answers are set, at scheduled
-//!   times, to what sim-engine's Route 53 policy code answers ([`scenario`]);
+//! - [`auth`]: hickory-server on 127.0.0.1 (UDP and TCP) answering every query with what
+//!   sim-engine's Route 53 policy code answers then, for the resolver's site or the client's
+//!   subnet ([`scenario`]);
 //! - [`resolvers`]: hickory-resolver in process and Unbound, dnsmasq, BIND 9, PowerDNS Recursor
 //!   and Knot Resolver as foreground daemons on loopback high ports ([`procs`]: ended by PID,
 //!   temp folders removed, also on Ctrl-C through [`procs::emergency_cleanup`]);
@@ -23,19 +24,15 @@ pub mod scenario;
 pub mod wire;
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rand::{RngExt, SeedableRng, rngs::StdRng};
-use resolver_models::{CacheClock, ResolverBehaviour, Software, SoftwareConfig};
-use sim_engine::Micros;
+use resolver_models::{CacheClock, EcsSupport, ResolverBehaviour, Software, SoftwareConfig};
+use sim_engine::{Micros, SEC};
 
 use analysis::{Query, Samples};
-use scenario::Scaled;
-
-/// A name's answer changes: `(time, record index)`, the first at 0.
-type ChangeList = Vec<(Micros, u8)>;
+use scenario::{Kind, Scaled, site_of, source_addr};
 
 /// The family-wise significance level of a validation run: the chance that a run whose models
 /// are all right fails anyway. Each of the k resolvers run is tested at `ALPHA / k`
@@ -69,6 +66,77 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// One kind of name's samples through one resolver (descriptive: the pass rule is on the
+/// pooled samples, one test per resolver).
+#[derive(Debug, Clone, Default)]
+pub struct KindResult {
+    pub observed: Samples,
+    pub predicted: Samples,
+    pub ks: f64,
+}
+
+/// Whose location the latency answers followed. An answer is *explained* by a site when it was
+/// in that site's answer set at some moment of the `settle` window before it was sent (the
+/// longest any cache here can keep an entry, plus a second), so a stale answer still counts
+/// as explained. Counted over the answers to latency names: explained by the client subnet's
+/// site only, by the resolver's site only, and by both or neither (ambiguous). A resolver that
+/// sends ECS and caches per subnet gives only the first kind, one that does not only the
+/// second.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EcsCheck {
+    pub client_site: u64,
+    pub resolver_site: u64,
+    pub ambiguous: u64,
+}
+
+/// The records a change list allowed at some time in `[from, to]`.
+fn allowed_during(sets: &[(Micros, u128)], from: Micros, to: Micros) -> u128 {
+    let mut m = scenario::set_at(sets, from);
+    for &(t, set) in sets {
+        if t > from && t <= to {
+            m |= set;
+        }
+    }
+    m
+}
+
+impl EcsCheck {
+    fn count(
+        &mut self,
+        client: &[(Micros, u128)],
+        resolver: &[(Micros, u128)],
+        q: &[Query],
+        settle: Micros,
+    ) {
+        for q in q {
+            let Some(a) = q.answer else { continue };
+            let from = q.sent.saturating_sub(settle);
+            let c = allowed_during(client, from, q.sent) >> a & 1 == 1;
+            let r = allowed_during(resolver, from, q.sent) >> a & 1 == 1;
+            match (c, r) {
+                (true, false) => self.client_site += 1,
+                (false, true) => self.resolver_site += 1,
+                _ => self.ambiguous += 1,
+            }
+        }
+    }
+
+    /// Answers explained by one site only.
+    pub fn decided(&self) -> u64 {
+        self.client_site + self.resolver_site
+    }
+
+    /// The share of those that only the client's subnet explains (NaN without any).
+    pub fn client_share(&self) -> f64 {
+        self.client_site as f64 / self.decided() as f64
+    }
+
+    /// The share of those that only the resolver's site explains.
+    pub fn resolver_share(&self) -> f64 {
+        self.resolver_site as f64 / self.decided() as f64
+    }
+}
+
 /// One resolver's result.
 #[derive(Debug, Clone)]
 pub struct ResolverResult {
@@ -87,6 +155,14 @@ pub struct ResolverResult {
     pub alt_ks: f64,
     /// Authoritative fetches the model predicts for this resolver (mean over replicas).
     pub predicted_fetches: f64,
+    /// Queries for the scheduled names the authoritative got from this resolver's source
+    /// address during the schedule.
+    pub auth_queries: u64,
+    /// The samples per kind of name (all kinds pooled in `observed` / `predicted`).
+    pub by_kind: BTreeMap<Kind, KindResult>,
+    /// Whose location decided the latency answers clients got: their subnet's or the
+    /// resolver's.
+    pub ecs: EcsCheck,
     pub pid: Option<u32>,
     pub port: Option<u16>,
 }
@@ -98,9 +174,12 @@ pub struct Report {
     pub results: Vec<ResolverResult>,
     /// Queries the authoritative server answered during the schedule (readiness probes excluded).
     pub auth_queries: u64,
-    /// Answer changes applied, and the largest lag of an applied change behind its schedule.
+    /// Answer-set changes in the schedule (a name whose sites differ counts each site's).
     pub changes: usize,
-    pub max_change_lag: Micros,
+    /// Queries for scheduled names that came from no known resolver address (should be 0).
+    pub unknown_source_queries: u64,
+    /// Queries that carried an EDNS Client Subnet option.
+    pub ecs_queries: u64,
     pub wall: Duration,
     pub auth_port: u16,
 }
@@ -114,10 +193,12 @@ impl Report {
     }
 }
 
-/// The config every resolver gets: its package defaults with the scenario's TTL floor.
+/// The config every resolver gets: its package defaults with the scenario's TTL floor, and
+/// ECS where the program caches per subnet and the scenario asks for it.
 pub fn scenario_config(s: Software, sc: &Scaled) -> SoftwareConfig {
     SoftwareConfig {
         min_ttl_s: sc.min_ttl_s,
+        ecs: sc.ecs && s.ecs_support() == EcsSupport::PerSubnetCache,
         ..s.default_config()
     }
 }
@@ -140,9 +221,8 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
     let sc = &opts.scaled;
     let schedule = scenario::schedule(sc);
     let names: Vec<String> = schedule.iter().map(|n| n.name.clone()).collect();
-    let initial: Vec<u8> = schedule.iter().map(|n| n.answers[0].1).collect();
     let auth = Arc::new(
-        auth::Authoritative::start(&names, &initial, sc.record_ttl_s)
+        auth::Authoritative::start(schedule.clone(), sc.record_ttl_s)
             .await
             .map_err(|e| format!("authoritative server: {e}"))?,
     );
@@ -170,6 +250,9 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
             critical: f64::NAN,
             alt_ks: f64::NAN,
             predicted_fetches: 0.0,
+            auth_queries: 0,
+            by_kind: BTreeMap::new(),
+            ecs: EcsCheck::default(),
             pid: None,
             port: None,
         };
@@ -178,7 +261,7 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
         } else if let Err(e) = resolvers::available(s) {
             r.outcome = Outcome::NotRun(e);
         } else {
-            match resolvers::start(s, &config, auth.port).await {
+            match resolvers::start(s, &config, auth.port, source_addr(s as u8)).await {
                 Ok(run) => {
                     r.pid = run.pid;
                     r.port = Some(run.port);
@@ -191,40 +274,17 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
         results.insert(s, r);
     }
 
-    // The schedule's clock starts now; the resolvers' whole seconds are the wall clock's.
-    let probes = auth.queries.load(std::sync::atomic::Ordering::Relaxed);
+    // The schedule's clock starts now, at the authoritative too; the resolvers' whole seconds
+    // are the wall clock's.
+    let before = auth.policies.queries_by_source();
     let t0 = tokio::time::Instant::now();
+    auth.policies.start_clock(t0);
     // Schedule time t is wall-clock time W0 + t; the resolvers count whole seconds of the wall
     // clock, so on a clock whose whole seconds are multiples of SEC, t reads t + subsec(W0).
     let clock_offset = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_micros() as Micros)
         .unwrap_or(0);
-
-    // The updater: apply each change when it is due, and keep the applied times.
-    let mut changes: Vec<(Micros, usize, u8)> = schedule
-        .iter()
-        .enumerate()
-        .flat_map(|(k, n)| n.answers.iter().skip(1).map(move |&(t, a)| (t, k, a)))
-        .collect();
-    changes.sort_unstable();
-    let applied: Arc<Mutex<Vec<ChangeList>>> = Arc::new(Mutex::new(
-        schedule.iter().map(|n| vec![n.answers[0]]).collect(),
-    ));
-    let updater = {
-        let (auth, applied, names) = (auth.clone(), applied.clone(), names.clone());
-        tokio::spawn(async move {
-            let mut max_lag = 0;
-            for (t, k, a) in changes.iter().copied() {
-                tokio::time::sleep_until(t0 + Duration::from_micros(t)).await;
-                auth.set(&names[k], a).await;
-                let at = t0.elapsed().as_micros() as Micros;
-                max_lag = max_lag.max(at.saturating_sub(t));
-                applied.lock().unwrap()[k].push((at, a));
-            }
-            (changes.len(), max_lag)
-        })
-    };
 
     // The clients: per (resolver, name), `clients_per_name` Poisson tasks.
     let mut tasks = Vec::new();
@@ -238,12 +298,12 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
                 let rate = sc.rate_per_name / sc.clients_per_name as f64;
                 let (addr, name, end) = (resolvers::addr(run), name.clone(), sc.duration);
                 let software = run.software;
+                let client_site = c % scenario::SITES;
+                let bind = scenario::client_addr(client_site, software as u8);
                 tasks.push(tokio::spawn(async move {
                     let mut rng = StdRng::seed_from_u64(key);
                     let times = analysis::poisson_times(&mut rng, rate, end);
-                    let sock = tokio::net::UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
-                        .await
-                        .ok()?;
+                    let sock = tokio::net::UdpSocket::bind((bind, 0)).await.ok()?;
                     sock.connect(addr).await.ok()?;
                     let mut out = Vec::with_capacity(times.len());
                     let mut buf = [0u8; 512];
@@ -266,41 +326,69 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
                         }
                         out.push(Query { sent, recv, answer });
                     }
-                    Some((software, k, out))
+                    Some((software, k, client_site, out))
                 }));
             }
         }
     }
-    let mut observed: BTreeMap<(Software, usize), Vec<Query>> = BTreeMap::new();
+    // Answers per (resolver, name, client site).
+    let mut observed: BTreeMap<(Software, usize, usize), Vec<Query>> = BTreeMap::new();
     for t in tasks {
-        if let Ok(Some((s, k, q))) = t.await {
-            observed.entry((s, k)).or_default().extend(q);
+        if let Ok(Some((s, k, cs, q))) = t.await {
+            observed.entry((s, k, cs)).or_default().extend(q);
         }
     }
-    let (n_changes, max_lag) = updater.await.map_err(|e| format!("updater: {e}"))?;
-    let auth_queries = auth.queries.load(std::sync::atomic::Ordering::Relaxed) - probes;
+    let after = auth.policies.queries_by_source();
+    let since = |src: Option<u8>| {
+        after.get(&src).copied().unwrap_or(0) - before.get(&src).copied().unwrap_or(0)
+    };
+    let auth_queries: u64 = after.values().sum::<u64>() - before.values().sum::<u64>();
     let auth_port = auth.port;
     drop(running); // every daemon ended by PID, in-process resolver stopped
-    let applied = applied.lock().unwrap().clone();
 
     let alpha = per_test_alpha(results.len());
     for r in results.values_mut() {
         if !started_ok.contains(&r.software) {
             continue;
         }
-        let mut obs = Samples::default();
-        for (k, applied_k) in applied.iter().enumerate() {
-            let mut q = observed.remove(&(r.software, k)).unwrap_or_default();
-            q.sort_by_key(|q| q.sent);
-            obs.merge(&analysis::samples(applied_k, &q, sc.duration));
+        let idx = r.software as u8;
+        let site = site_of(idx);
+        let mut obs: BTreeMap<Kind, Samples> = BTreeMap::new();
+        let mut ecs = EcsCheck::default();
+        for (k, name) in schedule.iter().enumerate() {
+            let mut groups: Vec<Vec<Query>> = (0..scenario::SITES)
+                .map(|cs| observed.remove(&(r.software, k, cs)).unwrap_or_default())
+                .collect();
+            if name.kind == Kind::Latency {
+                // The longest a cache here keeps an entry (whole-second clocks add up to 1 s),
+                // plus 1 s for the query's own time.
+                let settle = (sc.min_ttl_s.max(sc.record_ttl_s) as Micros + 2) * SEC;
+                for (cs, q) in groups.iter().enumerate() {
+                    ecs.count(&name.sets[cs], &name.sets[site], q, settle);
+                }
+            }
+            let per_subnet = analysis::per_subnet(r.config.ecs, name);
+            if !per_subnet {
+                // One cache entry for every client: one stream of answers.
+                let all: Vec<Query> = groups.drain(..).flatten().collect();
+                groups = vec![all];
+            }
+            for (g, mut q) in groups.into_iter().enumerate() {
+                q.sort_by_key(|q| q.sent);
+                let sets = &name.sets[if per_subnet { g } else { site }];
+                obs.entry(name.kind)
+                    .or_default()
+                    .merge(&analysis::samples(sets, &q, sc.duration));
+            }
         }
+        r.ecs = ecs;
         let behaviour = match opts.model_override {
             Some(b) => b,
             None => r.software.behaviour(&r.config).expect("checked above"),
         };
+        let ecs_on = r.config.ecs;
         let (pred, fetches) =
-            analysis::predict(sc, &schedule, &behaviour, clock_offset, r.software as u64);
-        r.ks = analysis::ks_distance(&obs.delays, &pred.delays);
+            analysis::predict(sc, &schedule, &behaviour, clock_offset, idx, ecs_on);
         let alt = ResolverBehaviour {
             clock: match behaviour.clock {
                 CacheClock::WholeSeconds { inclusive } => CacheClock::WholeSeconds {
@@ -310,11 +398,32 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
             },
             ..behaviour
         };
-        let (alt_pred, _) = analysis::predict(sc, &schedule, &alt, clock_offset, r.software as u64);
-        r.alt_ks = analysis::ks_distance(&obs.delays, &alt_pred.delays);
-        r.critical =
-            analysis::ks_critical(alpha, obs.delays.len().max(1), pred.delays.len().max(1));
-        let enough = obs.delays.len() >= 10 && obs.failed * 20 <= obs.queries.max(1);
+        let (alt_pred, _) = analysis::predict(sc, &schedule, &alt, clock_offset, idx, ecs_on);
+        let (all_obs, all_pred) = (analysis::pooled(&obs), analysis::pooled(&pred));
+        r.ks = analysis::ks_distance(&all_obs.outcomes(), &all_pred.outcomes());
+        r.alt_ks =
+            analysis::ks_distance(&all_obs.outcomes(), &analysis::pooled(&alt_pred).outcomes());
+        r.critical = analysis::ks_critical(
+            alpha,
+            all_obs.outcomes().len().max(1),
+            all_pred.outcomes().len().max(1),
+        );
+        r.by_kind = obs
+            .into_iter()
+            .map(|(kind, o)| {
+                let p = pred.get(&kind).cloned().unwrap_or_default();
+                let ks = analysis::ks_distance(&o.outcomes(), &p.outcomes());
+                (
+                    kind,
+                    KindResult {
+                        observed: o,
+                        predicted: p,
+                        ks,
+                    },
+                )
+            })
+            .collect();
+        let enough = all_obs.delays.len() >= 10 && all_obs.failed * 20 <= all_obs.queries.max(1);
         r.outcome = if enough {
             Outcome::Ran {
                 pass: r.ks <= r.critical,
@@ -322,21 +431,26 @@ async fn run_async(opts: &Options) -> Result<Report, String> {
         } else {
             Outcome::Failed(format!(
                 "too few usable answers: {} switch samples, {} of {} queries failed",
-                obs.delays.len(),
-                obs.failed,
-                obs.queries
+                all_obs.delays.len(),
+                all_obs.failed,
+                all_obs.queries
             ))
         };
-        r.observed = obs;
-        r.predicted = pred;
+        r.observed = all_obs;
+        r.predicted = all_pred;
         r.predicted_fetches = fetches;
+        r.auth_queries = since(Some(idx));
     }
     Ok(Report {
         scaled: sc.clone(),
         results: results.into_values().collect(),
         auth_queries,
-        changes: n_changes,
-        max_change_lag: max_lag,
+        changes: schedule.iter().map(|n| n.changes()).sum(),
+        unknown_source_queries: since(None),
+        ecs_queries: auth
+            .policies
+            .ecs_queries
+            .load(std::sync::atomic::Ordering::Relaxed),
         wall: started.elapsed(),
         auth_port,
     })

@@ -74,13 +74,15 @@ fn max_ttl(cfg: &SoftwareConfig) -> u32 {
 }
 
 /// The config file(s) and command line of a daemon resolver listening on `port` and sending
-/// `example.test` to the authoritative on `auth_port`.
+/// `example.test` to the authoritative on `auth_port` from source address `source` (each
+/// line verified on Debian 12's packages; `shared/research/toolchain-and-resolvers.md`).
 fn daemon_setup(
     s: Software,
     cfg: &SoftwareConfig,
     dir: &std::path::Path,
     port: u16,
     auth_port: u16,
+    source: Ipv4Addr,
 ) -> std::io::Result<Vec<String>> {
     let d = dir.display();
     let (min, max) = (cfg.min_ttl_s, max_ttl(cfg));
@@ -94,18 +96,30 @@ fn daemon_setup(
                  use-syslog: no\n  logfile: \"\"\n  access-control: 127.0.0.0/8 allow\n  \
                  module-config: \"iterator\"\n  do-not-query-localhost: no\n  \
                  local-zone: \"test.\" nodefault\n  cache-min-ttl: {min}\n  cache-max-ttl: {max}\n  \
-                 prefetch: {}\n  serve-expired: {}\n  num-threads: 1\n\
+                 prefetch: {}\n  serve-expired: {}\n  num-threads: 1\n  \
+                 outgoing-interface: {source}\n\
                  stub-zone:\n  name: \"example.test\"\n  stub-addr: 127.0.0.1@{auth_port}\n",
                 yes_no(cfg.prefetch),
                 yes_no(cfg.serve_stale)
             );
+            // ECS (verified live, resolver_models::EcsSupport): subnetcache must come before
+            // the iterator, or Unbound starts silently without ECS.
+            let conf = if cfg.ecs {
+                conf.replace(
+                    "module-config: \"iterator\"",
+                    "module-config: \"subnetcache iterator\"\n  send-client-subnet: 127.0.0.1\n  \
+                     max-client-subnet-ipv4: 24",
+                )
+            } else {
+                conf
+            };
             fs::write(dir.join("unbound.conf"), conf)?;
             vec!["-d".into(), "-c".into(), format!("{d}/unbound.conf")]
         }
         Software::Dnsmasq => {
             let mut conf = format!(
                 "port={port}\nlisten-address=127.0.0.1\nbind-interfaces\nkeep-in-foreground\n\
-                 pid-file=\nno-resolv\nno-hosts\nserver=/example.test/127.0.0.1#{auth_port}\n\
+                 pid-file=\nno-resolv\nno-hosts\nserver=/example.test/127.0.0.1#{auth_port}@{source}\n\
                  cache-size=1000\nmin-cache-ttl={min}\nlog-facility=-\n"
             );
             if let Some(max) = cfg.max_ttl_s {
@@ -123,7 +137,8 @@ fn daemon_setup(
                  listen-on port {port} {{ 127.0.0.1; }}; listen-on-v6 {{ none; }};\n  \
                  recursion yes; allow-query {{ 127.0.0.0/8; }}; allow-recursion {{ 127.0.0.0/8; }};\n  \
                  dnssec-validation no; min-cache-ttl {min}; max-cache-ttl {max}; min-ncache-ttl 0;\n  \
-                 prefetch 0; qname-minimization off; stale-answer-enable {}; }};\n\
+                 prefetch 0; qname-minimization off; stale-answer-enable {};\n  \
+                 query-source address {source}; }};\n\
                  zone \"example.test\" {{ type forward; forward only; forwarders {{ 127.0.0.1 port {auth_port}; }}; }};\n\
                  controls {{ }};\n",
                 yes_no(cfg.serve_stale)
@@ -143,9 +158,16 @@ fn daemon_setup(
                  forward-zones=example.test=127.0.0.1:{auth_port}\ndnssec=off\n\
                  minimum-ttl-override={min}\nmax-cache-ttl={max}\nsocket-dir={d}\ndaemon=no\n\
                  write-pid=no\nthreads=1\nquiet=yes\nhint-file=no\nsecurity-poll-suffix=\n\
-                 serve-stale-extensions={}\n",
+                 serve-stale-extensions={}\nquery-local-address={source}\n",
                 if cfg.serve_stale { 1 } else { 0 }
             );
+            // ECS: `ecs-add-for`'s default excludes 127/8, so the loopback clients are named.
+            let conf = if cfg.ecs {
+                conf + "edns-subnet-allow-list=example.test\necs-add-for=127.0.0.0/8\n\
+                        ecs-ipv4-bits=24\n"
+            } else {
+                conf
+            };
             fs::write(dir.join("recursor.conf"), conf)?;
             vec![format!("--config-dir={d}")]
         }
@@ -153,7 +175,8 @@ fn daemon_setup(
             let conf = format!(
                 "net.listen('127.0.0.1', {port}, {{ kind = 'dns' }}); net.ipv6 = false\n\
                  modules.unload('ta_update'); trust_anchors.remove('.')\n\
-                 cache.size = 10 * MB; cache.min_ttl({min}); cache.max_ttl({max})\n{}\
+                 cache.size = 10 * MB; cache.min_ttl({min}); cache.max_ttl({max})\n\
+                 net.outgoing_v4('{source}')\n{}\
                  policy.add(policy.suffix(policy.STUB({{'127.0.0.1@{auth_port}'}}), {{todname('example.test.')}}))\n",
                 if cfg.serve_stale {
                     "modules.load('serve_stale < cache')\n"
@@ -173,16 +196,21 @@ fn daemon_setup(
     })
 }
 
-/// Start resolver `s` with `cfg` in front of the authoritative on `auth_port`, and wait until
-/// it answers (at most 20 s).
-pub async fn start(s: Software, cfg: &SoftwareConfig, auth_port: u16) -> Result<Running, String> {
+/// Start resolver `s` with `cfg` in front of the authoritative on `auth_port`, querying it
+/// from `source` (a loopback address), and wait until it answers (at most 20 s).
+pub async fn start(
+    s: Software,
+    cfg: &SoftwareConfig,
+    auth_port: u16,
+    source: Ipv4Addr,
+) -> Result<Running, String> {
     available(s)?;
     let mut running = match program(s) {
-        None => start_hickory(cfg, auth_port).await?,
+        None => start_hickory(cfg, auth_port, source).await?,
         Some(p) => {
             let dir = TempDir::new(s.name()).map_err(|e| format!("{}: temp dir: {e}", s.name()))?;
             let port = free_port().map_err(|e| e.to_string())?;
-            let args = daemon_setup(s, cfg, dir.path(), port, auth_port)
+            let args = daemon_setup(s, cfg, dir.path(), port, auth_port, source)
                 .map_err(|e| format!("{}: writing its config: {e}", s.name()))?;
             give_to_daemon_user(dir.path()).map_err(|e| format!("{}: chown: {e}", s.name()))?;
             let program = find_program(p).expect("checked by available()");
@@ -237,7 +265,11 @@ pub async fn start(s: Software, cfg: &SoftwareConfig, auth_port: u16) -> Result<
 
 /// hickory-resolver in process, with its cache bounds from `cfg`, behind a UDP front end that
 /// answers each query with what `Resolver::lookup` returns (address and TTL).
-async fn start_hickory(cfg: &SoftwareConfig, auth_port: u16) -> Result<Running, String> {
+async fn start_hickory(
+    cfg: &SoftwareConfig,
+    auth_port: u16,
+    source: Ipv4Addr,
+) -> Result<Running, String> {
     use hickory_resolver::Resolver;
     use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
     use hickory_resolver::net::runtime::TokioRuntimeProvider;
@@ -246,6 +278,7 @@ async fn start_hickory(cfg: &SoftwareConfig, auth_port: u16) -> Result<Running, 
     let mut ns = NameServerConfig::udp_and_tcp(IpAddr::V4(Ipv4Addr::LOCALHOST));
     for c in &mut ns.connections {
         c.port = auth_port;
+        c.bind_addr = Some(SocketAddr::from((source, 0)));
     }
     let mut opts = ResolverOpts::default();
     opts.cache_size = 1024;

@@ -17,7 +17,7 @@ pub mod ttl;
 
 pub use presets::{Mix, Part, Status, StubMix, TtlMix};
 pub use resolver::{AppCache, CacheClock, Lookup, ResolverBehaviour, StaleMode};
-pub use software::{Software, SoftwareConfig, SoftwareError};
+pub use software::{EcsSupport, Software, SoftwareConfig, SoftwareError};
 pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};
 
 /// Simulated time and durations, in microseconds.

@@ -40,6 +40,29 @@ pub struct SoftwareConfig {
     pub prefetch: bool,
     /// Serve expired entries while refreshing (Unbound `serve-expired` with client timeout 0).
     pub serve_stale: bool,
+    /// Send the client's subnet to authoritative servers (EDNS Client Subnet, RFC 7871) and
+    /// cache per answer scope; only programs with [`EcsSupport::PerSubnetCache`] have a model.
+    pub ecs: bool,
+}
+
+/// What a program can do with EDNS Client Subnet (RFC 7871) as a recursive resolver. Checked
+/// live on this project's machine (Debian 12 packages, a fake authoritative logging the option
+/// and answering per /24 with scope 24; recorded in `docs/live-validation.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EcsSupport {
+    /// Sends the client's /24 and keeps one cache entry per answer scope; scope-0 answers
+    /// share one entry. Unbound 1.17 (`module-config: "subnetcache iterator"`,
+    /// `send-client-subnet`; the other module order starts silently without ECS) and PowerDNS
+    /// Recursor 4.8 (`edns-subnet-allow-list`; `ecs-add-for` must include the clients, its
+    /// default excludes 127/8 and the private ranges).
+    PerSubnetCache,
+    /// Sends the subnet but caches no answer to such a query (dnsmasq `add-subnet`: "Caching
+    /// is therefore disabled for such replies", dnsmasq(8); seen live: every query forwarded).
+    Uncached,
+    /// Cannot send it: BIND 9.18 open source (`named-checkconf` rejects `ecs-zones`), Knot
+    /// Resolver 5.6 (no ECS module), hickory-resolver's `Resolver::lookup` (takes no client
+    /// subnet).
+    Unsupported,
 }
 
 /// A configuration the real program refuses, or one whose behaviour has no model yet.
@@ -123,6 +146,7 @@ impl Software {
             max_ttl_s,
             prefetch: false,
             serve_stale: false,
+            ecs: false,
         };
         match self {
             Software::Hickory => cfg(0, Some(86_400)),
@@ -157,6 +181,15 @@ impl Software {
         }
     }
 
+    /// What the program does with EDNS Client Subnet (see [`EcsSupport`]).
+    pub fn ecs_support(self) -> EcsSupport {
+        match self {
+            Software::Unbound | Software::PdnsRecursor => EcsSupport::PerSubnetCache,
+            Software::Dnsmasq => EcsSupport::Uncached,
+            Software::Hickory | Software::Bind | Software::KnotResolver => EcsSupport::Unsupported,
+        }
+    }
+
     /// The caching behaviour of this program with `cfg`, or why there is none:
     /// - BIND rejects `min-cache-ttl` above [`BIND_MAX_MIN_CACHE_TTL_S`] (an error, as in
     ///   named);
@@ -167,8 +200,28 @@ impl Software {
     ///   ([`SoftwareError::Rejected`]);
     /// - serve-stale is modelled as Unbound's `serve-expired` before 1.23 (answer stale at once);
     ///   the other programs' serve-stale waits for a failed refresh, which a Route 53 answer
-    ///   change never causes, so it is modelled as RFC 8767.
+    ///   change never causes, so it is modelled as RFC 8767;
+    /// - ECS: a per-scope cache is the simulator's ECS resolver (per-subnet caches); a program
+    ///   that cannot send ECS is [`SoftwareError::Rejected`], dnsmasq's uncached ECS answers
+    ///   are [`SoftwareError::NotModelled`].
     pub fn behaviour(self, cfg: &SoftwareConfig) -> Result<ResolverBehaviour, SoftwareError> {
+        if cfg.ecs {
+            match self.ecs_support() {
+                EcsSupport::PerSubnetCache => {}
+                EcsSupport::Uncached => {
+                    return Err(SoftwareError::NotModelled(format!(
+                        "{} with ECS caches no answer to an ECS query (no model of an uncached resolver)",
+                        self.name()
+                    )));
+                }
+                EcsSupport::Unsupported => {
+                    return Err(SoftwareError::Rejected(format!(
+                        "{} cannot send EDNS Client Subnet",
+                        self.name()
+                    )));
+                }
+            }
+        }
         let mut min = cfg.min_ttl_s;
         match self {
             Software::Bind if min > BIND_MAX_MIN_CACHE_TTL_S => {
@@ -264,6 +317,7 @@ mod tests {
             max_ttl_s: Some(86_400),
             prefetch: false,
             serve_stale: false,
+            ecs: false,
         };
         assert!(matches!(
             Software::Bind.behaviour(&cfg),
@@ -296,6 +350,35 @@ mod tests {
             Software::Dnsmasq.behaviour(&cfg),
             Err(SoftwareError::Rejected(_))
         ));
+    }
+
+    /// ECS: Unbound and PowerDNS Recursor have a model (per-scope caches, the same caching
+    /// arithmetic); dnsmasq's uncached ECS answers have none; BIND, kresd, hickory cannot.
+    #[test]
+    fn ecs_only_where_a_per_subnet_cache_exists() {
+        for s in Software::ALL {
+            let cfg = SoftwareConfig {
+                ecs: true,
+                ..s.default_config()
+            };
+            match s.ecs_support() {
+                EcsSupport::PerSubnetCache => assert_eq!(
+                    s.behaviour(&cfg).unwrap(),
+                    s.behaviour(&s.default_config()).unwrap()
+                ),
+                EcsSupport::Uncached => {
+                    assert!(matches!(
+                        s.behaviour(&cfg),
+                        Err(SoftwareError::NotModelled(_))
+                    ))
+                }
+                EcsSupport::Unsupported => {
+                    assert!(matches!(s.behaviour(&cfg), Err(SoftwareError::Rejected(_))))
+                }
+            }
+        }
+        assert_eq!(Software::Bind.ecs_support(), EcsSupport::Unsupported);
+        assert_eq!(Software::Unbound.ecs_support(), EcsSupport::PerSubnetCache);
     }
 
     /// The clock quirks: with min-ttl 6 and a fetch 0.25 s into a second, Unbound/kresd keep

@@ -710,6 +710,34 @@ impl Route53Control {
     /// weights 0 means equal shares; when every record is unhealthy, Route 53 treats them all as
     /// healthy ("fail open", R53-DG `health-checks-how-route-53-chooses-records.md`).
     fn answer_weighted(&self, resolver: u64, query: u64, t: Micros) -> u8 {
+        let (candidates, weights, nonzero) = self.weighted_candidates(resolver, t);
+        let weight_of = |i: usize| {
+            if candidates & nonzero != 0 {
+                weights[i] as u64
+            } else {
+                1
+            }
+        };
+        let total: u64 = (0..self.records.len())
+            .filter(|&i| candidates >> i & 1 == 1)
+            .map(weight_of)
+            .sum();
+        let mut pick = self.weight_rng.below(resolver, query, total);
+        for i in 0..self.records.len() {
+            if candidates >> i & 1 == 1 {
+                let w = weight_of(i);
+                if pick < w {
+                    return i as u8;
+                }
+                pick -= w;
+            }
+        }
+        unreachable!("weighted pick out of range")
+    }
+
+    /// The weighted policy's candidate records at `t` (a mask), the weights then, and the
+    /// mask of non-zero weights (see [`Route53Control::answer_weighted`]).
+    fn weighted_candidates(&self, resolver: u64, t: Micros) -> (u128, [u32; MAX_RECORDS], u128) {
         let mut healthy: u128 = 0;
         for rec in 0..self.records.len() {
             if self.healthy_view(rec, resolver, t) {
@@ -735,28 +763,41 @@ impl Route53Control {
         } else {
             (1u128 << self.records.len()) - 1 // fail open, all weights zero
         };
-        let weight_of = |i: usize| {
-            if candidates & nonzero != 0 {
-                weights[i] as u64
-            } else {
-                1
-            }
-        };
-        let total: u64 = (0..self.records.len())
-            .filter(|&i| candidates >> i & 1 == 1)
-            .map(weight_of)
-            .sum();
-        let mut pick = self.weight_rng.below(resolver, query, total);
-        for i in 0..self.records.len() {
-            if candidates >> i & 1 == 1 {
-                let w = weight_of(i);
-                if pick < w {
-                    return i as u8;
+        (candidates, weights, nonzero)
+    }
+
+    /// Every record the policy can answer a query from `resolver` (seen at `area`) with at
+    /// `t`, as a mask (bit = record index): one record for failover, latency and
+    /// geolocation (none for geolocation's no-answer), the records with a non-zero chance for
+    /// weighted, the records a multivalue response can carry. What a client through a cache
+    /// may still hold after a change is stale exactly when it is outside this set; the live
+    /// harness measures switch delays with it.
+    pub fn answerable(&self, resolver: u64, area: usize, t: Micros) -> u128 {
+        match self.policy {
+            Policy::Weighted => {
+                let (candidates, _, nonzero) = self.weighted_candidates(resolver, t);
+                if candidates & nonzero != 0 {
+                    candidates & nonzero
+                } else {
+                    candidates
                 }
-                pick -= w;
             }
+            Policy::Multivalue => {
+                let n = self.records.len();
+                let healthy = (0..n)
+                    .filter(|&r| self.healthy_view(r, resolver, t))
+                    .fold(0u128, |m, r| m | 1 << r);
+                if healthy != 0 {
+                    healthy
+                } else {
+                    (1u128 << n) - 1
+                }
+            }
+            _ => match self.answer(resolver, area, 0, t) {
+                NO_ANSWER => 0,
+                a => 1u128 << a,
+            },
         }
-        unreachable!("weighted pick out of range")
     }
 
     /// Record `rec`'s weight as `resolver`'s authoritative location has it at `t`: the latest
@@ -922,33 +963,31 @@ mod tests {
         assert_eq!(tl, vec![(0, true), (20 * SEC, false)]);
     }
 
+    /// Three regions, each `(region, at, recover_at)` refusing connections.
+    fn three_regions_refusing(windows: &[(usize, Micros, Option<Micros>)]) -> World {
+        let mut w = two_region_workload();
+        w.regions.push(w.regions[1].clone());
+        w.failures = windows
+            .iter()
+            .map(|&(region, at, recover_at)| Failure {
+                region,
+                at,
+                kind: FailureKind::Hard(HardMode::Reset),
+                recover_at,
+            })
+            .collect();
+        World::new(&w, 0)
+    }
+
     /// Latency policy (R53-DG): the lowest-latency healthy record for the query's area; with
     /// every record unhealthy, fail open to the lowest-latency one.
     #[test]
     fn latency_policy_picks_best_healthy_and_fails_open() {
-        let mut w = two_region_workload();
-        w.regions.push(w.regions[1].clone());
-        w.failures = vec![
-            Failure {
-                region: 2,
-                at: 100 * SEC,
-                kind: FailureKind::Hard(HardMode::Reset),
-                recover_at: None,
-            },
-            Failure {
-                region: 0,
-                at: 500 * SEC,
-                kind: FailureKind::Hard(HardMode::Reset),
-                recover_at: None,
-            },
-            Failure {
-                region: 1,
-                at: 500 * SEC,
-                kind: FailureKind::Hard(HardMode::Reset),
-                recover_at: None,
-            },
-        ];
-        let world = World::new(&w, 0);
+        let world = three_regions_refusing(&[
+            (2, 100 * SEC, None),
+            (0, 500 * SEC, None),
+            (1, 500 * SEC, None),
+        ]);
         let arm = Route53Arm {
             policy: Policy::Latency,
             ttl: 60 * SEC,
@@ -969,6 +1008,75 @@ mod tests {
         // All three down and detected: fail open to each area's lowest-latency record.
         assert_eq!(c.answer(5, 0, 0, 1500 * SEC), 2);
         assert_eq!(c.answer(5, 1, 0, 1500 * SEC), 1);
+    }
+
+    /// `answerable` is exactly the set of records the policy answers: every answer drawn is in
+    /// it, and (weighted, multivalue) every record in it is drawn by some query; weight-0
+    /// records are out while a weighted record is healthy, and in when all fail open.
+    #[test]
+    fn answerable_is_the_set_of_possible_answers() {
+        let world = three_regions_refusing(&[
+            (0, 100 * SEC, Some(300 * SEC)),
+            (1, 200 * SEC, Some(300 * SEC)),
+        ]);
+        for policy in [
+            Policy::Weighted,
+            Policy::Multivalue,
+            Policy::Failover,
+            Policy::Latency,
+        ] {
+            let mut records: Vec<_> = (0..3)
+                .map(|region| crate::testutil::record(region, Some(hc(10, 1))))
+                .collect();
+            records[2].weight = 0;
+            records[2].health_check = None;
+            records[0].role = Some(Role::Primary);
+            records[1].role = Some(Role::Secondary);
+            let arm = Route53Arm {
+                policy,
+                ttl: 60 * SEC,
+                propagation: Propagation::Fixed(0),
+                records,
+                control: None,
+                endpoint_type: crate::config::EndpointType::Alb,
+            };
+            let c = Route53Control::new(&arm, &world, 0, 2000 * SEC, 1, true)
+                .with_latency_order(vec![vec![0, 1, 2]]);
+            for t in [50, 150, 250, 400].map(|s| s * SEC) {
+                let set = c.answerable(3, 0, t);
+                let mut seen = 0u128;
+                for q in 0..400 {
+                    let a = c.answer(3, 0, q, t);
+                    let mut k = 0;
+                    while let Some(r) = c.address(a, k) {
+                        seen |= 1 << r;
+                        k += 1;
+                    }
+                }
+                assert_eq!(seen, set, "{policy:?} at {t}");
+            }
+            if policy == Policy::Latency {
+                // Geolocation on the same records: area 0 matches record 0 only (fail open to
+                // it), area 1 matches nothing: no answer, an empty set.
+                let geo = Route53Control {
+                    policy: Policy::Geolocation,
+                    ..c.clone()
+                }
+                .with_geo_chains(vec![[0, u8::MAX, u8::MAX], [u8::MAX; 3]]);
+                for t in [50, 150, 250].map(|s| s * SEC) {
+                    assert_eq!(geo.answerable(3, 0, t), 0b001);
+                    assert_eq!(geo.answer(3, 0, 0, t), 0);
+                    assert_eq!(geo.answerable(3, 1, t), 0);
+                    assert_eq!(geo.answer(3, 1, 0, t), NO_ANSWER);
+                }
+            }
+            if policy == Policy::Weighted {
+                // Both weighted records healthy: the weight-0 record is never answered.
+                assert_eq!(c.answerable(3, 0, 50 * SEC), 0b011);
+                // Only the weight-0 record (no health check) is healthy: it is answered.
+                assert_eq!(c.answerable(3, 0, 250 * SEC), 0b100);
+            }
+        }
     }
 
     fn world_with_kinds(windows: &[(Micros, Micros, FailureKind)]) -> World {
