@@ -209,6 +209,7 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
             siting: Siting::default(),
             ttl_mix: None,
             clock: sim_engine::config::CacheClock::Exact,
+            display: resolver_models::TtlDisplay::Exact,
         }],
         failures: vec![Failure {
             region: 0,

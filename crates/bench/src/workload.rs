@@ -541,6 +541,7 @@ fn population_resolvers(p: &PopulationPreset) -> Vec<ResolverClass> {
                 serve_stale: c.serve_stale,
                 ttl_mix,
                 clock: c.clock,
+                display: c.display,
                 siting: Siting::default(),
             }
         })
@@ -976,6 +977,10 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
             (Some(v), _) => parse_ttl_policy(o.key("ttl"), v)?,
         };
         let clock = software.map_or(CacheClock::Exact, resolver_models::Software::clock);
+        let display = software.map_or(
+            resolver_models::TtlDisplay::Exact,
+            resolver_models::Software::display,
+        );
         let prefetch = o.boolean("prefetch", false)?;
         let serve_stale = match o.get("serve_stale") {
             None | Some(Value::Boolean(false)) => ServeStale::Off,
@@ -1013,6 +1018,7 @@ fn parse_resolvers(top: &Obj, regions: &[Region]) -> Res<Vec<ResolverClass>> {
             siting,
             ttl_mix,
             clock,
+            display,
         });
     }
     let sum: f64 = out.iter().map(|r| r.share).sum();
@@ -2643,6 +2649,7 @@ records = [ { region = "us-east-1", weight = 255 }, { region = "my-site", weight
                 siting: Siting::default(),
                 ttl_mix: None,
                 clock: CacheClock::Exact,
+                display: resolver_models::TtlDisplay::Exact,
             }]
         );
         assert_eq!(

@@ -21,6 +21,8 @@ pub struct Query {
     pub sent: Micros,
     pub recv: Micros,
     pub answer: Option<u8>,
+    /// The TTL the resolver showed with the answer, seconds.
+    pub ttl: Option<u32>,
 }
 
 /// Width of a stale-fraction bin (time since an answer change).
@@ -177,6 +179,7 @@ pub fn model_answers(
                 sent: t,
                 recv: t,
                 answer,
+                ttl: None,
             }
         })
         .collect();
@@ -304,7 +307,7 @@ pub fn ks_critical(alpha: f64, n: usize, m: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use resolver_models::{CacheClock, StaleMode, TtlPolicy};
+    use resolver_models::{CacheClock, StaleMode, TtlDisplay, TtlPolicy};
 
     /// Weighted sets {0,1} -> {1} at 10 s -> {0,1} at 20 s: the first change is a sample
     /// (record 0 left), the second adds a record and is none; a cached record that stays in
@@ -316,6 +319,7 @@ mod tests {
             sent: (s * SEC as f64) as Micros,
             recv: (s * SEC as f64) as Micros,
             answer: Some(a),
+            ttl: None,
         };
         // Stale record 0 until 11.5 s, then record 1; after 20 s either record is fine.
         let queries = [
@@ -364,6 +368,7 @@ mod tests {
             prefetch: false,
             serve_stale: StaleMode::Off,
             clock: CacheClock::Exact,
+            display: TtlDisplay::Exact,
         };
         let sets = [(0, 0b01u128), (10 * SEC, 0b10u128)];
         let times: Vec<Micros> = [9.0, 10.0, 10.5, 11.0, 11.5, 12.0, 12.5]

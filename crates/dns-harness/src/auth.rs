@@ -69,6 +69,19 @@ pub fn ecs_scope(policy: Policy, source_prefix: u8) -> u8 {
     }
 }
 
+/// One A query for a scheduled name, as the authoritative saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fetch {
+    /// Schedule time of arrival, µs.
+    pub at: Micros,
+    /// The resolver it came from (`None`: an unknown source).
+    pub resolver: Option<u8>,
+    /// Index of the name in the schedule.
+    pub name: usize,
+    /// The site of its client-subnet option, if it had one that places the query.
+    pub subnet_site: Option<usize>,
+}
+
 /// The UDP payload size the server advertises in EDNS (the DNS Flag Day 2020 value).
 const MAX_PAYLOAD: u16 = 1232;
 
@@ -84,6 +97,9 @@ pub struct Policies {
     counters: Vec<AtomicU64>,
     /// Queries for scheduled names per source (resolver index; `None` = unknown source).
     by_source: Mutex<BTreeMap<Option<u8>, u64>>,
+    /// Every A query for a scheduled name: when it arrived (schedule time), from which
+    /// resolver, for which name, and the client site of its ECS option if it had a placed one.
+    fetches: Mutex<Vec<Fetch>>,
     /// Queries that carried a client-subnet option.
     pub ecs_queries: AtomicU64,
     soa: Record,
@@ -100,6 +116,11 @@ impl Policies {
     /// Start the schedule's clock (once; later calls are ignored).
     pub fn start_clock(&self, t0: tokio::time::Instant) {
         let _ = self.t0.set(t0);
+    }
+
+    /// The A queries for scheduled names so far, in arrival order.
+    pub fn fetches(&self) -> Vec<Fetch> {
+        self.fetches.lock().expect("not poisoned").clone()
     }
 
     /// Queries for scheduled names per source so far.
@@ -142,7 +163,14 @@ impl Policies {
         let mut answers = Vec::new();
         if qtype == RecordType::A {
             let query = self.counters[k].fetch_add(1, Ordering::Relaxed);
-            if let Some(rec) = name.answer(src, site, query, self.now()) {
+            let now = self.now();
+            self.fetches.lock().expect("not poisoned").push(Fetch {
+                at: now,
+                resolver: src,
+                name: k,
+                subnet_site: placed,
+            });
+            if let Some(rec) = name.answer(src, site, query, now) {
                 let owner = Name::from(request.queries.queries()[0].name().clone());
                 answers.push(Record::from_rdata(
                     owner,
@@ -287,6 +315,7 @@ impl Authoritative {
             ttl,
             t0: OnceLock::new(),
             by_source: Mutex::new(BTreeMap::new()),
+            fetches: Mutex::new(Vec::new()),
             ecs_queries: AtomicU64::new(0),
             soa,
         });

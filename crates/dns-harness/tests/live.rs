@@ -5,7 +5,9 @@ use dns_harness::procs::port_is_free;
 use dns_harness::resolvers::available;
 use dns_harness::scenario::{Kind, Scaled};
 use dns_harness::{Options, Outcome};
-use resolver_models::{CacheClock, EcsSupport, ResolverBehaviour, Software, StaleMode, TtlPolicy};
+use resolver_models::{
+    CacheClock, EcsSupport, ResolverBehaviour, Software, StaleMode, TtlDisplay, TtlPolicy,
+};
 use sim_engine::SEC;
 
 /// The tests run one at a time: the leftover checks look for anything of this process's.
@@ -54,6 +56,7 @@ fn honour_ttl_model_fails_against_floored_resolvers() {
         prefetch: false,
         serve_stale: StaleMode::Off,
         clock: CacheClock::Exact,
+        display: TtlDisplay::Exact,
     };
     let report = dns_harness::run(&Options {
         resolvers: resolvers.clone(),
@@ -76,6 +79,9 @@ fn honour_ttl_model_fails_against_floored_resolvers() {
             r.software.name()
         );
         assert!(r.observed.delays.len() >= 20, "{}", r.observed.delays.len());
+        // The shown-TTL check fails it too: an honour-TTL model with an exact display
+        // predicts the 1 s record TTL counting down, the programs show their 4 s floor.
+        assert!(!r.shown.ok(), "{}: {:?}", r.software.name(), r.shown);
     }
     assert!(!report.all_passed());
 }
@@ -117,6 +123,14 @@ fn software_models_pass_and_nothing_outlives_the_harness() {
                 r.software.name()
             );
         }
+    }
+    for r in &report.results {
+        assert!(
+            r.shown.ok(),
+            "{}: TTL shown {:?}",
+            r.software.name(),
+            r.shown
+        );
     }
     // Every query for a scheduled name came from a resolver's own source address, and each
     // resolver's authoritative traffic is what its model predicts (the same cache decides both).

@@ -16,7 +16,7 @@ pub mod stub;
 pub mod ttl;
 
 pub use presets::{Mix, Part, Status, StubMix, TtlMix};
-pub use resolver::{AppCache, CacheClock, Lookup, ResolverBehaviour, StaleMode};
+pub use resolver::{AppCache, CacheClock, Lookup, ResolverBehaviour, StaleMode, TtlDisplay};
 pub use software::{EcsSupport, Software, SoftwareConfig, SoftwareError};
 pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};
 

@@ -10,7 +10,7 @@
 //! simulator does the drawing, keyed by global entity ids.
 
 use crate::software::Software;
-use crate::{AppCache, CacheClock, Micros, SEC, StaleMode, StubCache, TtlPolicy};
+use crate::{AppCache, CacheClock, Micros, SEC, StaleMode, StubCache, TtlDisplay, TtlPolicy};
 
 /// How well a figure is sourced: the labels of `shared/research/ttl-behaviour.md`, plus
 /// ASSUMED for a figure that has no source at all (ours to choose; printed in reports).
@@ -312,6 +312,8 @@ pub struct ClassPreset {
     pub serve_stale: StaleMode,
     /// Cache-clock arithmetic (exact, or a real program's whole-second clock).
     pub clock: CacheClock,
+    /// The TTL shown to clients (exact, or a real program's rule).
+    pub display: TtlDisplay,
     /// Where the class's resolvers sit (workload `resolvers[].placement`).
     pub placement: PresetPlacement,
     /// Whether they send EDNS Client Subnet (workload `resolvers[].ecs`).
@@ -431,6 +433,7 @@ fn software_population(sw: Software) -> PopulationPreset {
         prefetch: b.prefetch,
         serve_stale: b.serve_stale,
         clock: b.clock,
+        display: b.display,
         placement: PresetPlacement::Local,
         ecs: false,
     }];
@@ -459,6 +462,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 prefetch: false,
                 serve_stale: StaleMode::Off,
                 clock: CacheClock::Exact,
+                display: TtlDisplay::Exact,
                 placement: PresetPlacement::Local,
                 ecs: false,
             }],
@@ -485,6 +489,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: false,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    display: TtlDisplay::Exact,
                     placement: PresetPlacement::Local,
                     ecs: false,
                 },
@@ -505,6 +510,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: true,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    display: TtlDisplay::Exact,
                     placement: PresetPlacement::PublicAnycast,
                     ecs: true,
                 },
@@ -521,6 +527,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: false,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    display: TtlDisplay::Exact,
                     placement: PresetPlacement::PublicAnycast,
                     ecs: false,
                 },
@@ -534,6 +541,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: false,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    display: TtlDisplay::Exact,
                     // A corporate resolver at the company's site (seed 002's trap): the workload's
                     // first region unless `location` says otherwise (ASSUMED default).
                     placement: PresetPlacement::Central,
@@ -566,6 +574,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: false,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    display: TtlDisplay::Exact,
                     placement: PresetPlacement::Local,
                     ecs: false,
                 },
@@ -580,6 +589,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: true,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    display: TtlDisplay::Exact,
                     placement: PresetPlacement::PublicAnycast,
                     ecs: true,
                 },
@@ -594,6 +604,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                     prefetch: false,
                     serve_stale: StaleMode::Off,
                     clock: CacheClock::Exact,
+                    display: TtlDisplay::Exact,
                     placement: PresetPlacement::PublicAnycast,
                     ecs: false,
                 },
@@ -622,6 +633,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 prefetch: false,
                 serve_stale: StaleMode::Off,
                 clock: CacheClock::Exact,
+                display: TtlDisplay::Exact,
                 placement: PresetPlacement::Local,
                 ecs: false,
             }],

@@ -59,6 +59,31 @@ impl CacheClock {
     }
 }
 
+/// The TTL a resolver shows its clients with an answer: what a stub, browser or runtime cache
+/// behind it receives. Each program's rule was measured live (`gtsim validate`, record TTL 2 s
+/// under a 3 s floor, every answer's TTL against the time the resolver fetched it from the
+/// authoritative; docs/live-validation.md "TTL shown to clients").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TtlDisplay {
+    /// The entry's remaining lifetime, exactly (the generic models: the simulator's behaviour
+    /// before per-program display rules; no source, a modelling choice).
+    Exact,
+    /// The remaining lifetime rounded up to whole seconds (hickory-resolver 0.26, which keeps
+    /// `Instant`s; its reply to a miss shows the floored/capped lifetime too).
+    CeilSeconds,
+    /// The (floored/capped) lifetime counted down in the cache clock's whole seconds, the
+    /// reply to a miss included (Unbound, BIND 9, PowerDNS Recursor); on Unbound's inclusive
+    /// clock the last second shows 0.
+    LifeCountdown,
+    /// dnsmasq: the reply to the query that made it fetch passes the authoritative's TTL on
+    /// (not the floored one); cached answers count the lifetime down.
+    RecordThenLife,
+    /// Knot Resolver: the reply to the query that made it fetch shows the lifetime; cached
+    /// answers count the authoritative's own TTL down, to 0, while the entry lives on to its
+    /// floored lifetime.
+    LifeThenRecord,
+}
+
 /// One resolver's caching behaviour.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResolverBehaviour {
@@ -68,6 +93,8 @@ pub struct ResolverBehaviour {
     pub serve_stale: StaleMode,
     /// Cache-clock arithmetic ([`CacheClock::Exact`] keeps the simulator's behaviour).
     pub clock: CacheClock,
+    /// The TTL it shows clients ([`TtlDisplay::Exact`] keeps the simulator's behaviour).
+    pub display: TtlDisplay,
 }
 
 /// The outcome of a lookup in a resolver's cache.
@@ -89,6 +116,38 @@ impl ResolverBehaviour {
     #[inline]
     pub fn entry_expiry(&self, now: Micros, ttl: Micros) -> Micros {
         self.clock.expiry(now, self.ttl.apply(ttl))
+    }
+
+    /// The TTL shown with an answer at `now` from an entry that expires at `exp` and was
+    /// stored with lifetime `life` for a record whose authoritative TTL is `record`;
+    /// `fetched_now`: this answer is the reply to the query that made the resolver fetch.
+    /// Whole-second rules work on the cache clock's seconds: the entry was stored in second
+    /// `exp/SEC - life/SEC` (minus one more on an inclusive clock).
+    #[inline]
+    pub fn shown_ttl(
+        &self,
+        exp: Micros,
+        life: Micros,
+        record: Micros,
+        now: Micros,
+        fetched_now: bool,
+    ) -> Micros {
+        let incl = match self.clock {
+            CacheClock::WholeSeconds { inclusive: true } => 1,
+            _ => 0,
+        };
+        let stored_s = (exp / SEC).saturating_sub(life / SEC + incl);
+        let elapsed_s = (now / SEC).saturating_sub(stored_s);
+        let countdown = |from: Micros| (from / SEC).saturating_sub(elapsed_s) * SEC;
+        match self.display {
+            TtlDisplay::Exact => exp.saturating_sub(now),
+            TtlDisplay::CeilSeconds => exp.saturating_sub(now).div_ceil(SEC) * SEC,
+            TtlDisplay::LifeCountdown => countdown(life),
+            TtlDisplay::RecordThenLife if fetched_now => record / SEC * SEC,
+            TtlDisplay::RecordThenLife => countdown(life),
+            TtlDisplay::LifeThenRecord if fetched_now => countdown(life),
+            TtlDisplay::LifeThenRecord => countdown(record),
+        }
     }
 
     /// Look up an entry that expires at `expires` and was stored with lifetime `life`
@@ -224,6 +283,7 @@ mod tests {
         prefetch: false,
         serve_stale: StaleMode::Off,
         clock: CacheClock::Exact,
+        display: TtlDisplay::Exact,
     };
 
     #[test]
@@ -366,5 +426,49 @@ mod tests {
             assert!(AppCache::preset(p).is_some(), "{p}");
         }
         assert_eq!(AppCache::preset("opera"), None);
+    }
+
+    /// The display rules on the live run's case: record TTL 2 s, floor 3 s, fetched at
+    /// 10.4 s on the cache clock. Whole-second programs count seconds of the clock: Unbound
+    /// (inclusive) shows 3, 3 (10.9), 2 (11.5), 1 (12.5), 0 (13.5, still served); BIND's
+    /// exclusive entry shows 3 ... 1 and is gone at 13; dnsmasq passes 2 on with the fetch,
+    /// then 3 ... 1; Knot shows 3 with the fetch, then 2, 1, 0, 0 from the record's own TTL;
+    /// hickory rounds the exact remaining up.
+    #[test]
+    fn shown_ttl_follows_each_program_rule() {
+        let rec = 2 * SEC;
+        let at = 10 * SEC + 400_000;
+        let shown = |s: crate::Software, now_ms: Micros, fetched_now: bool| {
+            let b = s
+                .behaviour(&crate::SoftwareConfig {
+                    min_ttl_s: 3,
+                    ..s.default_config()
+                })
+                .unwrap();
+            let exp = b.entry_expiry(at, rec);
+            b.shown_ttl(exp, b.ttl.apply(rec), rec, now_ms * 1000, fetched_now) / SEC
+        };
+        use crate::Software::*;
+        let times = [10_400, 10_900, 11_500, 12_500, 13_500];
+        let got = |s| {
+            times
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| shown(s, t, i == 0))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(got(Unbound), [3, 3, 2, 1, 0]);
+        assert_eq!(got(Bind)[..4], [3, 3, 2, 1]);
+        assert_eq!(got(PdnsRecursor)[..4], [3, 3, 2, 1]);
+        assert_eq!(got(Dnsmasq)[..4], [2, 3, 2, 1]);
+        assert_eq!(got(KnotResolver), [3, 2, 1, 0, 0]);
+        // hickory: exact expiry at 13.4 s: ceil(3.0), ceil(2.5), ceil(1.9), ceil(0.9).
+        assert_eq!(got(Hickory)[..4], [3, 3, 2, 1]);
+        // The generic model shows the exact remaining lifetime.
+        let b = HONEST;
+        assert_eq!(
+            b.shown_ttl(70 * SEC, 60 * SEC, 60 * SEC, 25 * SEC, false),
+            45 * SEC
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! each package) and `shared/research/toolchain-and-resolvers.md` sections 3-4 (the Debian 12
 //! packages run on loopback: configs, pitfalls and measured stale windows).
 
-use crate::{CacheClock, Micros, ResolverBehaviour, SEC, StaleMode, TtlPolicy};
+use crate::{CacheClock, Micros, ResolverBehaviour, SEC, StaleMode, TtlDisplay, TtlPolicy};
 
 /// A recursive resolver program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -181,6 +181,18 @@ impl Software {
         }
     }
 
+    /// The TTL the program shows its clients (measured live; see [`TtlDisplay`]).
+    pub fn display(self) -> TtlDisplay {
+        match self {
+            Software::Hickory => TtlDisplay::CeilSeconds,
+            Software::Unbound | Software::Bind | Software::PdnsRecursor => {
+                TtlDisplay::LifeCountdown
+            }
+            Software::Dnsmasq => TtlDisplay::RecordThenLife,
+            Software::KnotResolver => TtlDisplay::LifeThenRecord,
+        }
+    }
+
     /// What the program does with EDNS Client Subnet (see [`EcsSupport`]).
     pub fn ecs_support(self) -> EcsSupport {
         match self {
@@ -277,6 +289,7 @@ impl Software {
             prefetch: cfg.prefetch,
             serve_stale,
             clock: self.clock(),
+            display: self.display(),
         })
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::Micros;
 pub use resolver_models::{
-    AppCache, CacheClock, ResolverBehaviour, StubCache, StubMix, TtlMix, TtlPolicy,
+    AppCache, CacheClock, ResolverBehaviour, StubCache, StubMix, TtlDisplay, TtlMix, TtlPolicy,
 };
 
 /// A whole scenario: one world, what goes wrong in it, and the arms compared on it.
@@ -165,6 +165,10 @@ pub struct ResolverClass {
     /// program's whole-second clock for the software population presets
     /// (`resolver_models::Software::clock`).
     pub clock: CacheClock,
+    /// The TTL the class's resolvers show clients (and so what stub caches behind them get):
+    /// exact for a generic resolver; a real program's rule for the software population
+    /// presets (`resolver_models::Software::display`).
+    pub display: TtlDisplay,
     /// Where the class's resolvers sit and how ECS splits their caches (`location`,
     /// `caches_per_pop`, `clients_per_subnet`); see [`Siting`].
     pub siting: Siting,
@@ -213,6 +217,7 @@ impl ResolverClass {
             // The simulator's exact clock (whole-second quirks are per software: see
             // resolver_models::software).
             clock: self.clock,
+            display: self.display,
         }
     }
 }

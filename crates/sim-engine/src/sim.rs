@@ -863,21 +863,26 @@ impl Shard<'_> {
         let to_resolver =
             Micros::from(self.ctx.geo.class_to_resolver_us[r.class as usize][r.area as usize]);
         // Route 53 is always reachable in these scenarios: RFC 8767 stale serving never fires.
+        // What the stub gets is the TTL the resolver shows (a program's display rule, or the
+        // exact remaining lifetime for a generic resolver: `ResolverBehaviour::shown_ttl`).
         let (answer, remaining, dns_us) = match behaviour.lookup(entry, t, true) {
-            Lookup::Hit { remaining, refresh } => {
+            Lookup::Hit { refresh, .. } => {
                 if refresh {
                     self.fetch(ri, t); // in the background: the client does not wait
                 }
-                (r.answer, remaining, to_resolver)
+                let shown = behaviour.shown_ttl(r.exp, r.life, self.ttl, t, false);
+                (r.answer, shown, to_resolver)
             }
             Lookup::Stale { reply_ttl } => {
                 self.fetch(ri, t);
                 (r.answer, reply_ttl, to_resolver)
             }
             Lookup::Miss => {
-                let life = self.fetch(ri, t);
+                self.fetch(ri, t);
+                let f = self.resolvers[ri];
+                let shown = behaviour.shown_ttl(f.exp, f.life, self.ttl, t, true);
                 let to_auth = (RESOLVER_TO_AUTHORITATIVE_RTT_MS * 1000.0) as Micros;
-                (self.resolvers[ri].answer, life, to_resolver + to_auth)
+                (f.answer, shown, to_resolver + to_auth)
             }
         };
         if let Some(life) = self.ctx.mixes.stubs[cl.stub as usize].lifetime(remaining) {
@@ -888,10 +893,9 @@ impl Shard<'_> {
         (answer, dns_us)
     }
 
-    /// Resolver `ri` queries the authoritative servers at `t` and caches the answer; returns
-    /// the remaining TTL it hands on (the entry's lifetime, shifted by a whole-second clock).
+    /// Resolver `ri` queries the authoritative servers at `t` and caches the answer.
     #[inline]
-    fn fetch(&mut self, ri: usize, t: Micros) -> Micros {
+    fn fetch(&mut self, ri: usize, t: Micros) {
         let r = self.resolvers[ri];
         let rid = self.first_resolver + u64::from(r.owner);
         // Latency routing sees the resolver's site, or the client's subnet with ECS (`Geo`).
@@ -913,7 +917,6 @@ impl Shard<'_> {
             let b = self.bin_of(t);
             self.out.bins[b][C_AUTH] += 1;
         }
-        exp - t
     }
 
     /// A request's outcome, known at `done`.

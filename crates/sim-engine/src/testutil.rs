@@ -92,6 +92,7 @@ pub fn two_region_workload() -> Workload {
             siting: Siting::default(),
             ttl_mix: None,
             clock: CacheClock::Exact,
+            display: resolver_models::TtlDisplay::Exact,
         }],
         failures: vec![],
         arms: vec![Arm {
