@@ -143,22 +143,7 @@ pub fn describe(p: &PopulationPreset) -> String {
                 );
             }
         }
-        let display = match c.display {
-            resolver_models::TtlDisplay::Exact => None,
-            resolver_models::TtlDisplay::CeilSeconds => {
-                Some("the remaining lifetime rounded up to whole seconds")
-            }
-            resolver_models::TtlDisplay::LifeCountdown => {
-                Some("the floored/capped lifetime counted down in whole seconds")
-            }
-            resolver_models::TtlDisplay::RecordThenLife => Some(
-                "the authoritative's own TTL on the reply that fetched, then the floored lifetime counted down",
-            ),
-            resolver_models::TtlDisplay::LifeThenRecord => Some(
-                "the floored lifetime on the reply that fetched, then the authoritative's own TTL counted down to 0",
-            ),
-        };
-        if let Some(d) = display {
+        if let Some(d) = c.display.describe() {
             let _ = writeln!(
                 out,
                 "    TTL shown to stubs: {d} [V: measured live, docs/live-validation.md]"

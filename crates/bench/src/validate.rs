@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use dns_harness::analysis::{STALE_BIN, STALE_BINS, Samples};
 use dns_harness::scenario::Scaled;
-use dns_harness::{ALPHA, Options, Outcome, Report};
+use dns_harness::{ALPHA, Options, Outcome, Report, ResolverResult};
 use gtsim::plot::{self, ArmStyle, CdfChart, Chart, CurvesChart, LegendCorner, Panel};
 use resolver_models::Software;
 use sim_engine::SEC;
@@ -81,10 +81,19 @@ pub fn validate(args: &ValidateArgs) -> Result<bool, ValidateError> {
     Ok(report.all_passed())
 }
 
-fn status(o: &Outcome) -> String {
-    match o {
+fn status(x: &ResolverResult) -> String {
+    match &x.outcome {
         Outcome::Ran { pass: true } => "PASS".into(),
-        Outcome::Ran { pass: false } => "FAIL".into(),
+        Outcome::Ran { pass: false } => {
+            let mut why = Vec::new();
+            if x.ks > x.critical {
+                why.push("KS");
+            }
+            if !x.shown.ok() {
+                why.push("TTL shown");
+            }
+            format!("FAIL ({})", why.join(", "))
+        }
         Outcome::NotRun(why) => format!("NOT RUN ({why})"),
         Outcome::Failed(why) => format!("ERROR ({})", why.lines().next().unwrap_or("")),
     }
@@ -128,7 +137,7 @@ pub fn table(r: &Report) -> String {
                 x.predicted.censored,
                 x.alt_ks,
                 100.0 * x.shown.share(),
-                status(&x.outcome)
+                status(x)
             );
         } else {
             let _ = writeln!(
@@ -144,7 +153,7 @@ pub fn table(r: &Report) -> String {
                 "-",
                 "-",
                 "-",
-                status(&x.outcome)
+                status(x)
             );
         }
     }
@@ -329,7 +338,7 @@ fn write_report(r: &Report, out: &Path) -> Result<(), String> {
         match &x.outcome {
             Outcome::Ran { .. } => {}
             other => {
-                let _ = writeln!(md, "**{}: {}**\n", x.software.name(), status(other));
+                let _ = writeln!(md, "**{}: {}**\n", x.software.name(), status(x));
                 if let Outcome::Failed(why) = other {
                     let _ = writeln!(md, "```\n{why}\n```\n");
                 }

@@ -3993,10 +3993,22 @@ records = [ { region = "eu-west-1" } ]"#,
                 max: 518_400 * SEC
             }
         );
+        assert_eq!(
+            w.resolvers[0].display,
+            resolver_models::TtlDisplay::LifeThenRecord
+        );
         let w = load(&resolver0("software = \"bind\""));
         assert_eq!(
             w.resolvers[0].clock,
             CacheClock::WholeSeconds { inclusive: false }
+        );
+        assert_eq!(
+            w.resolvers[0].display,
+            resolver_models::TtlDisplay::LifeCountdown
+        );
+        assert_eq!(
+            load(MINIMAL).resolvers[0].display,
+            resolver_models::TtlDisplay::Exact
         );
         assert_eq!(w.resolvers[0].ttl, TtlPolicy::Cap { max: 604_800 * SEC });
         let w = load(&resolver0(

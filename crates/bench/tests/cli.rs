@@ -1,12 +1,10 @@
 //! End-to-end tests of the `gtsim` binary: output files, determinism across thread counts,
 //! exit statuses and error messages on bad input, and the committed workloads.
 
-use std::path::PathBuf;
-
 mod common;
 use common::{gtsim, repo, small_workload, write};
 
-fn tmp(name: &str) -> PathBuf {
+fn tmp(name: &str) -> common::Scratch {
     common::tmp("cli", name)
 }
 

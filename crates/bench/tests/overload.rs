@@ -2,12 +2,10 @@
 //! byte-identical across thread counts, and its report has the overload section, also when
 //! redrawn from the files alone.
 
-use std::path::PathBuf;
-
 mod common;
 use common::{gtsim, read, repo};
 
-fn tmp(name: &str) -> PathBuf {
+fn tmp(name: &str) -> common::Scratch {
     common::tmp("overload", name)
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 mod common;
 use common::{gtsim, read, small_workload};
 
-fn tmp(name: &str) -> PathBuf {
+fn tmp(name: &str) -> common::Scratch {
     common::tmp("reps", name)
 }
 

@@ -12,7 +12,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 mod common;
 use common::{decode_png, gtsim, read, small_workload};
 
-fn tmp(name: &str) -> PathBuf {
+fn tmp(name: &str) -> common::Scratch {
     common::tmp("report", name)
 }
 
@@ -91,8 +91,9 @@ fn check_plots(out: &Path, stems: &[&str]) {
     }
 }
 
-/// Runs the small workload into `<tmp>/out` and returns the output folder.
-fn run_small(name: &str) -> PathBuf {
+/// Runs the small workload into `<tmp>/out` and returns the scratch folder (keep it alive)
+/// and the output folder.
+fn run_small(name: &str) -> (common::Scratch, PathBuf) {
     let dir = tmp(name);
     let wl = dir.join("w.toml");
     std::fs::write(&wl, small()).unwrap();
@@ -105,7 +106,7 @@ fn run_small(name: &str) -> PathBuf {
         "--quiet",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out
+    (dir, out)
 }
 
 /// Removes a passing test's folder (a failing test keeps it for a look).
@@ -123,7 +124,7 @@ fn html_escape(s: &str) -> String {
 
 #[test]
 fn run_writes_a_self_contained_report_with_plots() {
-    let out = run_small("contents");
+    let (_scratch, out) = run_small("contents");
     let summary: serde_json::Value =
         serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     let html = read(&out.join("report.html"));
@@ -263,7 +264,7 @@ fn run_writes_a_self_contained_report_with_plots() {
 
 #[test]
 fn report_without_distributions_falls_back_to_percentiles() {
-    let out = run_small("no-distributions");
+    let (_scratch, out) = run_small("no-distributions");
     std::fs::remove_file(out.join("distributions.csv")).unwrap();
     let o = gtsim(&["report", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -275,7 +276,7 @@ fn report_without_distributions_falls_back_to_percentiles() {
 
 #[test]
 fn report_redraws_the_same_bytes() {
-    let out = run_small("determinism");
+    let (_scratch, out) = run_small("determinism");
     let mut files = vec!["report.md".to_string(), "report.html".to_string()];
     files.extend(PLOTS.iter().map(|s| format!("plots/{s}.svg")));
     let snapshot = |dir: &Path| -> Vec<Vec<u8>> {
@@ -307,7 +308,7 @@ fn report_redraws_the_same_bytes() {
 
 #[test]
 fn report_without_optional_files_says_what_is_unknown() {
-    let out = run_small("optional");
+    let (_scratch, out) = run_small("optional");
     std::fs::remove_file(out.join("command.txt")).unwrap();
     std::fs::remove_file(out.join("workload.toml")).unwrap();
     let o = gtsim(&["report", out.to_str().unwrap()]);
@@ -334,7 +335,7 @@ fn bad_report_folders_exit_2_naming_the_file() {
         "{err}"
     );
 
-    let out = run_small("bad-inputs");
+    let (_scratch, out) = run_small("bad-inputs");
     let good_summary = read(&out.join("summary.json"));
     let good_curve = read(&out.join("curve.csv"));
 
@@ -441,7 +442,7 @@ fn report_html_renders_in_headless_chromium() {
         eprintln!("{msg}");
         return;
     }
-    let out = run_small("browser");
+    let (_scratch, out) = run_small("browser");
     let profile = tmp("chromium-profile");
     let shot = out.join("screenshot.png");
     // Chromium's chatter goes to a file, so that a full pipe cannot stall it.

@@ -36,7 +36,7 @@ fn sweep(workload: &Path, out: &Path, threads: &str) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
-fn setup(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+fn setup(name: &str) -> (common::Scratch, std::path::PathBuf) {
     let dir = tmp("sweep", name);
     let w = write(&dir, "w.toml", &small_workload("sweep-small", 5000));
     (dir, w)

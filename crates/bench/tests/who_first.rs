@@ -2,12 +2,10 @@
 //! workloads where the order of the arms differs: every winner it names, and every gap it
 //! states, is the one summary.json implies.
 
-use std::path::PathBuf;
-
 mod common;
 use common::{gtsim, read};
 
-fn tmp(name: &str) -> PathBuf {
+fn tmp(name: &str) -> common::Scratch {
     common::tmp("who-first", name)
 }
 
@@ -51,18 +49,19 @@ endpoint_type = "alb"
 /// Runs `text` and returns (summary.json, report.md).
 fn run(name: &str, text: &str) -> (serde_json::Value, String) {
     let dir = tmp(name);
-    let wl = dir.with_extension("toml");
+    let wl = dir.join("w.toml");
     std::fs::write(&wl, text).unwrap();
+    let out = dir.join("out");
     let o = gtsim(&[
         "run",
         wl.to_str().unwrap(),
         "--out",
-        dir.to_str().unwrap(),
+        out.to_str().unwrap(),
         "--quiet",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let summary = serde_json::from_str(&read(&dir.join("summary.json"))).unwrap();
-    (summary, read(&dir.join("report.md")))
+    let summary = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    (summary, read(&out.join("report.md")))
 }
 
 /// The RTO table's rows: (percentile, first arm) as the report states them.

@@ -84,6 +84,24 @@ pub enum TtlDisplay {
     LifeThenRecord,
 }
 
+impl TtlDisplay {
+    /// The rule in words, for reports (`None` for [`TtlDisplay::Exact`], the default).
+    pub fn describe(self) -> Option<&'static str> {
+        match self {
+            TtlDisplay::Exact => None,
+            TtlDisplay::CeilSeconds => Some("the remaining lifetime rounded up to whole seconds"),
+            TtlDisplay::LifeCountdown => Some("the lifetime counted down in whole seconds"),
+            TtlDisplay::RecordThenLife => Some(
+                "the authoritative's TTL on the reply that fetched, then the lifetime counted down",
+            ),
+            TtlDisplay::LifeThenRecord => Some(
+                "the lifetime on the reply that fetched, then the authoritative's TTL counted \
+                 down to 0",
+            ),
+        }
+    }
+}
+
 /// One resolver's caching behaviour.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResolverBehaviour {
@@ -121,8 +139,13 @@ impl ResolverBehaviour {
     /// The TTL shown with an answer at `now` from an entry that expires at `exp` and was
     /// stored with lifetime `life` for a record whose authoritative TTL is `record`;
     /// `fetched_now`: this answer is the reply to the query that made the resolver fetch.
-    /// Whole-second rules work on the cache clock's seconds: the entry was stored in second
-    /// `exp/SEC - life/SEC` (minus one more on an inclusive clock).
+    /// Whole-second rules work on the cache clock's seconds, counting from the second the
+    /// entry's expiry implies it was stored in (`exp/SEC - life/SEC`, one more back on an
+    /// inclusive clock): for an entry made by [`CacheClock::expiry`] that is the second of the
+    /// fetch; for an entry that was never fetched (the simulator's stationary start) it may be
+    /// before time 0, and the countdown still ends at the entry's expiry. The record-based
+    /// rules were measured under a floor only; with a cap below the record's TTL they are
+    /// ASSUMED to show at most the lifetime (not measured).
     #[inline]
     pub fn shown_ttl(
         &self,
@@ -136,9 +159,10 @@ impl ResolverBehaviour {
             CacheClock::WholeSeconds { inclusive: true } => 1,
             _ => 0,
         };
-        let stored_s = (exp / SEC).saturating_sub(life / SEC + incl);
-        let elapsed_s = (now / SEC).saturating_sub(stored_s);
-        let countdown = |from: Micros| (from / SEC).saturating_sub(elapsed_s) * SEC;
+        let sec = |t: Micros| (t / SEC) as i64;
+        let elapsed_s = sec(now) - (sec(exp) - sec(life) - incl);
+        let countdown = |from: Micros| ((sec(from) - elapsed_s).max(0) as Micros) * SEC;
+        let record = record.min(life);
         match self.display {
             TtlDisplay::Exact => exp.saturating_sub(now),
             TtlDisplay::CeilSeconds => exp.saturating_sub(now).div_ceil(SEC) * SEC,
@@ -464,6 +488,35 @@ mod tests {
         assert_eq!(got(KnotResolver), [3, 2, 1, 0, 0]);
         // hickory: exact expiry at 13.4 s: ceil(3.0), ceil(2.5), ceil(1.9), ceil(0.9).
         assert_eq!(got(Hickory)[..4], [3, 3, 2, 1]);
+        // An entry that was never fetched (the simulator's stationary start: expiry 50.3 s,
+        // lifetime 300 s, so "stored" before time 0): the countdown still ends at its expiry.
+        let b = crate::Software::Bind
+            .behaviour(&crate::Software::Bind.default_config())
+            .unwrap();
+        let warm = 50 * SEC + 300_000;
+        assert_eq!(
+            b.shown_ttl(warm, 300 * SEC, 300 * SEC, 10 * SEC, false),
+            40 * SEC
+        );
+        let k = crate::Software::KnotResolver
+            .behaviour(&crate::Software::KnotResolver.default_config())
+            .unwrap();
+        // Knot (inclusive clock: "stored" at second -251) with record TTL 300 s: 300 - 261.
+        assert_eq!(
+            k.shown_ttl(warm, 300 * SEC, 300 * SEC, 10 * SEC, false),
+            39 * SEC
+        );
+        // A record TTL above the lifetime (a cap): shown at most the lifetime (ASSUMED).
+        let d = crate::Software::Dnsmasq
+            .behaviour(&crate::SoftwareConfig {
+                max_ttl_s: Some(60),
+                ..crate::Software::Dnsmasq.default_config()
+            })
+            .unwrap();
+        assert_eq!(
+            d.shown_ttl(100 * SEC, 60 * SEC, 300 * SEC, 40 * SEC, true),
+            60 * SEC
+        );
         // The generic model shows the exact remaining lifetime.
         let b = HONEST;
         assert_eq!(

@@ -214,8 +214,8 @@ impl ResolverClass {
             ttl: self.ttl,
             prefetch: self.prefetch,
             serve_stale: self.serve_stale,
-            // The simulator's exact clock (whole-second quirks are per software: see
-            // resolver_models::software).
+            // Exact for a generic class; a real program's whole-second clock and TTL display
+            // for the software presets (resolver_models::software).
             clock: self.clock,
             display: self.display,
         }

@@ -402,6 +402,14 @@ fn assumptions(w: &Workload) -> Vec<String> {
                 }
             ));
         }
+        if let Some(d) = c.display.describe() {
+            out.push(format!(
+                "resolver class {:?}: stubs behind it get the TTL the program shows: {d} \
+                 (measured live under a floor, docs/live-validation.md; with a cap below the \
+                 record's TTL, at most the lifetime, ASSUMED)",
+                c.name
+            ));
+        }
     }
     out
 }

@@ -865,7 +865,7 @@ impl Shard<'_> {
         // Route 53 is always reachable in these scenarios: RFC 8767 stale serving never fires.
         // What the stub gets is the TTL the resolver shows (a program's display rule, or the
         // exact remaining lifetime for a generic resolver: `ResolverBehaviour::shown_ttl`).
-        let (answer, remaining, dns_us) = match behaviour.lookup(entry, t, true) {
+        let (answer, shown, dns_us) = match behaviour.lookup(entry, t, true) {
             Lookup::Hit { refresh, .. } => {
                 if refresh {
                     self.fetch(ri, t); // in the background: the client does not wait
@@ -885,7 +885,7 @@ impl Shard<'_> {
                 (f.answer, shown, to_resolver + to_auth)
             }
         };
-        if let Some(life) = self.ctx.mixes.stubs[cl.stub as usize].lifetime(remaining) {
+        if let Some(life) = self.ctx.mixes.stubs[cl.stub as usize].lifetime(shown) {
             let cl = &mut self.clients[c];
             cl.stub_exp = t + life;
             cl.stub_ans = answer;

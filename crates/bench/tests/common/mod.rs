@@ -13,12 +13,36 @@ pub fn gtsim(args: &[&str]) -> Output {
         .expect("gtsim runs")
 }
 
-/// A fresh, empty scratch folder for one test.
-pub fn tmp(prefix: &str, name: &str) -> PathBuf {
+/// A fresh, empty scratch folder for one test, removed when dropped unless the test is
+/// panicking (then it stays for inspection).
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+pub fn tmp(prefix: &str, name: &str) -> Scratch {
     let d = std::env::temp_dir().join(format!("gtsim-{prefix}-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    Scratch(d)
 }
 
 pub fn read(p: &Path) -> String {
