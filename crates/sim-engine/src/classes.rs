@@ -86,10 +86,16 @@ pub fn class_figures(
         cohort_clients: result.cohort_clients,
         never_recovered: result.never_recovered,
     }];
-    let parts: &[ClassResult] = if result.classes.is_empty() && w.resolvers.len() == 1 {
-        &whole
+    // A class no shard had clients of (none: every class has a resolver) would be empty.
+    let empty = ClassResult::new();
+    let parts: Vec<&ClassResult> = if result.classes.is_empty() && w.resolvers.len() == 1 {
+        whole.iter().collect()
     } else {
-        &result.classes
+        result
+            .classes
+            .iter()
+            .map(|c| c.as_ref().unwrap_or(&empty))
+            .collect()
     };
     w.resolvers
         .iter()

@@ -139,12 +139,15 @@ pub struct ShardResult {
     pub events: u64,
     /// Per resolver class: the same figures split by the class of the client's resolver (tail
     /// attribution). Empty until [`ShardResult::with_classes`], and left empty for a workload
-    /// with one class (whose figures are the arm's).
-    pub classes: Vec<ClassResult>,
+    /// with one class (whose figures are the arm's). `None` for a class none of this shard's
+    /// clients belong to: a shard spans one or two classes (`Layout::shards` cuts the
+    /// population class by class), so its histograms are not allocated for the others.
+    pub classes: Vec<Option<ClassResult>>,
 }
 
 /// One resolver class's share of a [`ShardResult`]: histograms with the same bounds as the
 /// whole-arm ones, so merges and tail counts are exact.
+#[derive(Clone)]
 pub struct ClassResult {
     pub latency: Histogram<u64>,
     pub rto: Histogram<u64>,
@@ -152,8 +155,14 @@ pub struct ClassResult {
     pub never_recovered: u64,
 }
 
+impl Default for ClassResult {
+    fn default() -> ClassResult {
+        ClassResult::new()
+    }
+}
+
 impl ClassResult {
-    fn new() -> ClassResult {
+    pub fn new() -> ClassResult {
         ClassResult {
             latency: new_latency_histogram(),
             rto: new_histogram(),
@@ -177,10 +186,17 @@ impl ShardResult {
         }
     }
 
-    /// Give the result `n` per-class parts.
-    pub fn with_classes(mut self, n: usize) -> ShardResult {
-        self.classes.resize_with(n, ClassResult::new);
+    /// Give the result `n` per-class parts, allocated for the classes `present` says this
+    /// shard has clients of.
+    pub fn with_classes(mut self, n: usize, present: impl Fn(usize) -> bool) -> ShardResult {
+        self.classes = (0..n).map(|k| present(k).then(ClassResult::new)).collect();
         self
+    }
+
+    /// Class `k`'s part, if this shard has one.
+    #[inline]
+    fn class_mut(&mut self, k: usize) -> Option<&mut ClassResult> {
+        self.classes.get_mut(k).and_then(Option::as_mut)
     }
 
     pub fn merge(&mut self, other: &ShardResult) {
@@ -200,14 +216,19 @@ impl ShardResult {
         self.never_recovered += other.never_recovered;
         self.events += other.events;
         if self.classes.len() < other.classes.len() {
-            self.classes
-                .resize_with(other.classes.len(), ClassResult::new);
+            self.classes.resize_with(other.classes.len(), || None);
         }
         for (a, b) in self.classes.iter_mut().zip(&other.classes) {
-            a.latency.add(&b.latency).expect("same range");
-            a.rto.add(&b.rto).expect("same range");
-            a.cohort_clients += b.cohort_clients;
-            a.never_recovered += b.never_recovered;
+            let Some(b) = b else { continue };
+            match a {
+                None => *a = Some(b.clone()),
+                Some(a) => {
+                    a.latency.add(&b.latency).expect("same range");
+                    a.rto.add(&b.rto).expect("same range");
+                    a.cohort_clients += b.cohort_clients;
+                    a.never_recovered += b.never_recovered;
+                }
+            }
         }
     }
 }
@@ -501,11 +522,14 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
         slots: Vec::new(),
         free_slots: Vec::new(),
         // With one class its figures are the arm's: no per-class histograms to fill.
-        out: ShardResult::empty(ctx.nbins).with_classes(if ctx.classes.len() > 1 {
-            ctx.classes.len()
-        } else {
-            0
-        }),
+        out: ShardResult::empty(ctx.nbins).with_classes(
+            if ctx.classes.len() > 1 {
+                ctx.classes.len()
+            } else {
+                0
+            },
+            |k| spec.resolvers.iter().any(|r| r.class as usize == k),
+        ),
         app: ctx.clients.app_cache,
         ttl: ctx.control.dns_ttl(),
         load: Vec::new(),
@@ -608,7 +632,7 @@ impl Shard<'_> {
                 c.flags |= F_COHORT;
                 n += 1;
                 let class = self.resolvers[c.res as usize].class as usize;
-                if let Some(k) = self.out.classes.get_mut(class) {
+                if let Some(k) = self.out.class_mut(class) {
                     k.cohort_clients += 1;
                 }
             }
@@ -939,7 +963,7 @@ impl Shard<'_> {
             }
             _ => {
                 self.out.latency.saturating_record(latency);
-                if let Some(k) = self.out.classes.get_mut(class) {
+                if let Some(k) = self.out.class_mut(class) {
                     k.latency.saturating_record(latency);
                 }
             }
@@ -965,7 +989,7 @@ impl Shard<'_> {
                 let rto = (done - f.at).min(f.window_end - f.at);
                 // Saturating: windows longer than the histogram's 30 days count as 30 days.
                 self.out.rto.saturating_record(rto.max(1));
-                if let Some(k) = self.out.classes.get_mut(class) {
+                if let Some(k) = self.out.class_mut(class) {
                     k.rto.saturating_record(rto.max(1));
                 }
             }
@@ -986,7 +1010,8 @@ impl Shard<'_> {
             let class = self
                 .out
                 .classes
-                .get_mut(self.resolvers[c.res as usize].class as usize);
+                .get_mut(self.resolvers[c.res as usize].class as usize)
+                .and_then(Option::as_mut);
             if c.flags & F_FAILED == 0 {
                 self.out.rto.saturating_record(0);
                 if let Some(k) = class {
