@@ -52,16 +52,7 @@ fn outputs_are_byte_identical_across_thread_counts() {
 #[test]
 fn summary_and_curve_follow_the_contract() {
     let dir = tmp("contract");
-    let wl = write(&dir, "w.toml", &small());
-    let out = dir.join("out");
-    let o = gtsim(&[
-        "run",
-        wl.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = common::run_in(&dir, &small());
     let csv = std::fs::read_to_string(out.join("curve.csv")).unwrap();
     let mut lines = csv.lines();
     assert_eq!(

@@ -95,17 +95,7 @@ fn check_plots(out: &Path, stems: &[&str]) {
 /// and the output folder.
 fn run_small(name: &str) -> (common::Scratch, PathBuf) {
     let dir = tmp(name);
-    let wl = dir.join("w.toml");
-    std::fs::write(&wl, small()).unwrap();
-    let out = dir.join("out");
-    let o = gtsim(&[
-        "run",
-        wl.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = common::run_in(&dir, &small());
     (dir, out)
 }
 

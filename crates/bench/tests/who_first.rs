@@ -3,7 +3,7 @@
 //! states, is the one summary.json implies.
 
 mod common;
-use common::{gtsim, read};
+use common::read;
 
 fn tmp(name: &str) -> common::Scratch {
     common::tmp("who-first", name)
@@ -49,17 +49,7 @@ endpoint_type = "alb"
 /// Runs `text` and returns (summary.json, report.md).
 fn run(name: &str, text: &str) -> (serde_json::Value, String) {
     let dir = tmp(name);
-    let wl = dir.join("w.toml");
-    std::fs::write(&wl, text).unwrap();
-    let out = dir.join("out");
-    let o = gtsim(&[
-        "run",
-        wl.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = common::run_in(&dir, text);
     let summary = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     (summary, read(&out.join("report.md")))
 }

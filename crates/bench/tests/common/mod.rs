@@ -45,6 +45,22 @@ pub fn tmp(prefix: &str, name: &str) -> Scratch {
     Scratch(d)
 }
 
+/// Write `text` as `dir/w.toml`, run it quietly into `dir/out`, assert it succeeded, and
+/// return the output folder.
+pub fn run_in(dir: &Path, text: &str) -> PathBuf {
+    let wl = write(dir, "w.toml", text);
+    let out = dir.join("out");
+    let o = gtsim(&[
+        "run",
+        wl.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
 pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
