@@ -348,10 +348,11 @@ bad_case scalar-for-list 's/values: \[2\]/values: 2/'
 
 # --- 5. every Kubernetes index run locally ---------------------------------------------------
 
-# Prints the container's command and args of MANIFEST, NUL-separated, with each volume's
-# mountPath replaced by a local folder (MOUNT=DIR pairs) and flags overridden (FLAG=VALUE pairs);
-# first the Job's completions. Checks the index contract: --shards = completions, and the index
-# read from JOB_COMPLETION_INDEX.
+# Prints the Job's completions, then the container's command and args of MANIFEST, all
+# NUL-separated, with each volume's mountPath replaced by a local folder (MOUNT=DIR pairs) and
+# flags overridden (FLAG=VALUE pairs). Checks the index contract: an index read from
+# JOB_COMPLETION_INDEX needs --shards = completions; an explicit --index (a rerun) needs
+# completions = 1.
 k8s_command() {
   "$VENV/bin/python" - "$@" <<'EOF'
 import sys, yaml
@@ -363,12 +364,17 @@ spec = job["spec"]
 (c,) = spec["template"]["spec"]["containers"]
 argv = list(c.get("command", [])) + [str(a) for a in c.get("args", [])]
 completions = int(spec.get("completions", 1))
-if spec.get("completionMode") == "Indexed":
-    assert "--shards" in argv, f"{path}: no --shards"
+if "--shards" in argv:
     shards = int(argv[argv.index("--shards") + 1])
-    assert shards == completions, f"{path}: --shards {shards} but completions {completions}"
-    i = argv.index("--index-from-env")
-    assert argv[i + 1] == "JOB_COMPLETION_INDEX", f"{path}: index not from JOB_COMPLETION_INDEX"
+    if "--index-from-env" in argv:
+        assert spec.get("completionMode") == "Indexed", f"{path}: not an Indexed Job"
+        env = argv[argv.index("--index-from-env") + 1]
+        assert env == "JOB_COMPLETION_INDEX", f"{path}: index from {env}, not JOB_COMPLETION_INDEX"
+        assert shards == completions, f"{path}: --shards {shards} but completions {completions}"
+    else:
+        index = int(argv[argv.index("--index") + 1])
+        assert completions == 1, f"{path}: --index {index} given, but completions {completions}"
+        assert index < shards, f"{path}: --index {index} not below --shards {shards}"
 for k, v in overrides.items():
     if k in argv:
         argv[argv.index(k) + 1] = v
@@ -381,44 +387,74 @@ sys.stdout.write("\0".join([str(completions)] + [local(a) for a in argv]) + "\0"
 EOF
 }
 
-# Runs MANIFEST's container command once per index with JOB_COMPLETION_INDEX set (index 0 a
-# second time, concurrently with the others), in a clean environment.
+# Runs MANIFEST's container command once per index with JOB_COMPLETION_INDEX set, in a clean
+# environment, all at once, and index 0 a second time concurrently (a pod started twice for one
+# index); prints the indexes that failed (none: empty). gtsim is $K8S_GTSIM.
 k8s_indexes() {
   local manifest="$1" out="$2" n i
   shift 2
   local -a argv
   mapfile -d '' argv < <(k8s_command "$manifest" /workload="$WORK/k8s-workload" /out="$out" "$@")
+  [ "${#argv[@]}" -gt 1 ] || {
+    echo "no command in $manifest"
+    return 0
+  }
   n="${argv[0]}"
   argv=("${argv[@]:1}")
-  # WIRE: with the real binary, argv[0] (gtsim) is "$GTSIM_REAL"; the stand-in runs for now.
-  argv[0]="$GTSIM_REAL"
-  local pids=() rc=0
-  for ((i = 0; i < n; i++)); do
-    env -i PATH="$PATH" HOME="$WORK" JOB_COMPLETION_INDEX="$i" "${argv[@]}" &
+  argv[0]="$K8S_GTSIM"
+  local -a pids=() idx=()
+  for i in $(seq 0 $((n - 1))) 0; do
+    env -i PATH="$PATH" HOME="$WORK" FLAKY_DIR="$FLAKY_DIR" FLAKY_REAL="$FLAKY_REAL" \
+      JOB_COMPLETION_INDEX="$i" "${argv[@]}" 2>>"$WORK/logs/k8s.err" &
     pids+=($!)
+    idx+=("$i")
   done
-  env -i PATH="$PATH" HOME="$WORK" JOB_COMPLETION_INDEX=0 "${argv[@]}" & # index 0 twice
-  pids+=($!)
-  for i in "${pids[@]}"; do wait "$i" || rc=1; done
-  echo "  ran $n indexes of $(basename "$manifest") (index 0 twice): ${argv[*]}" | sed "s#$WORK#\$WORK#g"
-  return "$rc"
+  local failed=""
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed="$failed ${idx[$i]}"; done
+  echo "  ran $n indexes of $(basename "$manifest") (index 0 twice): ${argv[*]}" \
+    | sed "s#$WORK#\$WORK#g" >&2
+  echo "${failed# }"
+}
+
+# The rerun of one index as a Job of its own (the recipe of docs/distributed.md): completions 1,
+# the index given explicitly.
+k8s_rerun_manifest() { # k8s_rerun_manifest INDEX < sweep-job.yaml
+  sed -e "s/^  name: gtsim-sweep .*/  name: gtsim-sweep-rerun-$1/" \
+    -e 's/^  completions: .*/  completions: 1/' -e 's/^  parallelism: .*/  parallelism: 1/' \
+    -e 's/^  maxFailedIndexes: .*/  maxFailedIndexes: 1/' \
+    -e 's/- --index-from-env$/- --index/' -e "s/- JOB_COMPLETION_INDEX$/- \"$1\"/"
 }
 
 section "kubernetes: every index of the Indexed Jobs locally, JOB_COMPLETION_INDEX=0..S-1, 0 twice"
 mkdir -p "$WORK/k8s-workload"
 cp "$WORKLOAD" "$WORK/k8s-workload/workload.toml"
 K8="$WORK/k8s"
-check "sweep-job.yaml: every index exits 0" \
-  k8s_indexes deploy/kubernetes/sweep-job.yaml "$K8/out" --clients=2000 --threads=1
-check "sweep-job.yaml: index 0 ran twice, one shard file per index" \
-  bash -c "[ \"\$(sort -n '$K8/out/sweep/calls.log' | tr '\n' ' ')\" = '0 0 1 2 3 ' ] && [ \"\$(ls '$K8/out/sweep/shards' | wc -l)\" = 4 ]"
+# WIRE: with the real binary the same (K8S_GTSIM runs $GTSIM_REAL through the flaky wrapper);
+# the overrides --clients 2000 --threads 1 keep the manifests' sizes out of CI.
+K8S_GTSIM="$WORK/bin/flaky"
+touch "$FLAKY_DIR/fail-2"
+failed="$(k8s_indexes deploy/kubernetes/sweep-job.yaml "$K8/out" --clients=2000 --threads=1)"
+check "sweep-job.yaml: indexes 0, 1, 3 exit 0 (0 twice), index 2 fails on purpose ('$failed')" \
+  [ "$failed" = 2 ]
+check "index 0 ran twice and left one shard file" \
+  bash -c "[ \"\$(grep -c '^0\$' '$K8/out/sweep/calls.log')\" = 2 ] && [ \"\$(ls '$K8/out/sweep/shards' | wc -l)\" = 3 ]"
 mapfile -d '' merge < <(k8s_command deploy/kubernetes/merge-job.yaml /out="$K8/out")
 merge=("$GTSIM_REAL" "${merge[@]:2}") # WIRE: the real binary for merge-job.yaml's command too
-check "merge-job.yaml's command merges the sweep: ${merge[*]:1}" "${merge[@]}"
+rc=0
+"${merge[@]}" 2>>"$WORK/logs/k8s.err" || rc=$?
+check "merge-job.yaml's command (${merge[*]:1}) exits non-zero while index 2 is missing (exit $rc)" \
+  [ "$rc" != 0 ]
+rm "$FLAKY_DIR/fail-2"
+k8s_rerun_manifest 2 <deploy/kubernetes/sweep-job.yaml >"$WORK/rerun-2.yaml"
+check "the rerun Job of index 2 (docs/distributed.md) is valid for Kubernetes ${K8S_VERSIONS[0]}" \
+  "$KV" --strict --quiet -k "${K8S_VERSIONS[0]}" "$WORK/rerun-2.yaml"
+failed="$(k8s_indexes "$WORK/rerun-2.yaml" "$K8/out" --clients=2000 --threads=1)"
+check "the rerun Job of index 2 exits 0, also when its pod runs twice" [ -z "$failed" ]
+check "after the rerun, merge-job.yaml's command exits 0" "${merge[@]}"
 # WIRE: compare "$K8/out/sweep"/{sweep.csv,sweep.json,sweep.md} with a one-machine sweep of the
 # manifest's grid at --clients 2000 (cmp), as in the Slurm section.
-check "run-job.yaml: every index exits 0" \
-  k8s_indexes deploy/kubernetes/run-job.yaml "$K8/out" --clients=20000 --threads=1
+failed="$(k8s_indexes deploy/kubernetes/run-job.yaml "$K8/out" --clients=20000 --threads=1)"
+check "run-job.yaml: every index exits 0 (0 twice)" [ -z "$failed" ]
 check "run-job.yaml: the run merge (gtsim merge /out/run) exits 0" "$GTSIM_REAL" merge "$K8/out/run"
 # WIRE: compare "$K8/out/run"/{summary.json,curve.csv,distributions.csv} with a one-machine
 # `gtsim run /workload/workload.toml --clients 20000` (cmp).
