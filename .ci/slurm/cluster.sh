@@ -52,31 +52,41 @@ install_packages() {
   fi
   [ "$(id -u)" = 0 ] || die "the Slurm packages are missing and installing them needs root"
   log "installing ${PACKAGES[*]} (Debian) under a policy-rc.d that starts no daemon"
-  local created=0 saved=""
+  POLICY_CREATED=0 POLICY_SAVED=""
+  # Put the policy back as it was even if the install is interrupted.
+  trap restore_policy EXIT
+  trap "exit 130" INT TERM
   if [ -e "$POLICY" ]; then
     # Keep an existing policy only if it already denies starts (exit 101).
     local rc=0
     "$POLICY" munge start >/dev/null 2>&1 || rc=$?
     if [ "$rc" != 101 ]; then
-      saved="$(mktemp "$POLICY.saved.XXXXXX")"
-      mv "$POLICY" "$saved"
+      POLICY_SAVED="$(mktemp "$POLICY.saved.XXXXXX")"
+      mv "$POLICY" "$POLICY_SAVED"
     fi
   fi
   if [ ! -e "$POLICY" ]; then
     printf '#!/bin/sh\n# written by gtsim .ci/slurm/cluster.sh for one apt-get install\nexit 101\n' >"$POLICY"
     chmod 755 "$POLICY"
-    created=1
+    POLICY_CREATED=1
   fi
   local status=0
   {
-    env DEBIAN_FRONTEND=noninteractive apt-get update -q \
-      && env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q \
+      && env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends \
         "${PACKAGES[@]}"
   } >&2 || status=$?
-  if [ "$created" = 1 ]; then rm -f "$POLICY"; fi
-  if [ -n "$saved" ]; then mv "$saved" "$POLICY"; fi
+  restore_policy
+  trap - EXIT INT TERM
   [ "$status" = 0 ] || die "apt-get install ${PACKAGES[*]} failed (exit $status)"
   have_packages || die "installed ${PACKAGES[*]} but slurmctld/slurmd/sbatch/munged are still missing"
+}
+
+# Remove the policy-rc.d this script wrote; put back one it moved aside.
+restore_policy() {
+  if [ "${POLICY_CREATED:-0}" = 1 ]; then rm -f "$POLICY"; fi
+  if [ -n "${POLICY_SAVED:-}" ]; then mv "$POLICY_SAVED" "$POLICY"; fi
+  POLICY_CREATED=0 POLICY_SAVED=""
 }
 
 # --- helpers -------------------------------------------------------------------------------
