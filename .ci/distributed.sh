@@ -29,6 +29,11 @@ KV_PINS=(PyYAML==6.0.4 jsonschema==4.26.0 jsonschema-specifications==2025.9.1 re
   packaging==26.4)
 SBATCH_TIMEOUT=180 # seconds for any one `sbatch --wait`
 
+if [ "$(id -u)" != 0 ]; then
+  echo "distributed.sh: run as root (it installs Debian packages and runs slurmd as root)" >&2
+  exit 2
+fi
+
 PASSED=0
 FAILED=0
 T_START=$SECONDS

@@ -211,7 +211,7 @@ EOF
   slurmctld 2>"$d/log/slurmctld.start" || {
     cat "$d/log/slurmctld.start" >&2
     show_logs "$d"
-    stop "$d" || true
+    (stop "$d") || true
     die "slurmctld did not start"
   }
   wait_pidfile "$d/run/slurmctld.pid" slurmctld "$d"
@@ -219,7 +219,7 @@ EOF
   slurmd 2>"$d/log/slurmd.start" || {
     cat "$d/log/slurmd.start" >&2
     show_logs "$d"
-    stop "$d" || true
+    (stop "$d") || true
     die "slurmd did not start"
   }
   wait_pidfile "$d/run/slurmd.pid" slurmd "$d"
@@ -233,7 +233,7 @@ EOF
       log "node state after ${TIMEOUT}s: '${state:-none}'"
       sinfo -N -l >&2 || true
       show_logs "$d"
-      stop "$d" || true
+      (stop "$d") || true
       die "the node did not become idle within ${TIMEOUT}s"
     fi
     sleep 0.5
@@ -251,7 +251,7 @@ wait_pidfile() {
     sleep 0.1
   done
   show_logs "$d"
-  stop "$d" || true
+  (stop "$d") || true
   die "$name wrote no live PID to $f"
 }
 
