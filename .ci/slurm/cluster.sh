@@ -197,6 +197,9 @@ JobCompLoc=$d/jobcomp.txt
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 SchedulerType=sched/backfill
+# A test cluster: look at pending jobs every 2 s (defaults 60 s and 30 s), so that an array
+# task freed by an earlier one never waits for the next periodic pass.
+SchedulerParameters=sched_interval=2,bf_interval=2
 MpiDefault=none
 ReturnToService=2
 MailProg=/bin/true
