@@ -281,6 +281,8 @@ sbatch_wait --dependency=afterany:"$jid" --export=ALL,GTSIM_MERGE=sweep \
   -o "$WORK/logs/%x-%j.out" deploy/slurm/merge.sbatch || rc=$?
 echo "  rerun --array=1, then merge.sbatch --dependency=afterany:$jid: exit $rc in $((SECONDS - t0))s"
 check "after the rerun of index 1, merge.sbatch (afterany) exits 0" [ "$rc" = 0 ]
+# WIRE: this and the other checks that read stub-*.txt or calls.log look at the stand-in's
+# files; with the real binary check the real shard files (or drop them for the cmp below).
 check "every shard ran with --shards 3 --index-from-env SLURM_ARRAY_TASK_ID (3 shard files)" \
   bash -c "ls '$SW/shards' | grep -c . | grep -qx 3"
 # WIRE: with the real binary, compare with the one-machine sweep, byte for byte, for S in {1,3,4}:
