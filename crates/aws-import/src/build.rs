@@ -595,7 +595,7 @@ fn endpoint_hc(h: &HealthCheck) -> EpHc {
 fn lookup_hc<'a>(cx: &Ctx<'a>, id: &str, file: &str, path: &str) -> Res<&'a HealthCheck> {
     cx.inv.health_check(id).ok_or_else(|| {
         ImportError::new(file, path, format!(
-            "health check {id:?} is defined in no file read (add the output of `aws route53 list-health-checks`)"
+            "health check {id:?} is defined in no document read (no `aws route53 list-health-checks` output, no aws_route53_health_check resource with this ID)"
         ))
     })
 }

@@ -560,10 +560,14 @@ fn resource(file: &str, r: &Resource, all: &[Resource], cfg: &Config, inv: &mut 
             // Listeners tell which load balancer forwards to this group (aws_lb_listener).
             for l in all.iter().filter(|x| x.rtype == "aws_lb_listener") {
                 let ln = Node { v: l.values, file, path: l.address.clone() };
-                let fwd = ln.opt_arr("default_action").unwrap_or_default().iter().any(|a| {
-                    a.opt_nonempty("target_group_arn").ok().flatten() == n.opt_nonempty("arn").ok().flatten().filter(|_| true)
-                        || cfg.reference(&l.address, &["default_action", "target_group_arn"], &r.rtype).as_deref() == Some(strip_index(&r.address).as_str())
+                let own_arn = n.opt_nonempty("arn").ok().flatten().filter(|_| !is_unknown(r.unknown, &["arn"]));
+                let by_value = ln.opt_arr("default_action").unwrap_or_default().iter().any(|a| {
+                    let t = a.opt_nonempty("target_group_arn").ok().flatten();
+                    t.is_some() && t == own_arn
                 });
+                let by_ref = cfg.reference(&l.address, &["default_action", "target_group_arn"], &r.rtype).as_deref()
+                    == Some(strip_index(&r.address).as_str());
+                let fwd = by_value || by_ref;
                 if fwd {
                     let lb = known_or_ref(&ln, l, cfg, &[], "load_balancer_arn", "aws_lb").ok().flatten()
                         .or_else(|| cfg.reference(&l.address, &["load_balancer_arn"], "aws_lb").map(|a| planned_id(&a)));
