@@ -177,7 +177,7 @@ impl<'a> Config<'a> {
         if let Some(pc) = c.get("provider_config") {
             if let Value::Object(m) = pc.v {
                 for k in m.keys() {
-                    let p = pc.get(k).expect("key exists");
+                    let Some(p) = pc.get(k) else { continue };
                     if let Some(r) = p.get("expressions").and_then(|e| e.get("region")).and_then(|r| r.get("constant_value")) {
                         if let Ok(s) = r.str() {
                             cfg.provider_region.insert(k.clone(), s.to_string());
