@@ -7,7 +7,15 @@ use crate::{ImportError, ImportOptions, Product};
 type Res<T> = Result<T, ImportError>;
 
 fn err_at(src: &Src, sub: &str, msg: impl Into<String>) -> ImportError {
-    ImportError::new(&src.file, &if sub.is_empty() { src.path.clone() } else { src.at(sub) }, msg)
+    ImportError::new(
+        &src.file,
+        &if sub.is_empty() {
+            src.path.clone()
+        } else {
+            src.at(sub)
+        },
+        msg,
+    )
 }
 
 /// ELB target-group health-check defaults (Elastic Load Balancing User Guides, "Health checks
@@ -16,9 +24,21 @@ fn err_at(src: &Src, sub: &str, msg: impl Into<String>) -> ImportError {
 /// `aws_lb_target_group` tells them.
 fn lb_defaults(kind: &str) -> LbHc {
     if kind == "nlb" {
-        LbHc { protocol: "tcp".into(), interval: 30, unhealthy: 2, healthy: 5, timeout: 10 }
+        LbHc {
+            protocol: "tcp".into(),
+            interval: 30,
+            unhealthy: 2,
+            healthy: 5,
+            timeout: 10,
+        }
     } else {
-        LbHc { protocol: "http".into(), interval: 30, unhealthy: 2, healthy: 5, timeout: 5 }
+        LbHc {
+            protocol: "http".into(),
+            interval: 30,
+            unhealthy: 2,
+            healthy: 5,
+            timeout: 5,
+        }
     }
 }
 
@@ -60,7 +80,11 @@ pub(crate) struct EpHc {
 #[derive(Clone, Debug)]
 pub(crate) enum HcIr {
     Endpoint(EpHc),
-    Calculated { threshold: u32, children: Vec<(String, EpHc)>, comment: String },
+    Calculated {
+        threshold: u32,
+        children: Vec<(String, EpHc)>,
+        comment: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -69,6 +93,12 @@ pub(crate) enum LocIr {
     Continent(String),
     Country(String, Option<String>),
 }
+
+/// Geoproximity: (aws_region when it differs from the record's region, coordinates, bias).
+pub(crate) type GeoProx = (Option<String>, Option<(f64, f64)>, i32);
+
+/// A load balancer a record or endpoint uses: (region, kind hint, DNS name, ARN, where).
+type LbUse = (String, LbKind, Option<String>, Option<String>, String);
 
 #[derive(Clone, Debug)]
 pub(crate) struct RecIr {
@@ -79,7 +109,7 @@ pub(crate) struct RecIr {
     pub eth: bool,
     pub location: Option<LocIr>,
     /// Geoproximity: (aws_region when it differs from `region`, coordinates, bias).
-    pub geoprox: Option<(Option<String>, Option<(f64, f64)>, i32)>,
+    pub geoprox: Option<GeoProx>,
     pub hc: Option<HcIr>,
     pub comment: String,
 }
@@ -144,27 +174,45 @@ struct Ctx<'a> {
     opts: &'a ImportOptions,
     notes: Vec<String>,
     /// Load balancers used, per region: (region, kind hint, dns name, arn, where).
-    lbs: Vec<(String, LbKind, Option<String>, Option<String>, String)>,
+    lbs: Vec<LbUse>,
 }
 
 impl ArmSet {
     fn add_region(&mut self, r: &str) {
         if !self.regions.iter().any(|x| x.name == r) {
-            self.regions.push(RegionIr { name: r.to_string(), lb: None });
+            self.regions.push(RegionIr {
+                name: r.to_string(),
+                lb: None,
+            });
         }
     }
 }
 
 /// Builds the arms for one inventory; `label` ("" or "planned") suffixes the arm names.
 pub(crate) fn build(inv: &Inventory, opts: &ImportOptions, label: &str) -> Res<ArmSet> {
-    let mut cx = Ctx { inv, opts, notes: Vec::new(), lbs: Vec::new() };
+    let mut cx = Ctx {
+        inv,
+        opts,
+        notes: Vec::new(),
+        lbs: Vec::new(),
+    };
     let mut set = ArmSet::default();
     let name = norm_name(&opts.name);
     set.aaaa = inv
         .records
         .iter()
         .filter(|r| r.name == name && r.rtype == "AAAA")
-        .map(|r| format!("{} AAAA{} ({})", r.name, r.set_id.as_ref().map(|s| format!(" {s}")).unwrap_or_default(), r.src))
+        .map(|r| {
+            format!(
+                "{} AAAA{} ({})",
+                r.name,
+                r.set_id
+                    .as_ref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default(),
+                r.src
+            )
+        })
         .collect();
     if let Some(arm) = route53_arm(&mut cx, &name)? {
         set.arms.push(ArmIr::R53(arm));
@@ -174,7 +222,12 @@ pub(crate) fn build(inv: &Inventory, opts: &ImportOptions, label: &str) -> Res<A
     }
     if set.arms.is_empty() {
         let names: Vec<String> = {
-            let mut v: Vec<String> = inv.records.iter().filter(|r| r.rtype == "A").map(|r| r.name.clone()).collect();
+            let mut v: Vec<String> = inv
+                .records
+                .iter()
+                .filter(|r| r.rtype == "A")
+                .map(|r| r.name.clone())
+                .collect();
             v.dedup();
             v
         };
@@ -184,7 +237,11 @@ pub(crate) fn build(inv: &Inventory, opts: &ImportOptions, label: &str) -> Res<A
             format!(
                 "nothing to import: no A record set named {name:?} and no accelerator listener with \
                  endpoint groups (A record sets read: {})",
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             ),
         ));
     }
@@ -240,8 +297,12 @@ fn arm_regions(arms: &[ArmIr], from_ga: bool) -> Vec<String> {
     for pass in 0..2 {
         for a in arms {
             match a {
-                ArmIr::R53(a) if pass == 1 || !from_ga => a.records.iter().for_each(|r| push(&mut out, &r.region)),
-                ArmIr::Ga(a) if pass == 1 || from_ga => a.groups.iter().for_each(|g| push(&mut out, &g.region)),
+                ArmIr::R53(a) if pass == 1 || !from_ga => {
+                    a.records.iter().for_each(|r| push(&mut out, &r.region))
+                }
+                ArmIr::Ga(a) if pass == 1 || from_ga => {
+                    a.groups.iter().for_each(|g| push(&mut out, &g.region))
+                }
                 _ => {}
             }
         }
@@ -256,12 +317,18 @@ fn describe(r: &RecordSet) -> String {
     format!(
         "{} A{}",
         r.name,
-        r.set_id.as_ref().map(|s| format!(", set identifier {s:?}")).unwrap_or_default()
+        r.set_id
+            .as_ref()
+            .map(|s| format!(", set identifier {s:?}"))
+            .unwrap_or_default()
     )
 }
 
 fn group<'a>(inv: &'a Inventory, name: &str) -> Vec<&'a RecordSet> {
-    inv.records.iter().filter(|r| r.name == name && r.rtype == "A").collect()
+    inv.records
+        .iter()
+        .filter(|r| r.name == name && r.rtype == "A")
+        .collect()
 }
 
 fn in_zone(cx: &Ctx, rec: &RecordSet, a: &Alias) -> bool {
@@ -282,14 +349,23 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
             let wild = format!("*.{parent}");
             recs = group(cx.inv, &wild);
             if !recs.is_empty() {
-                cx.notes.push(format!("{name} is answered by the wildcard record set {wild}"));
+                cx.notes.push(format!(
+                    "{name} is answered by the wildcard record set {wild}"
+                ));
                 chain.push(wild);
             }
         }
     }
     if recs.is_empty() {
-        if cx.inv.records.iter().any(|r| r.name == name && r.rtype == "CNAME") {
-            cx.notes.push(format!("{name} is a CNAME: not imported (not supported yet)"));
+        if cx
+            .inv
+            .records
+            .iter()
+            .any(|r| r.name == name && r.rtype == "CNAME")
+        {
+            cx.notes.push(format!(
+                "{name} is a CNAME: not imported (not supported yet)"
+            ));
         }
         return Ok(None);
     }
@@ -300,8 +376,14 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
         }
         let r = recs[0];
         let Some(a) = &r.alias else { break };
-        if a.zone_id == names::GA_ZONE_ID || names::target_of_dns(&a.dns_name) == Target::GlobalAccelerator {
-            let known = cx.inv.accelerators.iter().any(|acc| acc.dns_names.contains(&a.dns_name));
+        if a.zone_id == names::GA_ZONE_ID
+            || names::target_of_dns(&a.dns_name) == Target::GlobalAccelerator
+        {
+            let known = cx
+                .inv
+                .accelerators
+                .iter()
+                .any(|acc| acc.dns_names.contains(&a.dns_name));
             cx.notes.push(format!(
                 "{} ({}) is an alias to the accelerator {}: the Global Accelerator arm{} model{} it",
                 r.name,
@@ -316,38 +398,89 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
             break;
         }
         if chain.contains(&a.dns_name) {
-            return Err(err_at(&r.src, "AliasTarget", format!("alias loop through {}", a.dns_name)));
+            return Err(err_at(
+                &r.src,
+                "AliasTarget",
+                format!("alias loop through {}", a.dns_name),
+            ));
         }
         let next = group(cx.inv, &a.dns_name);
         if next.is_empty() {
-            return Err(err_at(&r.src, "AliasTarget.DNSName", format!("in-zone alias to {}, which has no A record set in the files read", a.dns_name)));
+            return Err(err_at(
+                &r.src,
+                "AliasTarget.DNSName",
+                format!(
+                    "in-zone alias to {}, which has no A record set in the files read",
+                    a.dns_name
+                ),
+            ));
         }
-        cx.notes.push(format!("{} is an alias to {} in the same zone: imported as that record set", r.name, a.dns_name));
+        cx.notes.push(format!(
+            "{} is an alias to {} in the same zone: imported as that record set",
+            r.name, a.dns_name
+        ));
         chain.push(a.dns_name.clone());
         recs = next;
     }
     let first = recs[0];
     for r in &recs {
         if r.traffic_policy {
-            return Err(err_at(&r.src, "TrafficPolicyInstanceId", format!("{}: records made by a Traffic Flow policy: not supported yet", describe(r))));
+            return Err(err_at(
+                &r.src,
+                "TrafficPolicyInstanceId",
+                format!(
+                    "{}: records made by a Traffic Flow policy: not supported yet",
+                    describe(r)
+                ),
+            ));
         }
         if r.policy == Policy::Cidr {
-            return Err(err_at(&r.src, "", format!("{}: IP-based (CIDR) routing: not supported yet", describe(r))));
+            return Err(err_at(
+                &r.src,
+                "",
+                format!(
+                    "{}: IP-based (CIDR) routing: not supported yet",
+                    describe(r)
+                ),
+            ));
         }
-        if let Policy::Geoproximity { local_zone_group: Some(z), .. } = &r.policy {
-            return Err(err_at(&r.src, "", format!("{}: geoproximity to the local zone group {z:?}: not supported yet (give an AWS region or coordinates)", describe(r))));
+        if let Policy::Geoproximity {
+            local_zone_group: Some(z),
+            ..
+        } = &r.policy
+        {
+            return Err(err_at(
+                &r.src,
+                "",
+                format!(
+                    "{}: geoproximity to the local zone group {z:?}: not supported yet (give an AWS region or coordinates)",
+                    describe(r)
+                ),
+            ));
         }
         if r.policy.name() != first.policy.name() {
-            return Err(err_at(&r.src, "", format!(
-                "{}: routing policy {} differs from {} of {} ({}); a record set has one policy",
-                describe(r), r.policy.name(), first.policy.name(), describe(first), first.src
-            )));
+            return Err(err_at(
+                &r.src,
+                "",
+                format!(
+                    "{}: routing policy {} differs from {} of {} ({}); a record set has one policy",
+                    describe(r),
+                    r.policy.name(),
+                    first.policy.name(),
+                    describe(first),
+                    first.src
+                ),
+            ));
         }
     }
     let policy = match first.policy {
         Policy::Simple => {
             if recs.len() > 1 {
-                return Err(err_at(&recs[1].src, "", "two records without a routing policy share one name and type"));
+                return Err(err_at(
+                    &recs[1].src,
+                    "",
+                    "two records without a routing policy share one name and type",
+                ));
             }
             "simple"
         }
@@ -394,26 +527,41 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
             comment,
         };
         match &r.policy {
-            Policy::Failover { primary } => rec.role = Some(if *primary { "primary" } else { "secondary" }),
-            Policy::Weighted { weight } => rec.weight = Some(*weight),
-            Policy::Latency { region: lr } => {
-                if *lr != rec.region {
-                    cx.notes.push(format!(
-                        "{}: latency Region {lr} differs from the target's region {}: the record is modelled in {lr} (latency is measured to it)",
-                        describe(r), rec.region
-                    ));
-                    rec.region = lr.clone();
-                }
+            Policy::Failover { primary } => {
+                rec.role = Some(if *primary { "primary" } else { "secondary" })
             }
-            Policy::Geolocation { continent, country, subdivision } => {
+            Policy::Weighted { weight } => rec.weight = Some(*weight),
+            Policy::Latency { region: lr } if *lr != rec.region => {
+                cx.notes.push(format!(
+                    "{}: latency Region {lr} differs from the target's region {}: the record is modelled in {lr} (latency is measured to it)",
+                    describe(r), rec.region
+                ));
+                rec.region = lr.clone();
+            }
+            Policy::Geolocation {
+                continent,
+                country,
+                subdivision,
+            } => {
                 rec.location = Some(match (continent, country) {
                     (Some(c), _) => LocIr::Continent(c.clone()),
                     (None, Some(c)) if c == "*" => LocIr::Default,
                     (None, Some(c)) => LocIr::Country(c.clone(), subdivision.clone()),
-                    (None, None) => return Err(err_at(&r.src, "GeoLocation", "needs a ContinentCode or a CountryCode")),
+                    (None, None) => {
+                        return Err(err_at(
+                            &r.src,
+                            "GeoLocation",
+                            "needs a ContinentCode or a CountryCode",
+                        ));
+                    }
                 });
             }
-            Policy::Geoproximity { aws_region, coordinates, bias, .. } => {
+            Policy::Geoproximity {
+                aws_region,
+                coordinates,
+                bias,
+                ..
+            } => {
                 let ar = aws_region.clone().filter(|a| *a != rec.region);
                 rec.geoprox = Some((ar, *coordinates, *bias));
             }
@@ -425,17 +573,28 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
         None
     } else {
         if let Some(r) = non_arc {
-            return Err(err_at(&r.src, "", format!(
-                "{}: some records of this set are driven by ARC routing controls and this one by a health check (or none): not supported yet",
-                describe(r)
-            )));
+            return Err(err_at(
+                &r.src,
+                "",
+                format!(
+                    "{}: some records of this set are driven by ARC routing controls and this one by a health check (or none): not supported yet",
+                    describe(r)
+                ),
+            ));
         }
         let arns: Vec<&String> = arc_controls.iter().map(|(a, _)| a).collect();
         let mut at_least = None;
         for rule in &cx.inv.safety_rules {
-            if !rule.gating && rule.rule_type == "ATLEAST" && !rule.inverted && arns.iter().all(|a| rule.controls.contains(a)) {
+            if !rule.gating
+                && rule.rule_type == "ATLEAST"
+                && !rule.inverted
+                && arns.iter().all(|a| rule.controls.contains(a))
+            {
                 at_least = Some(rule.threshold.max(1));
-                cx.notes.push(format!("ARC assertion rule {:?} ({}): at least {} of the cells on; wait period {} ms", rule.name, rule.src, rule.threshold, rule.wait_ms));
+                cx.notes.push(format!(
+                    "ARC assertion rule {:?} ({}): at least {} of the cells on; wait period {} ms",
+                    rule.name, rule.src, rule.threshold, rule.wait_ms
+                ));
             }
         }
         for (arn, src) in &arc_controls {
@@ -451,12 +610,18 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
     if policy != "geolocation" {
         let mut i = 0;
         while i < records.len() {
-            if let Some(j) = records[..i].iter().position(|x| x.region == records[i].region) {
+            if let Some(j) = records[..i]
+                .iter()
+                .position(|x| x.region == records[i].region)
+            {
                 let dup = records.remove(i);
                 if let (Some(w), Some(d)) = (records[j].weight, dup.weight) {
                     records[j].weight = Some((w + d).min(255));
                 }
-                cx.notes.push(format!("two records in {}: {} merged into {}", dup.region, dup.comment, records[j].comment));
+                cx.notes.push(format!(
+                    "two records in {}: {} merged into {}",
+                    dup.region, dup.comment, records[j].comment
+                ));
                 continue;
             }
             i += 1;
@@ -465,15 +630,31 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
     ttls.sort_unstable();
     ttls.dedup();
     if ttls.len() > 1 {
-        cx.notes.push(format!("records of {name} have different TTLs {ttls:?}: the first is used"));
+        cx.notes.push(format!(
+            "records of {name} have different TTLs {ttls:?}: the first is used"
+        ));
     }
     let (policy, comments) = if policy == "simple" {
-        ("latency", vec![format!("a simple record ({}): one record, always answered (written as a one-record latency arm)", describe(first))])
+        (
+            "latency",
+            vec![format!(
+                "a simple record ({}): one record, always answered (written as a one-record latency arm)",
+                describe(first)
+            )],
+        )
     } else {
         (policy, Vec::new())
     };
     let mut comments = comments;
-    comments.insert(0, format!("source: {} ({} record{})", chain.join(" -> "), recs.len(), if recs.len() == 1 { "" } else { "s" }));
+    comments.insert(
+        0,
+        format!(
+            "source: {} ({} record{})",
+            chain.join(" -> "),
+            recs.len(),
+            if recs.len() == 1 { "" } else { "s" }
+        ),
+    );
     Ok(Some(R53Ir {
         name: format!("r53-{policy}"),
         policy,
@@ -489,25 +670,66 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
 /// whether it evaluates the target's health, how it was reached (alias chain) and its TTL (an
 /// in-zone alias to a plain record answers with that record's TTL).
 /// Last: the record an in-zone alias chain ends at (whose health check the alias evaluates).
-type TargetOf<'a> = (String, bool, bool, Option<String>, Option<u64>, Option<&'a RecordSet>);
-fn record_target<'a>(cx: &mut Ctx<'a>, r: &'a RecordSet, chain: &[String], depth: usize) -> Res<TargetOf<'a>> {
+type TargetOf<'a> = (
+    String,
+    bool,
+    bool,
+    Option<String>,
+    Option<u64>,
+    Option<&'a RecordSet>,
+);
+fn record_target<'a>(
+    cx: &mut Ctx<'a>,
+    r: &'a RecordSet,
+    chain: &[String],
+    depth: usize,
+) -> Res<TargetOf<'a>> {
     if depth > 8 {
-        return Err(err_at(&r.src, "AliasTarget", "alias chain deeper than 8 records"));
+        return Err(err_at(
+            &r.src,
+            "AliasTarget",
+            "alias chain deeper than 8 records",
+        ));
     }
     if let Some(a) = &r.alias {
         if a.zone_id == names::GA_ZONE_ID {
-            return Err(err_at(&r.src, "AliasTarget", format!("{}: an alias to Global Accelerator inside a routed record set: not supported yet", describe(r))));
+            return Err(err_at(
+                &r.src,
+                "AliasTarget",
+                format!(
+                    "{}: an alias to Global Accelerator inside a routed record set: not supported yet",
+                    describe(r)
+                ),
+            ));
         }
         if a.zone_id == names::CLOUDFRONT_ZONE_ID {
-            return Err(err_at(&r.src, "AliasTarget", format!("{}: an alias to CloudFront (global, no region): not supported yet", describe(r))));
+            return Err(err_at(
+                &r.src,
+                "AliasTarget",
+                format!(
+                    "{}: an alias to CloudFront (global, no region): not supported yet",
+                    describe(r)
+                ),
+            ));
         }
         if in_zone(cx, r, a) {
             if chain.contains(&a.dns_name) {
-                return Err(err_at(&r.src, "AliasTarget", format!("alias loop through {}", a.dns_name)));
+                return Err(err_at(
+                    &r.src,
+                    "AliasTarget",
+                    format!("alias loop through {}", a.dns_name),
+                ));
             }
             let next = group(cx.inv, &a.dns_name);
             let Some(t) = next.first() else {
-                return Err(err_at(&r.src, "AliasTarget.DNSName", format!("in-zone alias to {}, which has no A record set in the files read", a.dns_name)));
+                return Err(err_at(
+                    &r.src,
+                    "AliasTarget.DNSName",
+                    format!(
+                        "in-zone alias to {}, which has no A record set in the files read",
+                        a.dns_name
+                    ),
+                ));
             };
             let mut c2 = chain.to_vec();
             c2.push(a.dns_name.clone());
@@ -523,28 +745,61 @@ fn record_target<'a>(cx: &mut Ctx<'a>, r: &'a RecordSet, chain: &[String], depth
                 region
             );
             cx.notes.push(format!("{}: {via}", describe(r)));
-            return Ok((region, alias, a.evaluate_target_health && alias && eth, Some(via), ttl, end));
+            return Ok((
+                region,
+                alias,
+                a.evaluate_target_health && alias && eth,
+                Some(via),
+                ttl,
+                end,
+            ));
         }
         return match names::target_of_dns(&a.dns_name) {
             Target::Elb { region, kind } => {
-                cx.lbs.push((region.clone(), kind, Some(a.dns_name.clone()), None, r.src.to_string()));
+                cx.lbs.push((
+                    region.clone(),
+                    kind,
+                    Some(a.dns_name.clone()),
+                    None,
+                    r.src.to_string(),
+                ));
                 Ok((region, true, a.evaluate_target_health, None, None, None))
             }
             Target::Regional { region, service } => {
-                cx.notes.push(format!("{}: alias to a {service} endpoint in {region}", describe(r)));
+                cx.notes.push(format!(
+                    "{}: alias to a {service} endpoint in {region}",
+                    describe(r)
+                ));
                 Ok((region, true, false, None, None, None))
             }
             _ => match cx.opts.region_of.get(&a.dns_name) {
-                Some(region) => Ok((region.clone(), true, a.evaluate_target_health, None, None, None)),
-                None => Err(err_at(&r.src, "AliasTarget.DNSName", format!(
-                    "{}: cannot tell the region of the alias target {}; give --region-of {}=REGION",
-                    describe(r), a.dns_name, a.dns_name
-                ))),
+                Some(region) => Ok((
+                    region.clone(),
+                    true,
+                    a.evaluate_target_health,
+                    None,
+                    None,
+                    None,
+                )),
+                None => Err(err_at(
+                    &r.src,
+                    "AliasTarget.DNSName",
+                    format!(
+                        "{}: cannot tell the region of the alias target {}; give --region-of {}=REGION",
+                        describe(r),
+                        a.dns_name,
+                        a.dns_name
+                    ),
+                )),
             },
         };
     }
     let Some(value) = r.values.first() else {
-        return Err(err_at(&r.src, "ResourceRecords", format!("{}: neither ResourceRecords nor AliasTarget", describe(r))));
+        return Err(err_at(
+            &r.src,
+            "ResourceRecords",
+            format!("{}: neither ResourceRecords nor AliasTarget", describe(r)),
+        ));
     };
     let region_of = |v: &str| cx.opts.region_of.get(v).cloned();
     let region = match region_of(value) {
@@ -552,16 +807,23 @@ fn record_target<'a>(cx: &mut Ctx<'a>, r: &'a RecordSet, chain: &[String], depth
         None => match &r.policy {
             Policy::Latency { region } => region.clone(),
             _ => {
-                return Err(err_at(&r.src, "ResourceRecords[0].Value", format!(
-                    "{}: the region of the address {value} is unknown; give --region-of {value}=REGION",
-                    describe(r)
-                )));
+                return Err(err_at(
+                    &r.src,
+                    "ResourceRecords[0].Value",
+                    format!(
+                        "{}: the region of the address {value} is unknown; give --region-of {value}=REGION",
+                        describe(r)
+                    ),
+                ));
             }
         },
     };
     for v in r.values.iter().skip(1) {
         if region_of(v).is_some_and(|x| x != region) {
-            cx.notes.push(format!("{}: its addresses are in several regions; modelled in {region} (its first)", describe(r)));
+            cx.notes.push(format!(
+                "{}: its addresses are in several regions; modelled in {region} (its first)",
+                describe(r)
+            ));
             break;
         }
     }
@@ -602,9 +864,14 @@ fn lookup_hc<'a>(cx: &Ctx<'a>, id: &str, file: &str, path: &str) -> Res<&'a Heal
 
 fn refuse_cloudwatch(h: &HealthCheck) -> Res<()> {
     if h.htype == HcType::CloudwatchMetric {
-        return Err(err_at(&h.src, "HealthCheckConfig.Type", format!(
-            "health check {}: CLOUDWATCH_METRIC (CloudWatch alarm) checks: not supported yet", h.id
-        )));
+        return Err(err_at(
+            &h.src,
+            "HealthCheckConfig.Type",
+            format!(
+                "health check {}: CLOUDWATCH_METRIC (CloudWatch alarm) checks: not supported yet",
+                h.id
+            ),
+        ));
     }
     Ok(())
 }
@@ -625,44 +892,86 @@ fn hc_region(cx: &Ctx, h: &HealthCheck, default: &str) -> String {
 
 /// A record's health check: the inline form, or the ARN of the ARC routing control driving it.
 fn record_health(cx: &mut Ctx, r: &RecordSet, region: &str) -> Res<(Option<HcIr>, Option<String>)> {
-    let Some(id) = &r.health_check_id else { return Ok((None, None)) };
+    let Some(id) = &r.health_check_id else {
+        return Ok((None, None));
+    };
     let h = lookup_hc(cx, id, &r.src.file, &r.hc_path)?;
     refuse_cloudwatch(h)?;
     match h.htype {
         HcType::RecoveryControl => {
-            let arn = h.routing_control_arn.clone().ok_or_else(|| err_at(&h.src, "HealthCheckConfig.RoutingControlArn", "a RECOVERY_CONTROL check needs its routing control's ARN"))?;
+            let arn = h.routing_control_arn.clone().ok_or_else(|| {
+                err_at(
+                    &h.src,
+                    "HealthCheckConfig.RoutingControlArn",
+                    "a RECOVERY_CONTROL check needs its routing control's ARN",
+                )
+            })?;
             Ok((None, Some(arn)))
         }
         HcType::Calculated => {
             let mut children = Vec::new();
             for (i, c) in h.children.iter().enumerate() {
-                let ch = lookup_hc(cx, c, &h.src.file, &h.src.at(&format!("HealthCheckConfig.ChildHealthChecks[{i}]")))?;
+                let ch = lookup_hc(
+                    cx,
+                    c,
+                    &h.src.file,
+                    &h.src
+                        .at(&format!("HealthCheckConfig.ChildHealthChecks[{i}]")),
+                )?;
                 refuse_cloudwatch(ch)?;
                 if matches!(ch.htype, HcType::Calculated | HcType::RecoveryControl) {
-                    return Err(err_at(&ch.src, "HealthCheckConfig.Type", format!(
-                        "health check {}: a {:?} child of the calculated check {}: not supported yet", ch.id, ch.htype, h.id
-                    )));
+                    return Err(err_at(
+                        &ch.src,
+                        "HealthCheckConfig.Type",
+                        format!(
+                            "health check {}: a {:?} child of the calculated check {}: not supported yet",
+                            ch.id, ch.htype, h.id
+                        ),
+                    ));
                 }
                 children.push((hc_region(cx, ch, region), endpoint_hc(ch)));
             }
             if children.is_empty() {
-                return Err(err_at(&h.src, "HealthCheckConfig.ChildHealthChecks", format!("calculated check {} has no children", h.id)));
+                return Err(err_at(
+                    &h.src,
+                    "HealthCheckConfig.ChildHealthChecks",
+                    format!("calculated check {} has no children", h.id),
+                ));
             }
             if h.inverted || h.disabled {
                 cx.notes.push(format!("calculated check {}: Inverted/Disabled on a calculated check are written as a comment only", h.id));
             }
-            Ok((Some(HcIr::Calculated {
-                threshold: h.health_threshold,
-                children,
-                comment: format!("calculated health check {} ({}){}{}", h.id, h.src,
-                    if h.inverted { ", Inverted (not modelled)" } else { "" },
-                    if h.disabled { ", Disabled (not modelled)" } else { "" }),
-            }), None))
+            Ok((
+                Some(HcIr::Calculated {
+                    threshold: h.health_threshold,
+                    children,
+                    comment: format!(
+                        "calculated health check {} ({}){}{}",
+                        h.id,
+                        h.src,
+                        if h.inverted {
+                            ", Inverted (not modelled)"
+                        } else {
+                            ""
+                        },
+                        if h.disabled {
+                            ", Disabled (not modelled)"
+                        } else {
+                            ""
+                        }
+                    ),
+                }),
+                None,
+            ))
         }
         _ => {
             let probed = hc_region(cx, h, region);
             if probed != region {
-                cx.notes.push(format!("health check {} probes {probed}, its record {} is in {region}", h.id, describe(r)));
+                cx.notes.push(format!(
+                    "health check {} probes {probed}, its record {} is in {region}",
+                    h.id,
+                    describe(r)
+                ));
             }
             Ok((Some(HcIr::Endpoint(endpoint_hc(h))), None))
         }
@@ -675,17 +984,44 @@ fn endpoint_type(cx: &mut Ctx, e: &Endpoint, g: &EndpointGroup) -> Res<String> {
         let t = match kind {
             Some(LbKind::Alb) => "alb",
             Some(LbKind::Nlb) => "nlb",
-            Some(LbKind::Gateway) => return Err(ImportError::new(&g.src.file, &format!("{}.EndpointId", e.path), "a Gateway Load Balancer endpoint: not supported yet")),
-            _ if arn.service == "ec2" && arn.resource.starts_with("instance/") => return Ok("ec2".into()),
-            _ if arn.service == "ec2" && arn.resource.starts_with("elastic-ip/") => return Ok("eip".into()),
-            _ => return Err(ImportError::new(&g.src.file, &format!("{}.EndpointId", e.path), format!("unknown endpoint {:?}", e.id))),
+            Some(LbKind::Gateway) => {
+                return Err(ImportError::new(
+                    &g.src.file,
+                    &format!("{}.EndpointId", e.path),
+                    "a Gateway Load Balancer endpoint: not supported yet",
+                ));
+            }
+            _ if arn.service == "ec2" && arn.resource.starts_with("instance/") => {
+                return Ok("ec2".into());
+            }
+            _ if arn.service == "ec2" && arn.resource.starts_with("elastic-ip/") => {
+                return Ok("eip".into());
+            }
+            _ => {
+                return Err(ImportError::new(
+                    &g.src.file,
+                    &format!("{}.EndpointId", e.path),
+                    format!("unknown endpoint {:?}", e.id),
+                ));
+            }
         };
         if !arn.region.is_empty() && arn.region != g.region {
-            return Err(ImportError::new(&g.src.file, &format!("{}.EndpointId", e.path), format!(
-                "the endpoint is in {} but its endpoint group is in {}", arn.region, g.region
-            )));
+            return Err(ImportError::new(
+                &g.src.file,
+                &format!("{}.EndpointId", e.path),
+                format!(
+                    "the endpoint is in {} but its endpoint group is in {}",
+                    arn.region, g.region
+                ),
+            ));
         }
-        cx.lbs.push((g.region.clone(), kind.expect("alb or nlb"), None, Some(e.id.clone()), format!("{}: {}", g.src.file, e.path)));
+        cx.lbs.push((
+            g.region.clone(),
+            kind.expect("alb or nlb"),
+            None,
+            Some(e.id.clone()),
+            format!("{}: {}", g.src.file, e.path),
+        ));
         return Ok(t.to_string());
     }
     if e.id.starts_with("i-") {
@@ -693,9 +1029,14 @@ fn endpoint_type(cx: &mut Ctx, e: &Endpoint, g: &EndpointGroup) -> Res<String> {
     } else if e.id.starts_with("eipalloc-") {
         Ok("eip".into())
     } else {
-        Err(ImportError::new(&g.src.file, &format!("{}.EndpointId", e.path), format!(
-            "unknown endpoint {:?} (expected a load balancer ARN, an instance ID i-… or an Elastic IP allocation eipalloc-…)", e.id
-        )))
+        Err(ImportError::new(
+            &g.src.file,
+            &format!("{}.EndpointId", e.path),
+            format!(
+                "unknown endpoint {:?} (expected a load balancer ARN, an instance ID i-… or an Elastic IP allocation eipalloc-…)",
+                e.id
+            ),
+        ))
     }
 }
 
@@ -704,9 +1045,19 @@ fn ga_hc(g: &EndpointGroup) -> Res<GaHc> {
         "TCP" => "tcp",
         "HTTP" => "http",
         "HTTPS" => "https",
-        other => return Err(err_at(&g.src, "HealthCheckProtocol", format!("expected TCP, HTTP or HTTPS, got {other:?}"))),
+        other => {
+            return Err(err_at(
+                &g.src,
+                "HealthCheckProtocol",
+                format!("expected TCP, HTTP or HTTPS, got {other:?}"),
+            ));
+        }
     };
-    Ok(GaHc { interval: g.hc_interval, threshold: g.threshold, protocol: protocol.to_string() })
+    Ok(GaHc {
+        interval: g.hc_interval,
+        threshold: g.threshold,
+        protocol: protocol.to_string(),
+    })
 }
 
 fn ga_arms(cx: &mut Ctx) -> Res<Vec<GaIr>> {
@@ -715,29 +1066,65 @@ fn ga_arms(cx: &mut Ctx) -> Res<Vec<GaIr>> {
     for l in &inv.listeners {
         let acc = inv.accelerators.iter().find(|a| a.arn == l.accelerator_arn);
         if acc.is_some_and(|a| !a.enabled) {
-            cx.notes.push(format!("accelerator {} is disabled: its listener {} is not imported", l.accelerator_arn, l.arn));
+            cx.notes.push(format!(
+                "accelerator {} is disabled: its listener {} is not imported",
+                l.accelerator_arn, l.arn
+            ));
             continue;
         }
-        let groups: Vec<&EndpointGroup> = inv.endpoint_groups.iter().filter(|g| g.listener_arn == l.arn).collect();
+        let groups: Vec<&EndpointGroup> = inv
+            .endpoint_groups
+            .iter()
+            .filter(|g| g.listener_arn == l.arn)
+            .collect();
         if groups.is_empty() {
-            cx.notes.push(format!("listener {} ({}) has no endpoint group in the files read: not imported", l.arn, l.src));
+            cx.notes.push(format!(
+                "listener {} ({}) has no endpoint group in the files read: not imported",
+                l.arn, l.src
+            ));
             continue;
         }
         if l.protocol == "UDP" {
-            cx.notes.push(format!("listener {} is UDP: modelled as the TCP request path", l.arn));
+            cx.notes.push(format!(
+                "listener {} is UDP: modelled as the TCP request path",
+                l.arn
+            ));
         }
         let mut comments = vec![format!(
             "source: {} listener {} ({}){}",
-            acc.map(|a| format!("accelerator {:?} ({}),", a.name, a.src)).unwrap_or_else(|| "accelerator (not in the files read),".into()),
+            acc.map(|a| format!("accelerator {:?} ({}),", a.name, a.src))
+                .unwrap_or_else(|| "accelerator (not in the files read),".into()),
             l.arn,
             l.src,
-            if l.ports.is_empty() { String::new() } else { format!(", ports {}", l.ports.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect::<Vec<_>>().join(",")) }
+            if l.ports.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", ports {}",
+                    l.ports
+                        .iter()
+                        .map(|(a, b)| if a == b {
+                            a.to_string()
+                        } else {
+                            format!("{a}-{b}")
+                        })
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            }
         )];
         let mut irs = Vec::new();
         let mut types: Vec<String> = Vec::new();
         for g in &groups {
             if irs.iter().any(|x: &GaGroupIr| x.region == g.region) {
-                return Err(err_at(&g.src, "EndpointGroupRegion", format!("a second endpoint group in {} for listener {} (a listener has one per region)", g.region, l.arn)));
+                return Err(err_at(
+                    &g.src,
+                    "EndpointGroupRegion",
+                    format!(
+                        "a second endpoint group in {} for listener {} (a listener has one per region)",
+                        g.region, l.arn
+                    ),
+                ));
             }
             let mut endpoints = Vec::new();
             for e in &g.endpoints {
@@ -748,7 +1135,10 @@ fn ga_arms(cx: &mut Ctx) -> Res<Vec<GaIr>> {
                 endpoints.push((t, e.weight, e.path.clone()));
             }
             if endpoints.is_empty() {
-                cx.notes.push(format!("endpoint group {} ({}) has no endpoints: it serves nothing", g.arn, g.src));
+                cx.notes.push(format!(
+                    "endpoint group {} ({}) has no endpoints: it serves nothing",
+                    g.arn, g.src
+                ));
             }
             irs.push(GaGroupIr {
                 region: g.region.clone(),
@@ -771,7 +1161,10 @@ fn ga_arms(cx: &mut Ctx) -> Res<Vec<GaIr>> {
         if matches!(endpoint_type.as_str(), "alb" | "nlb") {
             comments.push("alb/nlb endpoints: the accelerator reads the target health of the region's load balancer (regions[].load_balancer); health_check applies to ec2/eip endpoints".into());
         }
-        let base = format!("ga-{}", names::slug(acc.map(|a| a.name.as_str()).unwrap_or("accelerator")));
+        let base = format!(
+            "ga-{}",
+            names::slug(acc.map(|a| a.name.as_str()).unwrap_or("accelerator"))
+        );
         arms.push(GaIr {
             name: base,
             endpoint_type,
@@ -784,7 +1177,10 @@ fn ga_arms(cx: &mut Ctx) -> Res<Vec<GaIr>> {
     }
     // Unique names: a second listener of one accelerator gets -2, -3, …
     for i in 0..arms.len() {
-        let same = arms[..i].iter().filter(|a| a.name == arms[i].name || a.name.starts_with(&format!("{}-", arms[i].name))).count();
+        let same = arms[..i]
+            .iter()
+            .filter(|a| a.name == arms[i].name || a.name.starts_with(&format!("{}-", arms[i].name)))
+            .count();
         if same > 0 {
             arms[i].name = format!("{}-{}", arms[i].name, same + 1);
         }
@@ -797,7 +1193,11 @@ fn lb_type_in(cx: &Ctx, region: &str) -> Option<LbKind> {
 }
 
 fn compare_ga(cx: &Ctx, regions: &[String]) -> GaIr {
-    let t = match regions.iter().map(|r| lb_type_in(cx, r)).collect::<Vec<_>>() {
+    let t = match regions
+        .iter()
+        .map(|r| lb_type_in(cx, r))
+        .collect::<Vec<_>>()
+    {
         v if v.iter().all(|k| matches!(k, Some(LbKind::Nlb))) => "nlb",
         v if v.iter().all(|k| k.is_some()) => "alb",
         _ => "ec2",
@@ -806,10 +1206,20 @@ fn compare_ga(cx: &Ctx, regions: &[String]) -> GaIr {
         name: "ga-compare".into(),
         endpoint_type: t.into(),
         affinity: false,
-        hc: GaHc { interval: 30, threshold: 3, protocol: "tcp".into() },
+        hc: GaHc {
+            interval: 30,
+            threshold: 3,
+            protocol: "tcp".into(),
+        },
         groups: regions
             .iter()
-            .map(|r| GaGroupIr { region: r.clone(), dial: 100.0, endpoints: Vec::new(), hc: None, comment: String::new() })
+            .map(|r| GaGroupIr {
+                region: r.clone(),
+                dial: 100.0,
+                endpoints: Vec::new(),
+                hc: None,
+                comment: String::new(),
+            })
             .collect(),
         comments: vec![format!(
             "--compare ga: an accelerator over the same regions with Global Accelerator's documented defaults (traffic dial 100, health check TCP 30 s x 3, client affinity NONE), endpoint_type {t}"
@@ -874,14 +1284,21 @@ fn attach_lbs(cx: &mut Ctx, set: &mut ArmSet) -> Res<()> {
         let Some(first) = here.first() else { continue };
         let doc = here.iter().find_map(|u| {
             inv.load_balancers.iter().find(|lb| {
-                (u.2.is_some() && lb.dns_name == u.2) || (u.3.is_some() && Some(&lb.arn) == u.3.as_ref())
+                (u.2.is_some() && lb.dns_name == u.2)
+                    || (u.3.is_some() && Some(&lb.arn) == u.3.as_ref())
             })
         });
         let kind = match doc {
             Some(lb) => match lb.lb_type.as_str() {
                 "application" => "alb",
                 "network" => "nlb",
-                other => return Err(err_at(&lb.src, "Type", format!("a {other:?} load balancer: not supported yet"))),
+                other => {
+                    return Err(err_at(
+                        &lb.src,
+                        "Type",
+                        format!("a {other:?} load balancer: not supported yet"),
+                    ));
+                }
             },
             None => match first.1 {
                 LbKind::Nlb => "nlb",
@@ -894,7 +1311,10 @@ fn attach_lbs(cx: &mut Ctx, set: &mut ArmSet) -> Res<()> {
             .map(|u| {
                 inv.load_balancers
                     .iter()
-                    .find(|lb| (u.2.is_some() && lb.dns_name == u.2) || (u.3.is_some() && Some(&lb.arn) == u.3.as_ref()))
+                    .find(|lb| {
+                        (u.2.is_some() && lb.dns_name == u.2)
+                            || (u.3.is_some() && Some(&lb.arn) == u.3.as_ref())
+                    })
                     .map(|lb| lb.arn.clone())
                     .or_else(|| u.2.clone().or_else(|| u.3.clone()))
                     .unwrap_or_default()
@@ -903,9 +1323,17 @@ fn attach_lbs(cx: &mut Ctx, set: &mut ArmSet) -> Res<()> {
         distinct.sort();
         distinct.dedup();
         if distinct.len() > 1 {
-            cx.notes.push(format!("{}: several load balancers are used ({}); the region's load_balancer is the first", region.name, distinct.join(", ")));
+            cx.notes.push(format!(
+                "{}: several load balancers are used ({}); the region's load_balancer is the first",
+                region.name,
+                distinct.join(", ")
+            ));
         }
-        let tg = doc.and_then(|lb| inv.target_groups.iter().find(|tg| tg.lb_arns.contains(&lb.arn)));
+        let tg = doc.and_then(|lb| {
+            inv.target_groups
+                .iter()
+                .find(|tg| tg.lb_arns.contains(&lb.arn))
+        });
         let ir = match (doc, tg) {
             (Some(lb), Some(tg)) => LbIr { kind: kind.into(), hc: tg_hc(tg, kind), assumed: None, src: format!("load balancer {}, target group {}", lb.src, tg.src) },
             (Some(lb), None) => LbIr {

@@ -13,12 +13,13 @@ pub(crate) fn read_doc(file: &str, text: &str, inv: &mut Inventory) -> Res<()> {
     root.expect_object()?;
     refuse_truncated(&root)?;
     inv.files.push(file.to_string());
-    let Value::Object(m) = &v else { unreachable!("checked above") };
+    let Value::Object(m) = &v else {
+        unreachable!("checked above")
+    };
     let has = |k: &str| m.contains_key(k);
     if has("format_version") || has("lineage") {
-        return Err(root.err(
-            "a Terraform document: read it with `gtsim import terraform`, not `import aws`",
-        ));
+        return Err(root
+            .err("a Terraform document: read it with `gtsim import terraform`, not `import aws`"));
     }
     if has("ResourceRecordSets") {
         for n in root.req("ResourceRecordSets")?.arr()? {
@@ -29,19 +30,23 @@ pub(crate) fn read_doc(file: &str, text: &str, inv: &mut Inventory) -> Res<()> {
             inv.health_checks.push(health_check(&n)?);
         }
     } else if has("HealthCheck") {
-        inv.health_checks.push(health_check(&root.req("HealthCheck")?)?);
+        inv.health_checks
+            .push(health_check(&root.req("HealthCheck")?)?);
     } else if has("HostedZone") {
         let z = root.req("HostedZone")?;
         inv.zone_id = Some(norm_zone_id(z.req_str("Id")?));
         inv.zone_name = Some(norm_name(z.req_str("Name")?));
     } else if has("HostedZones") {
-        inv.notes.push(format!("{file}: list-hosted-zones read for nothing (use get-hosted-zone)"));
+        inv.notes.push(format!(
+            "{file}: list-hosted-zones read for nothing (use get-hosted-zone)"
+        ));
     } else if has("Accelerators") {
         for n in root.req("Accelerators")?.arr()? {
             inv.accelerators.push(accelerator(&n)?);
         }
     } else if has("Accelerator") {
-        inv.accelerators.push(accelerator(&root.req("Accelerator")?)?);
+        inv.accelerators
+            .push(accelerator(&root.req("Accelerator")?)?);
     } else if has("Listeners") {
         for n in root.req("Listeners")?.arr()? {
             inv.listeners.push(listener(&n)?);
@@ -53,7 +58,8 @@ pub(crate) fn read_doc(file: &str, text: &str, inv: &mut Inventory) -> Res<()> {
             inv.endpoint_groups.push(endpoint_group(&n)?);
         }
     } else if has("EndpointGroup") {
-        inv.endpoint_groups.push(endpoint_group(&root.req("EndpointGroup")?)?);
+        inv.endpoint_groups
+            .push(endpoint_group(&root.req("EndpointGroup")?)?);
     } else if has("LoadBalancers") {
         for n in root.req("LoadBalancers")?.arr()? {
             inv.load_balancers.push(load_balancer(&n)?);
@@ -94,9 +100,11 @@ pub(crate) fn read_doc(file: &str, text: &str, inv: &mut Inventory) -> Res<()> {
             }
         }
     } else if has("AssertionRule") {
-        inv.safety_rules.push(safety_rule(&root.req("AssertionRule")?, false)?);
+        inv.safety_rules
+            .push(safety_rule(&root.req("AssertionRule")?, false)?);
     } else if has("GatingRule") {
-        inv.safety_rules.push(safety_rule(&root.req("GatingRule")?, true)?);
+        inv.safety_rules
+            .push(safety_rule(&root.req("GatingRule")?, true)?);
     } else if has("HealthCheckIds") || has("HealthCheckObservations") {
         inv.notes.push(format!(
             "{file}: read for nothing (the record sets and health checks already tell it)"
@@ -106,7 +114,11 @@ pub(crate) fn read_doc(file: &str, text: &str, inv: &mut Inventory) -> Res<()> {
         return Err(root.err(format!(
             "not a document gtsim imports (top-level keys: {}); expected the JSON output of a \
              route53, globalaccelerator, elbv2 or route53-recovery-control-config/-cluster command",
-            if keys.is_empty() { "none".to_string() } else { keys.join(", ") }
+            if keys.is_empty() {
+                "none".to_string()
+            } else {
+                keys.join(", ")
+            }
         )));
     }
     Ok(())
@@ -150,7 +162,9 @@ fn record_set(n: &Node) -> Res<RecordSet> {
         if !crate::names::is_region(region) {
             return Err(r.err(format!("unknown region {region:?}")));
         }
-        policies.push(Policy::Latency { region: region.to_string() });
+        policies.push(Policy::Latency {
+            region: region.to_string(),
+        });
     }
     if let Some(g) = n.get("GeoLocation") {
         g.expect_object()?;
@@ -164,7 +178,8 @@ fn record_set(n: &Node) -> Res<RecordSet> {
         policies.push(geoproximity(
             &g,
             g.opt_nonempty("AWSRegion")?,
-            g.get("Coordinates").map(|c| (c.clone(), "Latitude", "Longitude")),
+            g.get("Coordinates")
+                .map(|c| (c.clone(), "Latitude", "Longitude")),
             g.get("Bias"),
             g.opt_nonempty("LocalZoneGroup")?,
         )?);
@@ -179,7 +194,11 @@ fn record_set(n: &Node) -> Res<RecordSet> {
         return Err(n.err(format!(
             "one record has {} routing policies ({}); a record set has one",
             policies.len(),
-            policies.iter().map(Policy::name).collect::<Vec<_>>().join(", ")
+            policies
+                .iter()
+                .map(Policy::name)
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let policy = policies.pop().unwrap_or(Policy::Simple);
@@ -265,7 +284,9 @@ pub(crate) fn geoproximity(
         Some(b) => b.int_in(-99, 99)? as i32,
     };
     if aws_region.is_none() && coordinates.is_none() && local_zone_group.is_none() {
-        return Err(n.err("a geoproximity location needs an AWS region, coordinates or a local zone group"));
+        return Err(n.err(
+            "a geoproximity location needs an AWS region, coordinates or a local zone group",
+        ));
     }
     Ok(Policy::Geoproximity {
         aws_region: aws_region.map(str::to_string),
@@ -310,7 +331,10 @@ pub(crate) fn checker_regions(n: Option<Node>) -> Res<Option<Vec<String>>> {
         return Ok(None);
     }
     if regions.len() < 3 {
-        return Err(n.err(format!("needs at least three checker regions, got {}", regions.len())));
+        return Err(n.err(format!(
+            "needs at least three checker regions, got {}",
+            regions.len()
+        )));
     }
     // Keep the documented order, for byte-identical output whatever the set order.
     regions.sort_by_key(|r| CHECKER_REGIONS.iter().position(|c| c == r));
@@ -326,7 +350,11 @@ fn health_check(n: &Node) -> Res<HealthCheck> {
     let htype = hc_type(&t, t.str()?)?;
     let interval = c.opt_i64("RequestInterval")?.unwrap_or(30);
     if interval != 10 && interval != 30 {
-        return Err(ImportErrorAt::at(&c, "RequestInterval", format!("must be 10 or 30, got {interval}")));
+        return Err(ImportErrorAt::at(
+            &c,
+            "RequestInterval",
+            format!("must be 10 or 30, got {interval}"),
+        ));
     }
     let mut children = c.str_list("ChildHealthChecks")?;
     children.sort();
@@ -334,7 +362,9 @@ fn health_check(n: &Node) -> Res<HealthCheck> {
         id,
         htype,
         ip: c.opt_nonempty("IPAddress")?.map(str::to_string),
-        fqdn: c.opt_nonempty("FullyQualifiedDomainName")?.map(str::to_string),
+        fqdn: c
+            .opt_nonempty("FullyQualifiedDomainName")?
+            .map(str::to_string),
         request_interval: interval as u32,
         failure_threshold: c.opt_int_in("FailureThreshold", 1, 10)?.unwrap_or(3) as u32,
         regions: checker_regions(c.get("Regions"))?,
@@ -397,7 +427,10 @@ fn listener(n: &Node) -> Res<Listener> {
     };
     let mut ports = Vec::new();
     for p in n.opt_arr("PortRanges")? {
-        ports.push((p.req("FromPort")?.int_in(1, 65535)? as u32, p.req("ToPort")?.int_in(1, 65535)? as u32));
+        ports.push((
+            p.req("FromPort")?.int_in(1, 65535)? as u32,
+            p.req("ToPort")?.int_in(1, 65535)? as u32,
+        ));
     }
     Ok(Listener {
         accelerator_arn: parent_arn(&arn, "listener"),
@@ -453,7 +486,10 @@ fn endpoint_group(n: &Node) -> Res<EndpointGroup> {
         arn,
         region: region.to_string(),
         traffic_dial: dial,
-        hc_protocol: n.opt_str("HealthCheckProtocol")?.unwrap_or("TCP").to_ascii_uppercase(),
+        hc_protocol: n
+            .opt_str("HealthCheckProtocol")?
+            .unwrap_or("TCP")
+            .to_ascii_uppercase(),
         hc_interval: ga_interval(n.get("HealthCheckIntervalSeconds"))?,
         threshold: n.opt_int_in("ThresholdCount", 1, 10)?.unwrap_or(3) as u32,
         hc_path: n.opt_nonempty("HealthCheckPath")?.map(str::to_string),
@@ -465,10 +501,15 @@ fn endpoint_group(n: &Node) -> Res<EndpointGroup> {
 fn load_balancer(n: &Node) -> Res<LoadBalancer> {
     n.expect_object()?;
     let arn = n.req_str("LoadBalancerArn")?.to_string();
-    let region = crate::names::parse_arn(&arn).map(|a| a.region.to_string()).filter(|r| !r.is_empty());
+    let region = crate::names::parse_arn(&arn)
+        .map(|a| a.region.to_string())
+        .filter(|r| !r.is_empty());
     Ok(LoadBalancer {
         dns_name: n.opt_nonempty("DNSName")?.map(norm_target),
-        lb_type: n.opt_str("Type")?.unwrap_or("application").to_ascii_lowercase(),
+        lb_type: n
+            .opt_str("Type")?
+            .unwrap_or("application")
+            .to_ascii_lowercase(),
         arn,
         region,
         src: Src::new(n.file, n.path.clone()),
@@ -498,7 +539,11 @@ fn target_group(n: &Node) -> Res<TargetGroup> {
 fn routing_control(n: &Node, inv: &mut Inventory) -> Res<()> {
     n.expect_object()?;
     let arn = n.req_str("RoutingControlArn")?.to_string();
-    let name = n.opt_str("Name")?.or(n.opt_str("RoutingControlName")?).unwrap_or("").to_string();
+    let name = n
+        .opt_str("Name")?
+        .or(n.opt_str("RoutingControlName")?)
+        .unwrap_or("")
+        .to_string();
     let on = match n.get("RoutingControlState") {
         None => None,
         Some(s) => match s.str()?.to_ascii_uppercase().as_str() {
@@ -516,7 +561,8 @@ fn routing_control(n: &Node, inv: &mut Inventory) -> Res<()> {
             rc.name = name;
         }
     } else {
-        inv.routing_controls.push(RoutingControl { arn, name, on, src });
+        inv.routing_controls
+            .push(RoutingControl { arn, name, on, src });
     }
     Ok(())
 }
@@ -531,7 +577,11 @@ fn safety_rule(n: &Node, gating: bool) -> Res<SafetyRule> {
     }
     Ok(SafetyRule {
         name: n.opt_str("Name")?.unwrap_or("").to_string(),
-        controls: n.str_list(if gating { "TargetControls" } else { "AssertedControls" })?,
+        controls: n.str_list(if gating {
+            "TargetControls"
+        } else {
+            "AssertedControls"
+        })?,
         gating,
         rule_type,
         threshold: cfg.opt_int_in("Threshold", 0, 1000)?.unwrap_or(1) as u32,

@@ -29,11 +29,17 @@ pub(crate) fn q(s: &str) -> String {
 
 /// A comment line's text: one line, no control characters.
 fn c(s: &str) -> String {
-    s.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).collect()
+    s.chars()
+        .map(|ch| if ch.is_control() { ' ' } else { ch })
+        .collect()
 }
 
 fn num(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
 }
 
 const ASSUMED: &str = "# ASSUMED: edit me —";
@@ -48,7 +54,10 @@ fn ep_hc(h: &EpHc, region: Option<&str>) -> String {
     parts.push(format!("protocol = {}", q(h.protocol)));
     if let Some(rs) = &h.checker_regions {
         if rs.len() != CHECKER_REGIONS.len() {
-            parts.push(format!("checker_regions = [{}]", rs.iter().map(|r| q(r)).collect::<Vec<_>>().join(", ")));
+            parts.push(format!(
+                "checker_regions = [{}]",
+                rs.iter().map(|r| q(r)).collect::<Vec<_>>().join(", ")
+            ));
         }
     }
     if h.inverted {
@@ -73,9 +82,11 @@ fn record(r: &RecIr) -> String {
         Some(LocIr::Default) => p.push("location = \"default\"".into()),
         Some(LocIr::Continent(cc)) => p.push(format!("location = {{ continent = {} }}", q(cc))),
         Some(LocIr::Country(cc, None)) => p.push(format!("location = {{ country = {} }}", q(cc))),
-        Some(LocIr::Country(cc, Some(s))) => {
-            p.push(format!("location = {{ country = {}, subdivision = {} }}", q(cc), q(s)))
-        }
+        Some(LocIr::Country(cc, Some(s))) => p.push(format!(
+            "location = {{ country = {}, subdivision = {} }}",
+            q(cc),
+            q(s)
+        )),
     }
     if let Some((aws_region, coords, bias)) = &r.geoprox {
         if let Some(a) = aws_region {
@@ -95,9 +106,17 @@ fn record(r: &RecIr) -> String {
     match &r.hc {
         None => {}
         Some(HcIr::Endpoint(h)) => p.push(format!("health_check = {}", ep_hc(h, None))),
-        Some(HcIr::Calculated { threshold, children, .. }) => p.push(format!(
+        Some(HcIr::Calculated {
+            threshold,
+            children,
+            ..
+        }) => p.push(format!(
             "health_check = {{ calculated = {{ threshold = {threshold}, children = [ {} ] }} }}",
-            children.iter().map(|(reg, h)| ep_hc(h, Some(reg))).collect::<Vec<_>>().join(", ")
+            children
+                .iter()
+                .map(|(reg, h)| ep_hc(h, Some(reg)))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
     format!("{{ {} }}", p.join(", "))
@@ -107,9 +126,15 @@ fn hc_comment(r: &RecIr) -> Option<String> {
     match &r.hc {
         None => None,
         Some(HcIr::Endpoint(h)) => Some(h.comment.clone()),
-        Some(HcIr::Calculated { comment, children, .. }) => Some(format!(
+        Some(HcIr::Calculated {
+            comment, children, ..
+        }) => Some(format!(
             "{comment}; children: {}",
-            children.iter().map(|(_, h)| h.comment.as_str()).collect::<Vec<_>>().join("; ")
+            children
+                .iter()
+                .map(|(_, h)| h.comment.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
         )),
     }
 }
@@ -120,7 +145,10 @@ fn r53(out: &mut String, a: &R53Ir, failure_region: &str) {
         let _ = writeln!(out, "# {}", c(line));
     }
     if a.assumed {
-        let _ = writeln!(out, "{ASSUMED} this arm is not in the files read (--compare)");
+        let _ = writeln!(
+            out,
+            "{ASSUMED} this arm is not in the files read (--compare)"
+        );
     }
     let _ = writeln!(out, "name = {}", q(&a.name));
     out.push_str("kind = \"route53\"\n");
@@ -128,7 +156,10 @@ fn r53(out: &mut String, a: &R53Ir, failure_region: &str) {
     if let Some(t) = a.ttl {
         let _ = writeln!(out, "ttl = \"{t}s\"");
     }
-    let _ = writeln!(out, "propagation = \"default\"    {ASSUMED} delay from a health or control change to the answers (AWS publishes no figure)");
+    let _ = writeln!(
+        out,
+        "propagation = \"default\"    {ASSUMED} delay from a health or control change to the answers (AWS publishes no figure)"
+    );
     out.push_str("records = [\n");
     for r in &a.records {
         if !r.comment.is_empty() {
@@ -141,12 +172,17 @@ fn r53(out: &mut String, a: &R53Ir, failure_region: &str) {
     }
     out.push_str("]\n");
     if let Some(at_least) = a.control {
-        let _ = writeln!(out, "# ARC routing controls drive these records (RECOVERY_CONTROL health checks); answers change when the control flips");
+        let _ = writeln!(
+            out,
+            "# ARC routing controls drive these records (RECOVERY_CONTROL health checks); answers change when the control flips"
+        );
         let _ = writeln!(
             out,
             "control = {{ kind = \"arc\", flip_at = \"11m\", region = {}{} }}   {ASSUMED} flip_at: when the operator turns the failed region's control Off (60 s after the assumed failure); region: whose control is turned Off",
             q(failure_region),
-            at_least.map(|n| format!(", at_least = {n}")).unwrap_or_default()
+            at_least
+                .map(|n| format!(", at_least = {n}"))
+                .unwrap_or_default()
         );
     }
 }
@@ -157,7 +193,10 @@ fn ga(out: &mut String, a: &GaIr) {
         let _ = writeln!(out, "# {}", c(line));
     }
     if a.assumed {
-        let _ = writeln!(out, "{ASSUMED} this arm is not in the files read (--compare)");
+        let _ = writeln!(
+            out,
+            "{ASSUMED} this arm is not in the files read (--compare)"
+        );
     }
     let _ = writeln!(out, "name = {}", q(&a.name));
     out.push_str("kind = \"global-accelerator\"\n");
@@ -174,13 +213,19 @@ fn ga(out: &mut String, a: &GaIr) {
         a.hc.threshold,
         q(&a.hc.protocol)
     );
-    let _ = writeln!(out, "propagation = \"default\"    {ASSUMED} delay from a health change to the accelerator's edges (AWS publishes no figure)");
+    let _ = writeln!(
+        out,
+        "propagation = \"default\"    {ASSUMED} delay from a health change to the accelerator's edges (AWS publishes no figure)"
+    );
     out.push_str("endpoint_groups = [\n");
     for g in &a.groups {
         if !g.comment.is_empty() {
             let _ = writeln!(out, "  # {}", c(&g.comment));
         }
-        let mut p = vec![format!("region = {}", q(&g.region)), format!("traffic_dial = {}", num(g.dial))];
+        let mut p = vec![
+            format!("region = {}", q(&g.region)),
+            format!("traffic_dial = {}", num(g.dial)),
+        ];
         if !g.endpoints.is_empty() {
             p.push(format!(
                 "endpoints = [{}]",
@@ -218,7 +263,11 @@ fn lb(out: &mut String, l: &LbIr) {
         l.hc.unhealthy,
         l.hc.healthy,
         l.hc.timeout,
-        if l.assumed.is_some() { "   # ASSUMED" } else { "" }
+        if l.assumed.is_some() {
+            "   # ASSUMED"
+        } else {
+            ""
+        }
     );
 }
 
@@ -246,25 +295,48 @@ pub(crate) fn emit(
     let failure_region = regions.first().map(|r| r.name.clone()).unwrap_or_default();
     let mut out = String::new();
     let _ = writeln!(out, "# Imported by {}", c(from));
-    let _ = writeln!(out, "# for the name {name}. Lines marked ASSUMED are not in the documents read: edit them.");
+    let _ = writeln!(
+        out,
+        "# for the name {name}. Lines marked ASSUMED are not in the documents read: edit them."
+    );
     for n in &notes {
         let _ = writeln!(out, "# note: {}", c(n));
     }
     for s in sets.iter().take(1) {
         if !s.aaaa.is_empty() {
-            let _ = writeln!(out, "# AAAA record sets of {name} (not modelled: gtsim has no IPv6 model):");
+            let _ = writeln!(
+                out,
+                "# AAAA record sets of {name} (not modelled: gtsim has no IPv6 model):"
+            );
             for a in &s.aaaa {
                 let _ = writeln!(out, "#   {}", c(a));
             }
         }
     }
-    let _ = writeln!(out, "\nname = {}", q(&format!("import-{}", names::slug(&name))));
-    let _ = writeln!(out, "description = {}", q(&format!("{name} as imported by {from}")));
-    let _ = writeln!(out, "population = \"internet\"    {ASSUMED} client and resolver population preset (resolver classes, caches, connection reuse); see `gtsim explain-preset internet`");
+    let _ = writeln!(
+        out,
+        "\nname = {}",
+        q(&format!("import-{}", names::slug(&name)))
+    );
+    let _ = writeln!(
+        out,
+        "description = {}",
+        q(&format!("{name} as imported by {from}"))
+    );
+    let _ = writeln!(
+        out,
+        "population = \"internet\"    {ASSUMED} client and resolver population preset (resolver classes, caches, connection reuse); see `gtsim explain-preset internet`"
+    );
     out.push_str("\n[simulation]\n");
     let _ = writeln!(out, "duration = \"30m\"    {ASSUMED} simulated time");
-    let _ = writeln!(out, "seed = 1    {ASSUMED} random seed (same seed, same outputs)");
-    let _ = writeln!(out, "clients = 100_000    {ASSUMED} number of simulated clients");
+    let _ = writeln!(
+        out,
+        "seed = 1    {ASSUMED} random seed (same seed, same outputs)"
+    );
+    let _ = writeln!(
+        out,
+        "clients = 100_000    {ASSUMED} number of simulated clients"
+    );
     for r in &regions {
         out.push_str("\n[[regions]]\n");
         let _ = writeln!(out, "name = {}", q(&r.name));
@@ -273,11 +345,21 @@ pub(crate) fn emit(
         }
     }
     out.push_str("\n[clients]\n");
-    let _ = writeln!(out, "request_rate = \"1/30s\"    {ASSUMED} mean requests per client (Poisson)");
+    let _ = writeln!(
+        out,
+        "request_rate = \"1/30s\"    {ASSUMED} mean requests per client (Poisson)"
+    );
     out.push_str("\n[[failures]]\n");
-    let _ = writeln!(out, "region = {}    {ASSUMED} the region that fails", q(&failure_region));
+    let _ = writeln!(
+        out,
+        "region = {}    {ASSUMED} the region that fails",
+        q(&failure_region)
+    );
     let _ = writeln!(out, "at = \"10m\"    {ASSUMED} when it fails");
-    let _ = writeln!(out, "kind = \"hard\"    {ASSUMED} how it fails (hard | brownout | grey | drain)");
+    let _ = writeln!(
+        out,
+        "kind = \"hard\"    {ASSUMED} how it fails (hard | brownout | grey | drain)"
+    );
     let _ = writeln!(out, "recover_at = \"20m\"    {ASSUMED} when it recovers");
     let mut names_used: Vec<String> = Vec::new();
     for (i, s) in sets.iter().enumerate() {

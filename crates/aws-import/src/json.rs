@@ -20,7 +20,11 @@ pub(crate) fn parse(file: &str, text: &str) -> Res<Value> {
         ImportError::new(
             file,
             "",
-            format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+            format!(
+                "not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
         )
     })
 }
@@ -38,7 +42,11 @@ fn type_name(v: &Value) -> &'static str {
 
 impl<'a> Node<'a> {
     pub fn root(file: &'a str, v: &'a Value) -> Self {
-        Node { v, file, path: String::new() }
+        Node {
+            v,
+            file,
+            path: String::new(),
+        }
     }
 
     pub fn err(&self, msg: impl Into<String>) -> ImportError {
@@ -46,7 +54,11 @@ impl<'a> Node<'a> {
     }
 
     fn child_path(&self, k: &str) -> String {
-        if self.path.is_empty() { k.to_string() } else { format!("{}.{k}", self.path) }
+        if self.path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{}.{k}", self.path)
+        }
     }
 
     pub fn key_path(&self, k: &str) -> String {
@@ -59,7 +71,11 @@ impl<'a> Node<'a> {
         match self.v {
             Value::Object(m) => match m.get(k) {
                 None | Some(Value::Null) => None,
-                Some(v) => Some(Node { v, file: self.file, path: self.child_path(k) }),
+                Some(v) => Some(Node {
+                    v,
+                    file: self.file,
+                    path: self.child_path(k),
+                }),
             },
             _ => None,
         }
@@ -71,7 +87,8 @@ impl<'a> Node<'a> {
 
     pub fn req(&self, k: &str) -> Res<Node<'a>> {
         self.expect_object()?;
-        self.get(k).ok_or_else(|| ImportError::new(self.file, &self.child_path(k), "is required"))
+        self.get(k)
+            .ok_or_else(|| ImportError::new(self.file, &self.child_path(k), "is required"))
     }
 
     pub fn expect_object(&self) -> Res<()> {
@@ -131,7 +148,11 @@ impl<'a> Node<'a> {
             Value::Array(a) => Ok(a
                 .iter()
                 .enumerate()
-                .map(|(i, v)| Node { v, file: self.file, path: format!("{}[{i}]", self.path) })
+                .map(|(i, v)| Node {
+                    v,
+                    file: self.file,
+                    path: format!("{}[{i}]", self.path),
+                })
                 .collect()),
             v => Err(self.err(format!("expected an array, got {}", type_name(v)))),
         }
@@ -196,6 +217,9 @@ impl<'a> Node<'a> {
 
     /// An array of strings; absent = empty.
     pub fn str_list(&self, k: &str) -> Res<Vec<String>> {
-        self.opt_arr(k)?.iter().map(|n| n.str().map(str::to_string)).collect()
+        self.opt_arr(k)?
+            .iter()
+            .map(|n| n.str().map(str::to_string))
+            .collect()
     }
 }

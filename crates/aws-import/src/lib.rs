@@ -63,7 +63,11 @@ pub struct ImportError {
 
 impl ImportError {
     pub fn new(file: &str, path: &str, message: impl Into<String>) -> Self {
-        ImportError { file: file.to_string(), path: path.to_string(), message: message.into() }
+        ImportError {
+            file: file.to_string(),
+            path: path.to_string(),
+            message: message.into(),
+        }
     }
 
     /// The process exit status for this error (bad input: 2).
@@ -83,7 +87,11 @@ impl ImportError {
 
 fn check_opts(opts: &ImportOptions) -> Result<(), ImportError> {
     if names::norm_name(&opts.name).is_empty() {
-        return Err(ImportError::new("", "--name", "is required (the name clients resolve)"));
+        return Err(ImportError::new(
+            "",
+            "--name",
+            "is required (the name clients resolve)",
+        ));
     }
     for (addr, region) in &opts.region_of {
         if !names::is_region(region) {
@@ -99,7 +107,10 @@ fn check_opts(opts: &ImportOptions) -> Result<(), ImportError> {
 
 /// `gtsim import aws`: documents given as (file name, JSON text), each recognised by its
 /// top-level key. Files are read in the given order; give them sorted for byte-identical output.
-pub fn import_aws_docs(docs: &[(String, String)], opts: &AwsOptions) -> Result<Imported, ImportError> {
+pub fn import_aws_docs(
+    docs: &[(String, String)],
+    opts: &AwsOptions,
+) -> Result<Imported, ImportError> {
     check_opts(opts)?;
     if docs.is_empty() {
         return Err(ImportError::new("", "", "no JSON files to import"));
@@ -116,20 +127,28 @@ pub fn import_aws_docs(docs: &[(String, String)], opts: &AwsOptions) -> Result<I
 /// `gtsim import aws DIR`: every `*.json` file of `dir` (sorted by name), see [`import_aws_docs`].
 pub fn import_aws_dir(dir: &Path, opts: &AwsOptions) -> Result<Imported, ImportError> {
     let d = dir.display().to_string();
-    let entries = std::fs::read_dir(dir).map_err(|e| ImportError::new(&d, "", format!("cannot read the folder: {e}")))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| ImportError::new(&d, "", format!("cannot read the folder: {e}")))?;
     let mut paths = Vec::new();
     for e in entries {
         let e = e.map_err(|e| ImportError::new(&d, "", format!("cannot read the folder: {e}")))?;
         let p = e.path();
-        if p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("json")) {
+        if p.is_file()
+            && p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        {
             paths.push(p);
         }
     }
     paths.sort();
     let mut docs = Vec::new();
     for p in paths {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let text = std::fs::read_to_string(&p).map_err(|e| ImportError::new(&name, "", format!("cannot read: {e}")))?;
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| ImportError::new(&name, "", format!("cannot read: {e}")))?;
         docs.push((name, text));
     }
     if docs.is_empty() {
@@ -161,13 +180,22 @@ pub fn import_terraform_docs(
 }
 
 /// `gtsim import terraform STATE.json [--plan PLAN.json]`, see [`import_terraform_docs`].
-pub fn import_terraform(state: &Path, plan: Option<&Path>, opts: &TerraformOptions) -> Result<Imported, ImportError> {
+pub fn import_terraform(
+    state: &Path,
+    plan: Option<&Path>,
+    opts: &TerraformOptions,
+) -> Result<Imported, ImportError> {
     let read = |p: &Path| -> Result<(String, String), ImportError> {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(p).map_err(|e| ImportError::new(&name, "", format!("cannot read: {e}")))?;
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| ImportError::new(&name, "", format!("cannot read: {e}")))?;
         Ok((name, text))
     };
     let s = read(state)?;
     let p = plan.map(read).transpose()?;
-    import_terraform_docs((&s.0, &s.1), p.as_ref().map(|(a, b)| (a.as_str(), b.as_str())), opts)
+    import_terraform_docs(
+        (&s.0, &s.1),
+        p.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+        opts,
+    )
 }

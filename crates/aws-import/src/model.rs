@@ -11,27 +11,53 @@ pub struct Src {
 
 impl Src {
     pub fn new(file: &str, path: impl Into<String>) -> Self {
-        Src { file: file.to_string(), path: path.into() }
+        Src {
+            file: file.to_string(),
+            path: path.into(),
+        }
     }
     pub fn at(&self, sub: &str) -> String {
-        if self.path.is_empty() { sub.to_string() } else { format!("{}.{sub}", self.path) }
+        if self.path.is_empty() {
+            sub.to_string()
+        } else {
+            format!("{}.{sub}", self.path)
+        }
     }
 }
 
 impl std::fmt::Display for Src {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path.is_empty() { write!(f, "{}", self.file) } else { write!(f, "{}: {}", self.file, self.path) }
+        if self.path.is_empty() {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}: {}", self.file, self.path)
+        }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Policy {
     Simple,
-    Failover { primary: bool },
-    Weighted { weight: u32 },
-    Latency { region: String },
-    Geolocation { continent: Option<String>, country: Option<String>, subdivision: Option<String> },
-    Geoproximity { aws_region: Option<String>, coordinates: Option<(f64, f64)>, bias: i32, local_zone_group: Option<String> },
+    Failover {
+        primary: bool,
+    },
+    Weighted {
+        weight: u32,
+    },
+    Latency {
+        region: String,
+    },
+    Geolocation {
+        continent: Option<String>,
+        country: Option<String>,
+        subdivision: Option<String>,
+    },
+    Geoproximity {
+        aws_region: Option<String>,
+        coordinates: Option<(f64, f64)>,
+        bias: i32,
+        local_zone_group: Option<String>,
+    },
     Multivalue,
     /// IP-based (CIDR) routing: refused "not supported yet" when it is the imported name.
     Cidr,

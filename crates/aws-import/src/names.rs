@@ -79,7 +79,8 @@ pub fn norm_name(s: &str) -> String {
             && i + 3 < b.len()
             && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
         {
-            let v = (b[i + 1] - b'0') as u32 * 64 + (b[i + 2] - b'0') as u32 * 8
+            let v = (b[i + 1] - b'0') as u32 * 64
+                + (b[i + 2] - b'0') as u32 * 8
                 + (b[i + 3] - b'0') as u32;
             if let Some(c) = char::from_u32(v).filter(char::is_ascii) {
                 out.push(c.to_ascii_lowercase());
@@ -108,7 +109,9 @@ pub fn norm_target(s: &str) -> String {
 /// A hosted-zone ID without the `/hostedzone/` prefix `get-hosted-zone` writes.
 pub fn norm_zone_id(s: &str) -> String {
     let s = s.trim();
-    s.strip_prefix("/hostedzone/").unwrap_or(s).to_ascii_uppercase()
+    s.strip_prefix("/hostedzone/")
+        .unwrap_or(s)
+        .to_ascii_uppercase()
 }
 
 /// Load-balancer kind derived from a DNS name or ARN.
@@ -125,9 +128,15 @@ pub enum LbKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     /// An Elastic Load Balancing load balancer in `region`.
-    Elb { region: String, kind: LbKind },
+    Elb {
+        region: String,
+        kind: LbKind,
+    },
     /// Another regional AWS endpoint (S3 website, Elastic Beanstalk, VPC endpoint, API Gateway).
-    Regional { region: String, service: &'static str },
+    Regional {
+        region: String,
+        service: &'static str,
+    },
     GlobalAccelerator,
     CloudFront,
     Unknown,
@@ -149,29 +158,53 @@ pub fn target_of_dns(name: &str) -> Target {
     if n.ends_with(".amazonaws.com") && len >= 4 {
         // ALB / Classic: <name>.<region>.elb.amazonaws.com
         if len == 5 && labels[2] == "elb" && is_region(labels[1]) {
-            return Target::Elb { region: labels[1].to_string(), kind: LbKind::AlbOrClassic };
+            return Target::Elb {
+                region: labels[1].to_string(),
+                kind: LbKind::AlbOrClassic,
+            };
         }
         // NLB: <name>.elb.<region>.amazonaws.com
         if len == 5 && labels[1] == "elb" && is_region(labels[2]) {
-            return Target::Elb { region: labels[2].to_string(), kind: LbKind::Nlb };
+            return Target::Elb {
+                region: labels[2].to_string(),
+                kind: LbKind::Nlb,
+            };
         }
         if len >= 5 && labels[len - 3] == "vpce" && is_region(labels[len - 4]) {
-            return Target::Regional { region: labels[len - 4].to_string(), service: "vpce" };
+            return Target::Regional {
+                region: labels[len - 4].to_string(),
+                service: "vpce",
+            };
         }
         if len >= 5 && labels[len - 4] == "execute-api" && is_region(labels[len - 3]) {
-            return Target::Regional { region: labels[len - 3].to_string(), service: "execute-api" };
+            return Target::Regional {
+                region: labels[len - 3].to_string(),
+                service: "execute-api",
+            };
         }
         if len == 4 && labels[0] == "s3-website" && is_region(labels[1]) {
-            return Target::Regional { region: labels[1].to_string(), service: "s3-website" };
+            return Target::Regional {
+                region: labels[1].to_string(),
+                service: "s3-website",
+            };
         }
     }
     if len == 3 {
-        if let Some(r) = labels[0].strip_prefix("s3-website-").filter(|r| is_region(r)) {
-            return Target::Regional { region: r.to_string(), service: "s3-website" };
+        if let Some(r) = labels[0]
+            .strip_prefix("s3-website-")
+            .filter(|r| is_region(r))
+        {
+            return Target::Regional {
+                region: r.to_string(),
+                service: "s3-website",
+            };
         }
     }
     if n.ends_with(".elasticbeanstalk.com") && len >= 4 && is_region(labels[len - 3]) {
-        return Target::Regional { region: labels[len - 3].to_string(), service: "elasticbeanstalk" };
+        return Target::Regional {
+            region: labels[len - 3].to_string(),
+            service: "elasticbeanstalk",
+        };
     }
     Target::Unknown
 }
@@ -193,7 +226,11 @@ pub fn parse_arn(s: &str) -> Option<Arn<'_>> {
     let region = it.next()?;
     let _account = it.next()?;
     let resource = it.next()?;
-    Some(Arn { service, region, resource })
+    Some(Arn {
+        service,
+        region,
+        resource,
+    })
 }
 
 /// The load-balancer kind of an ELB ARN (`loadbalancer/app/…` → ALB, `loadbalancer/net/…` →
@@ -217,9 +254,12 @@ pub fn lb_kind_of_arn(arn: &Arn) -> Option<LbKind> {
 pub fn is_ipv4(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|v| v <= 255))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|v| v <= 255)
+        })
 }
 
 /// A workload-safe name: lower-case ASCII letters, digits and `-`.
@@ -236,7 +276,11 @@ pub fn slug(s: &str) -> String {
     while out.ends_with('-') {
         out.pop();
     }
-    if out.is_empty() { "imported".to_string() } else { out }
+    if out.is_empty() {
+        "imported".to_string()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
@@ -247,7 +291,10 @@ mod tests {
     fn normalises_names() {
         assert_eq!(norm_name("\\052.Example.COM."), "*.example.com");
         assert_eq!(norm_name(" api.example.com. "), "api.example.com");
-        assert_eq!(norm_target("dualstack.Shop-ALB-1.us-east-1.elb.amazonaws.com."), "shop-alb-1.us-east-1.elb.amazonaws.com");
+        assert_eq!(
+            norm_target("dualstack.Shop-ALB-1.us-east-1.elb.amazonaws.com."),
+            "shop-alb-1.us-east-1.elb.amazonaws.com"
+        );
         assert_eq!(norm_name("a\\05"), "a\\05");
         assert_eq!(norm_zone_id("/hostedzone/z0example"), "Z0EXAMPLE");
     }
@@ -256,42 +303,71 @@ mod tests {
     fn regions_from_dns_names() {
         assert_eq!(
             target_of_dns("dualstack.shop-alb-1234567890.us-east-1.elb.amazonaws.com."),
-            Target::Elb { region: "us-east-1".into(), kind: LbKind::AlbOrClassic }
+            Target::Elb {
+                region: "us-east-1".into(),
+                kind: LbKind::AlbOrClassic
+            }
         );
         assert_eq!(
             target_of_dns("internal-my-lb-1529930873.us-west-2.elb.amazonaws.com"),
-            Target::Elb { region: "us-west-2".into(), kind: LbKind::AlbOrClassic }
+            Target::Elb {
+                region: "us-west-2".into(),
+                kind: LbKind::AlbOrClassic
+            }
         );
         assert_eq!(
             target_of_dns("shop-nlb-0123456789abcdef.elb.ap-southeast-1.amazonaws.com."),
-            Target::Elb { region: "ap-southeast-1".into(), kind: LbKind::Nlb }
+            Target::Elb {
+                region: "ap-southeast-1".into(),
+                kind: LbKind::Nlb
+            }
         );
         // A region-like label inside the load balancer's own name is not the region.
         assert_eq!(target_of_dns("eu-west-1-lb.example.com"), Target::Unknown);
-        assert_eq!(target_of_dns("a1234.awsglobalaccelerator.com."), Target::GlobalAccelerator);
+        assert_eq!(
+            target_of_dns("a1234.awsglobalaccelerator.com."),
+            Target::GlobalAccelerator
+        );
         assert_eq!(target_of_dns("d1.cloudfront.net"), Target::CloudFront);
         assert_eq!(
             target_of_dns("s3-website.us-east-2.amazonaws.com"),
-            Target::Regional { region: "us-east-2".into(), service: "s3-website" }
+            Target::Regional {
+                region: "us-east-2".into(),
+                service: "s3-website"
+            }
         );
         assert_eq!(
             target_of_dns("s3-website-us-west-2.amazonaws.com"),
-            Target::Regional { region: "us-west-2".into(), service: "s3-website" }
+            Target::Regional {
+                region: "us-west-2".into(),
+                service: "s3-website"
+            }
         );
         assert_eq!(
             target_of_dns("my-env.us-west-2.elasticbeanstalk.com"),
-            Target::Regional { region: "us-west-2".into(), service: "elasticbeanstalk" }
+            Target::Regional {
+                region: "us-west-2".into(),
+                service: "elasticbeanstalk"
+            }
         );
         assert_eq!(
             target_of_dns("vpce-1-x-us-east-1a.elasticloadbalancing.us-east-1.vpce.amazonaws.com"),
-            Target::Regional { region: "us-east-1".into(), service: "vpce" }
+            Target::Regional {
+                region: "us-east-1".into(),
+                service: "vpce"
+            }
         );
-        assert_eq!(target_of_dns("x.unknown-9.elb.amazonaws.com"), Target::Unknown);
+        assert_eq!(
+            target_of_dns("x.unknown-9.elb.amazonaws.com"),
+            Target::Unknown
+        );
     }
 
     #[test]
     fn arns() {
-        let a = parse_arn("arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/n/1").unwrap();
+        let a =
+            parse_arn("arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/n/1")
+                .unwrap();
         assert_eq!(a.region, "us-east-1");
         assert_eq!(lb_kind_of_arn(&a), Some(LbKind::Nlb));
         assert!(parse_arn("i-0123").is_none());

@@ -12,7 +12,8 @@ fn docs_with_extra() -> Vec<(String, String)> {
 }
 
 fn import(name: &str) -> (toml::Table, String) {
-    let i = import_aws_docs(&docs_with_extra(), &opts(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let i =
+        import_aws_docs(&docs_with_extra(), &opts(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     (parse(&i.toml), i.toml)
 }
 
@@ -27,27 +28,58 @@ fn import_err(docs: &[(String, String)], name: &str) -> ImportError {
 }
 
 fn records(a: &toml::Table) -> Vec<toml::Table> {
-    a["records"].as_array().unwrap().iter().map(|r| r.as_table().unwrap().clone()).collect()
+    a["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_table().unwrap().clone())
+        .collect()
 }
 
 fn s<'a>(t: &'a toml::Table, k: &str) -> &'a str {
-    t[k].as_str().unwrap_or_else(|| panic!("{k} not a string in {t:?}"))
+    t[k].as_str()
+        .unwrap_or_else(|| panic!("{k} not a string in {t:?}"))
 }
 
 #[test]
 fn world_keys_and_assumed_lines() {
     let (t, text) = import("www.example.com");
-    for k in ["name", "description", "population", "simulation", "regions", "clients", "failures", "arms"] {
+    for k in [
+        "name",
+        "description",
+        "population",
+        "simulation",
+        "regions",
+        "clients",
+        "failures",
+        "arms",
+    ] {
         assert!(t.contains_key(k), "missing {k}");
     }
     let sim = t["simulation"].as_table().unwrap();
     assert!(sim.contains_key("duration") && sim.contains_key("clients"));
-    for key in ["duration =", "seed =", "clients =", "request_rate =", "population =", "at =", "region = \"eu-west-1\"    #"] {
-        let line = text.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no line {key}"));
+    for key in [
+        "duration =",
+        "seed =",
+        "clients =",
+        "request_rate =",
+        "population =",
+        "at =",
+        "region = \"eu-west-1\"    #",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("no line {key}"));
         assert!(line.contains("# ASSUMED: edit me"), "{line}");
     }
     // Three regions: two from the latency records, ap-southeast-1 from the accelerator.
-    let regions: Vec<&str> = t["regions"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let regions: Vec<&str> = t["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     assert_eq!(regions, ["eu-west-1", "us-east-1", "ap-southeast-1"]);
 }
 
@@ -66,7 +98,10 @@ fn latency_alias_records_and_load_balancers() {
     assert!(text.contains("set identifier \"www-use1\" (records.json: ResourceRecordSets[18])"));
     // regions[].load_balancer: us-east-1 from describe-target-groups, eu-west-1 ELB defaults.
     let regs = t["regions"].as_array().unwrap();
-    let use1 = regs.iter().find(|r| r["name"].as_str() == Some("us-east-1")).unwrap();
+    let use1 = regs
+        .iter()
+        .find(|r| r["name"].as_str() == Some("us-east-1"))
+        .unwrap();
     let lb = use1["load_balancer"].as_table().unwrap();
     assert_eq!(lb["type"].as_str(), Some("alb"));
     let hc = lb["health_check"].as_table().unwrap();
@@ -75,9 +110,15 @@ fn latency_alias_records_and_load_balancers() {
     assert_eq!(hc["unhealthy_threshold"].as_integer(), Some(2));
     assert_eq!(hc["timeout"].as_str(), Some("5s"));
     assert_eq!(hc["protocol"].as_str(), Some("http"));
-    let euw1_line = text.lines().skip_while(|l| *l != "name = \"eu-west-1\"").find(|l| l.starts_with("load_balancer")).unwrap();
+    let euw1_line = text
+        .lines()
+        .skip_while(|l| *l != "name = \"eu-west-1\"")
+        .find(|l| l.starts_with("load_balancer"))
+        .unwrap();
     assert!(euw1_line.ends_with("# ASSUMED"), "{euw1_line}");
-    assert!(euw1_line.contains("interval = \"30s\", unhealthy_threshold = 2, healthy_threshold = 5, timeout = \"5s\""));
+    assert!(euw1_line.contains(
+        "interval = \"30s\", unhealthy_threshold = 2, healthy_threshold = 5, timeout = \"5s\""
+    ));
 }
 
 #[test]
@@ -107,7 +148,12 @@ fn weighted_with_checker_regions() {
     let hc0 = r[0]["health_check"].as_table().unwrap();
     assert_eq!(hc0["interval"].as_str(), Some("10s"));
     assert_eq!(hc0["failure_threshold"].as_integer(), Some(2));
-    let cr: Vec<&str> = hc0["checker_regions"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let cr: Vec<&str> = hc0["checker_regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(cr, ["us-east-1", "us-west-2", "eu-west-1"]);
     // All eight regions = the default: no checker_regions key.
     let hc1 = r[1]["health_check"].as_table().unwrap();
@@ -134,7 +180,10 @@ fn geoproximity_records() {
     assert_eq!(s(a, "policy"), "geoproximity");
     let r = records(a);
     assert_eq!(r[0]["bias"].as_integer(), Some(25));
-    assert!(!r[0].contains_key("lat") && !r[0].contains_key("aws_region"), "AWS region = the record's region");
+    assert!(
+        !r[0].contains_key("lat") && !r[0].contains_key("aws_region"),
+        "AWS region = the record's region"
+    );
     assert_eq!(s(&r[1], "region"), "eu-west-1");
     assert_eq!(r[1]["lat"].as_float(), Some(53.35));
     assert_eq!(r[1]["lon"].as_float(), Some(-6.26));
@@ -143,9 +192,15 @@ fn geoproximity_records() {
     assert_eq!(r[2].get("evaluate_target_health"), None);
     // The NLB alias gives ap-southeast-1 an nlb load balancer with NLB defaults.
     let regs = t["regions"].as_array().unwrap();
-    let apse1 = regs.iter().find(|r| r["name"].as_str() == Some("ap-southeast-1")).unwrap();
+    let apse1 = regs
+        .iter()
+        .find(|r| r["name"].as_str() == Some("ap-southeast-1"))
+        .unwrap();
     assert_eq!(apse1["load_balancer"]["type"].as_str(), Some("nlb"));
-    assert_eq!(apse1["load_balancer"]["health_check"]["timeout"].as_str(), Some("10s"));
+    assert_eq!(
+        apse1["load_balancer"]["health_check"]["timeout"].as_str(),
+        Some("10s")
+    );
 }
 
 #[test]
@@ -160,7 +215,10 @@ fn multivalue_needs_and_uses_region_of() {
     let e = import_aws_docs(&docs_with_extra(), &o).unwrap_err();
     assert_eq!(e.file, "records.json");
     assert_eq!(e.path, "ResourceRecordSets[13].ResourceRecords[0].Value");
-    assert!(e.to_string().contains("--region-of 198.51.100.10=REGION"), "{e}");
+    assert!(
+        e.to_string().contains("--region-of 198.51.100.10=REGION"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -184,7 +242,10 @@ fn arc_driven_records() {
     assert_eq!(c["at_least"].as_integer(), Some(1));
     assert!(c.contains_key("flip_at"));
     assert!(records(a).iter().all(|r| !r.contains_key("health_check")));
-    assert!(text.lines().any(|l| l.starts_with("control =") && l.contains("# ASSUMED: edit me")));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("control =") && l.contains("# ASSUMED: edit me"))
+    );
 }
 
 #[test]
@@ -204,7 +265,12 @@ fn calculated_check_and_aaaa_comment() {
     assert!(text.contains("# AAAA record sets of calc.example.com"));
     assert!(text.contains("calc.example.com AAAA calc-a6"));
     // No arm for the AAAA set.
-    assert_eq!(arms.iter().filter(|a| a["kind"].as_str() == Some("route53")).count(), 1);
+    assert_eq!(
+        arms.iter()
+            .filter(|a| a["kind"].as_str() == Some("route53"))
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -221,7 +287,10 @@ fn simple_wildcard_and_normalised_names() {
     // \052 wildcard answers a name under it.
     let (t, text) = import("x.wild.example.com");
     assert!(text.contains("wildcard record set *.wild.example.com"));
-    assert_eq!(s(&records(arm(&arms_of(&t), "r53-latency"))[0], "region"), "us-east-1");
+    assert_eq!(
+        s(&records(arm(&arms_of(&t), "r53-latency"))[0], "region"),
+        "us-east-1"
+    );
     // Case, trailing dot and dualstack. in an alias target.
     let (t, _) = import("lb.example.com");
     let r = records(arm(&arms_of(&t), "r53-latency"));
@@ -247,7 +316,10 @@ fn plain_ip_without_region_refused() {
 fn ga_arm_from_listener() {
     let (t, _) = import("ga.example.com");
     let arms = arms(&t);
-    assert!(!arms.iter().any(|a| a["kind"].as_str() == Some("route53")), "alias to GA: no Route 53 arm");
+    assert!(
+        !arms.iter().any(|a| a["kind"].as_str() == Some("route53")),
+        "alias to GA: no Route 53 arm"
+    );
     let a = arm(&arms, "ga-shop-accelerator");
     assert_eq!(s(a, "kind"), "global-accelerator");
     assert_eq!(s(a, "endpoint_type"), "alb");
@@ -270,22 +342,42 @@ fn ga_arm_from_listener() {
 
 #[test]
 fn compare_adds_the_other_product() {
-    let i = import_aws_docs(&docs_with_extra(), &with_compare(opts("api.example.com"), Product::GlobalAccelerator)).unwrap();
+    let i = import_aws_docs(
+        &docs_with_extra(),
+        &with_compare(opts("api.example.com"), Product::GlobalAccelerator),
+    )
+    .unwrap();
     let t = parse(&i.toml);
     let arms = arms(&t);
     let g = arm(&arms, "ga-compare");
     assert_eq!(s(g, "endpoint_type"), "alb");
-    let regions: Vec<&str> = g["endpoint_groups"].as_array().unwrap().iter().map(|x| x["region"].as_str().unwrap()).collect();
+    let regions: Vec<&str> = g["endpoint_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["region"].as_str().unwrap())
+        .collect();
     assert_eq!(regions, ["us-east-1", "eu-west-1"]);
-    assert!(i.toml.contains("# ASSUMED: edit me — this arm is not in the files read (--compare)"));
-    let i = import_aws_docs(&docs_with_extra(), &with_compare(opts("ga.example.com"), Product::Route53)).unwrap();
+    assert!(
+        i.toml
+            .contains("# ASSUMED: edit me — this arm is not in the files read (--compare)")
+    );
+    let i = import_aws_docs(
+        &docs_with_extra(),
+        &with_compare(opts("ga.example.com"), Product::Route53),
+    )
+    .unwrap();
     let t = parse(&i.toml);
     let arms = arms_of(&t);
     let r = arm(&arms, "r53-latency-compare");
     let recs = records(r);
     assert_eq!(recs.len(), 3);
     assert_eq!(recs[0]["alias"].as_bool(), Some(true));
-    assert_eq!(recs[2].get("alias"), None, "ap-southeast-1 has ec2/eip endpoints, no load balancer");
+    assert_eq!(
+        recs[2].get("alias"),
+        None,
+        "ap-southeast-1 has ec2/eip endpoints, no load balancer"
+    );
     assert_eq!(s(r, "ttl"), "60s");
 }
 
@@ -308,17 +400,32 @@ fn single_object_documents() {
     let docs = vec![
         ("a.json".to_string(), read("aws/records.json")),
         ("b.json".to_string(), read("single/get-health-check.json")),
-        ("c.json".to_string(), read("single/describe-endpoint-group.json")),
-        ("d.json".to_string(), read("single/describe-safety-rule.json")),
-        ("e.json".to_string(), read("single/associated-health-checks.json")),
-        ("f.json".to_string(), read("single/health-check-status.json")),
+        (
+            "c.json".to_string(),
+            read("single/describe-endpoint-group.json"),
+        ),
+        (
+            "d.json".to_string(),
+            read("single/describe-safety-rule.json"),
+        ),
+        (
+            "e.json".to_string(),
+            read("single/associated-health-checks.json"),
+        ),
+        (
+            "f.json".to_string(),
+            read("single/health-check-status.json"),
+        ),
         ("g.json".to_string(), read("aws/listeners.json")),
         ("h.json".to_string(), read("aws/zone.json")),
     ];
     let i = import_aws_docs(&docs, &opts("api.example.com")).unwrap();
     let t = parse(&i.toml);
     let arms = arms(&t);
-    assert_eq!(records(arm(&arms, "r53-failover"))[0]["health_check"]["protocol"].as_str(), Some("https"));
+    assert_eq!(
+        records(arm(&arms, "r53-failover"))[0]["health_check"]["protocol"].as_str(),
+        Some("https")
+    );
     let g = arm(&arms, "ga-accelerator");
     assert_eq!(g["endpoint_groups"].as_array().unwrap().len(), 1);
     assert!(i.toml.contains("accelerator (not in the files read)"));
@@ -336,14 +443,26 @@ fn file_kind_is_the_top_level_key_not_the_name() {
 
 #[test]
 fn unrecognised_and_terraform_documents_refused() {
-    let e = import_err(&replace(&aws_docs(), "odd.json", r#"{"Foo": []}"#), "www.example.com");
+    let e = import_err(
+        &replace(&aws_docs(), "odd.json", r#"{"Foo": []}"#),
+        "www.example.com",
+    );
     assert_eq!(e.file, "odd.json");
     assert!(e.message.contains("top-level keys: Foo"), "{e}");
-    let e = import_err(&replace(&aws_docs(), "tf.json", &read("terraform/state.json")), "www.example.com");
+    let e = import_err(
+        &replace(&aws_docs(), "tf.json", &read("terraform/state.json")),
+        "www.example.com",
+    );
     assert!(e.message.contains("import terraform"), "{e}");
-    let e = import_err(&replace(&aws_docs(), "cfn.json", &read("single/cloudformation.json")), "www.example.com");
+    let e = import_err(
+        &replace(&aws_docs(), "cfn.json", &read("single/cloudformation.json")),
+        "www.example.com",
+    );
     assert_eq!(e.file, "cfn.json");
-    let e = import_err(&replace(&aws_docs(), "arr.json", "[1, 2]"), "www.example.com");
+    let e = import_err(
+        &replace(&aws_docs(), "arr.json", "[1, 2]"),
+        "www.example.com",
+    );
     assert!(e.message.contains("expected an object"), "{e}");
 }
 
@@ -351,7 +470,10 @@ fn unrecognised_and_terraform_documents_refused() {
 
 #[test]
 fn malformed_json() {
-    let e = import_err(&replace(&aws_docs(), "records.json", "{\"ResourceRecordSets\": [ {"), "www.example.com");
+    let e = import_err(
+        &replace(&aws_docs(), "records.json", "{\"ResourceRecordSets\": [ {"),
+        "www.example.com",
+    );
     assert_eq!(e.file, "records.json");
     assert!(e.message.contains("not valid JSON (line 1"), "{e}");
 }
@@ -359,33 +481,68 @@ fn malformed_json() {
 #[test]
 fn wrong_type_names_the_path() {
     let text = read("aws/records.json").replacen("\"Weight\": 100", "\"Weight\": \"100\"", 1);
-    let e = import_err(&replace(&aws_docs(), "records.json", &text), "app.example.com");
-    assert_eq!(e.to_string(), "records.json: ResourceRecordSets[5].Weight: expected an integer, got a string");
+    let e = import_err(
+        &replace(&aws_docs(), "records.json", &text),
+        "app.example.com",
+    );
+    assert_eq!(
+        e.to_string(),
+        "records.json: ResourceRecordSets[5].Weight: expected an integer, got a string"
+    );
 }
 
 #[test]
 fn geoproximity_bias_out_of_range() {
     let text = read("extra/more-records.json").replacen("\"Bias\": 25", "\"Bias\": 120", 1);
-    let e = import_err(&replace(&docs_with_extra(), "more-records.json", &text), "near.example.com");
-    assert_eq!(e.to_string(), "more-records.json: ResourceRecordSets[0].GeoProximityLocation.Bias: must be in -99..=99, got 120");
+    let e = import_err(
+        &replace(&docs_with_extra(), "more-records.json", &text),
+        "near.example.com",
+    );
+    assert_eq!(
+        e.to_string(),
+        "more-records.json: ResourceRecordSets[0].GeoProximityLocation.Bias: must be in -99..=99, got 120"
+    );
 }
 
 #[test]
 fn truncated_listings_refused() {
-    let e = import_err(&replace(&aws_docs(), "records.json", &read("single/records-no-paginate.json")), "api.example.com");
+    let e = import_err(
+        &replace(
+            &aws_docs(),
+            "records.json",
+            &read("single/records-no-paginate.json"),
+        ),
+        "api.example.com",
+    );
     assert_eq!(e.file, "records.json");
     assert!(e.path == "NextRecordName" || e.path == "IsTruncated", "{e}");
     for (file, key, text) in [
-        ("health-checks.json", "NextMarker", r#"{"HealthChecks": [], "IsTruncated": false, "NextMarker": "x"}"#),
-        ("endpoint-groups.json", "NextToken", r#"{"EndpointGroups": [], "NextToken": "eyJ4IjoxfQ=="}"#),
-        ("health-checks.json", "IsTruncated", r#"{"HealthChecks": [], "IsTruncated": true}"#),
+        (
+            "health-checks.json",
+            "NextMarker",
+            r#"{"HealthChecks": [], "IsTruncated": false, "NextMarker": "x"}"#,
+        ),
+        (
+            "endpoint-groups.json",
+            "NextToken",
+            r#"{"EndpointGroups": [], "NextToken": "eyJ4IjoxfQ=="}"#,
+        ),
+        (
+            "health-checks.json",
+            "IsTruncated",
+            r#"{"HealthChecks": [], "IsTruncated": true}"#,
+        ),
     ] {
         let e = import_err(&replace(&aws_docs(), file, text), "www.example.com");
         assert_eq!((e.file.as_str(), e.path.as_str()), (file, key), "{e}");
         assert!(e.message.contains("partial"), "{e}");
     }
     // IsTruncated: false alone is a complete listing.
-    let ok = replace(&aws_docs(), "health-checks2.json", r#"{"HealthChecks": [], "IsTruncated": false}"#);
+    let ok = replace(
+        &aws_docs(),
+        "health-checks2.json",
+        r#"{"HealthChecks": [], "IsTruncated": false}"#,
+    );
     assert!(import_aws_docs(&ok, &opts("www.example.com")).is_ok());
 }
 
@@ -396,52 +553,113 @@ fn unknown_health_check_id() {
     assert_eq!(e.path, "ResourceRecordSets[9].HealthCheckId");
     assert!(e.message.contains("00000000dead"), "{e}");
     // A calculated check's missing child names the child list.
-    let hc = read("aws/health-checks.json").replace("\"11111111-aaaa-4bbb-8ccc-000000000003\"\n        ]", "\"11111111-aaaa-4bbb-8ccc-0000000000ff\"\n        ]");
-    let e = import_err(&replace(&docs_with_extra(), "health-checks.json", &hc), "calc.example.com");
-    assert_eq!(e.path, "HealthChecks[3].HealthCheckConfig.ChildHealthChecks[1]", "{e}");
+    let hc = read("aws/health-checks.json").replace(
+        "\"11111111-aaaa-4bbb-8ccc-000000000003\"\n        ]",
+        "\"11111111-aaaa-4bbb-8ccc-0000000000ff\"\n        ]",
+    );
+    let e = import_err(
+        &replace(&docs_with_extra(), "health-checks.json", &hc),
+        "calc.example.com",
+    );
+    assert_eq!(
+        e.path, "HealthChecks[3].HealthCheckConfig.ChildHealthChecks[1]",
+        "{e}"
+    );
 }
 
 #[test]
 fn unknown_region() {
-    let text = read("aws/records.json").replacen("\"Region\": \"eu-west-1\"", "\"Region\": \"xx-nowhere-9\"", 1);
-    let e = import_err(&replace(&aws_docs(), "records.json", &text), "www.example.com");
-    assert_eq!(e.to_string(), "records.json: ResourceRecordSets[17].Region: unknown region \"xx-nowhere-9\"");
+    let text = read("aws/records.json").replacen(
+        "\"Region\": \"eu-west-1\"",
+        "\"Region\": \"xx-nowhere-9\"",
+        1,
+    );
+    let e = import_err(
+        &replace(&aws_docs(), "records.json", &text),
+        "www.example.com",
+    );
+    assert_eq!(
+        e.to_string(),
+        "records.json: ResourceRecordSets[17].Region: unknown region \"xx-nowhere-9\""
+    );
     let text = read("aws/endpoint-groups.json").replacen("\"us-east-1\"", "\"mars-1\"", 1);
-    let e = import_err(&replace(&aws_docs(), "endpoint-groups.json", &text), "ga.example.com");
+    let e = import_err(
+        &replace(&aws_docs(), "endpoint-groups.json", &text),
+        "ga.example.com",
+    );
     assert_eq!(e.path, "EndpointGroups[0].EndpointGroupRegion");
     let mut o = opts("www.example.com");
     o.region_of.insert("192.0.2.1".into(), "moon-1".into());
-    assert_eq!(import_aws_docs(&aws_docs(), &o).unwrap_err().path, "--region-of");
+    assert_eq!(
+        import_aws_docs(&aws_docs(), &o).unwrap_err().path,
+        "--region-of"
+    );
 }
 
 #[test]
 fn unsupported_records_refused() {
     for (name, needle, path) in [
-        ("cidr.example.com", "IP-based (CIDR) routing: not supported yet", "ResourceRecordSets[6]"),
-        ("flow.example.com", "records made by a Traffic Flow policy: not supported yet", "ResourceRecordSets[7].TrafficPolicyInstanceId"),
-        ("cw.example.com", "CLOUDWATCH_METRIC (CloudWatch alarm) checks: not supported yet", "HealthChecks[6].HealthCheckConfig.Type"),
+        (
+            "cidr.example.com",
+            "IP-based (CIDR) routing: not supported yet",
+            "ResourceRecordSets[6]",
+        ),
+        (
+            "flow.example.com",
+            "records made by a Traffic Flow policy: not supported yet",
+            "ResourceRecordSets[7].TrafficPolicyInstanceId",
+        ),
+        (
+            "cw.example.com",
+            "CLOUDWATCH_METRIC (CloudWatch alarm) checks: not supported yet",
+            "HealthChecks[6].HealthCheckConfig.Type",
+        ),
     ] {
         let e = import_err(&docs_with_extra(), name);
         assert!(e.message.contains(needle), "{name}: {e}");
         assert_eq!(e.path, path, "{name}: {e}");
     }
     let e = import_err(&docs_with_extra(), "cidr.example.com");
-    assert!(e.message.contains("cidr.example.com A, set identifier \"office\""), "{e}");
+    assert!(
+        e.message
+            .contains("cidr.example.com A, set identifier \"office\""),
+        "{e}"
+    );
 }
 
 #[test]
 fn bad_health_check_settings() {
-    let hc = read("aws/health-checks.json").replacen("\"RequestInterval\": 10", "\"RequestInterval\": 20", 1);
-    let e = import_err(&replace(&aws_docs(), "health-checks.json", &hc), "www.example.com");
-    assert_eq!(e.to_string(), "health-checks.json: HealthChecks[1].HealthCheckConfig.RequestInterval: must be 10 or 30, got 20");
-    let hc = read("aws/health-checks.json").replacen("\"us-west-2\", \"eu-west-1\"]", "\"us-west-2\", \"eu-west-9\"]", 1);
-    let e = import_err(&replace(&aws_docs(), "health-checks.json", &hc), "www.example.com");
+    let hc = read("aws/health-checks.json").replacen(
+        "\"RequestInterval\": 10",
+        "\"RequestInterval\": 20",
+        1,
+    );
+    let e = import_err(
+        &replace(&aws_docs(), "health-checks.json", &hc),
+        "www.example.com",
+    );
+    assert_eq!(
+        e.to_string(),
+        "health-checks.json: HealthChecks[1].HealthCheckConfig.RequestInterval: must be 10 or 30, got 20"
+    );
+    let hc = read("aws/health-checks.json").replacen(
+        "\"us-west-2\", \"eu-west-1\"]",
+        "\"us-west-2\", \"eu-west-9\"]",
+        1,
+    );
+    let e = import_err(
+        &replace(&aws_docs(), "health-checks.json", &hc),
+        "www.example.com",
+    );
     assert_eq!(e.path, "HealthChecks[1].HealthCheckConfig.Regions[2]");
 }
 
 #[test]
 fn nothing_to_import() {
-    let e = import_err(&[("r.json".into(), read("aws/records.json"))], "nope.example.com");
+    let e = import_err(
+        &[("r.json".into(), read("aws/records.json"))],
+        "nope.example.com",
+    );
     assert_eq!(e.path, "--name");
     assert!(e.message.contains("api.example.com"), "{e}");
     let e = import_aws_docs(&[], &opts("x.example.com")).unwrap_err();

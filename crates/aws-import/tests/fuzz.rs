@@ -116,7 +116,16 @@ fn no_panics_on_mutated_inputs() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut docs = aws_docs();
     docs.push(("more-records.json".into(), read("extra/more-records.json")));
-    let names = ["api.example.com", "www.example.com", "geo.example.com", "rc.example.com", "edge.example.com", "near.example.com", "calc.example.com", "ga.example.com"];
+    let names = [
+        "api.example.com",
+        "www.example.com",
+        "geo.example.com",
+        "rc.example.com",
+        "edge.example.com",
+        "near.example.com",
+        "calc.example.com",
+        "ga.example.com",
+    ];
     let (mut ok, mut err) = (0, 0);
     for i in 0..AWS_INPUTS {
         let mut d = docs.clone();
@@ -124,7 +133,11 @@ fn no_panics_on_mutated_inputs() {
         d[j].1 = mutate(&d[j].1, &mut rng);
         let mut o = opts(names[i % names.len()]);
         if i % 3 == 0 {
-            o.compare = Some(if i % 2 == 0 { aws_import::Product::GlobalAccelerator } else { aws_import::Product::Route53 });
+            o.compare = Some(if i % 2 == 0 {
+                aws_import::Product::GlobalAccelerator
+            } else {
+                aws_import::Product::Route53
+            });
         }
         match import_aws_docs(&d, &o) {
             Ok(imp) => {
@@ -140,11 +153,22 @@ fn no_panics_on_mutated_inputs() {
         }
     }
     let st = read("terraform/state.json");
-    let plans = [read("terraform/plan.json"), read("terraform/plan-new-alb.json")];
+    let plans = [
+        read("terraform/plan.json"),
+        read("terraform/plan-new-alb.json"),
+    ];
     for i in 0..TF_INPUTS {
         let plan = &plans[i % 2];
-        let (s2, p2) = if rng.below(2) == 0 { (mutate(&st, &mut rng), plan.clone()) } else { (st.clone(), mutate(plan, &mut rng)) };
-        let name = if i % 2 == 0 { "api.example.com" } else { "www.example.com" };
+        let (s2, p2) = if rng.below(2) == 0 {
+            (mutate(&st, &mut rng), plan.clone())
+        } else {
+            (st.clone(), mutate(plan, &mut rng))
+        };
+        let name = if i % 2 == 0 {
+            "api.example.com"
+        } else {
+            "www.example.com"
+        };
         match import_terraform_docs(("state.json", &s2), Some(("plan.json", &p2)), &opts(name)) {
             Ok(imp) => {
                 ok += 1;
@@ -159,5 +183,8 @@ fn no_panics_on_mutated_inputs() {
     assert_eq!(ok + err, AWS_INPUTS + TF_INPUTS);
     // Both outcomes occur: the mutations are neither all harmless nor all fatal.
     assert!(ok > 100 && err > 100, "ok {ok}, err {err}");
-    eprintln!("fuzz: {} inputs, {ok} imported, {err} refused, 0 panics", AWS_INPUTS + TF_INPUTS);
+    eprintln!(
+        "fuzz: {} inputs, {ok} imported, {err} refused, 0 panics",
+        AWS_INPUTS + TF_INPUTS
+    );
 }

@@ -11,7 +11,12 @@ pub fn aws_docs() -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = std::fs::read_dir(fixtures().join("aws"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -22,9 +27,14 @@ pub fn read(rel: &str) -> String {
 }
 
 pub fn opts(name: &str) -> ImportOptions {
-    let mut o = ImportOptions { name: name.into(), ..Default::default() };
-    o.region_of.insert("198.51.100.10".into(), "us-east-1".into());
-    o.region_of.insert("203.0.113.20".into(), "eu-west-1".into());
+    let mut o = ImportOptions {
+        name: name.into(),
+        ..Default::default()
+    };
+    o.region_of
+        .insert("198.51.100.10".into(), "us-east-1".into());
+    o.region_of
+        .insert("203.0.113.20".into(), "eu-west-1".into());
     o
 }
 
@@ -43,15 +53,27 @@ pub fn replace(docs: &[(String, String)], file: &str, text: &str) -> Vec<(String
 
 /// Parses the TOML and returns it (panics with the text on a syntax error).
 pub fn parse(toml_text: &str) -> toml::Table {
-    toml_text.parse::<toml::Table>().unwrap_or_else(|e| panic!("{e}\n{toml_text}"))
+    toml_text
+        .parse::<toml::Table>()
+        .unwrap_or_else(|e| panic!("{e}\n{toml_text}"))
 }
 
 pub fn arms(t: &toml::Table) -> Vec<toml::Table> {
-    t["arms"].as_array().unwrap().iter().map(|a| a.as_table().unwrap().clone()).collect()
+    t["arms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_table().unwrap().clone())
+        .collect()
 }
 
 pub fn arm<'a>(arms: &'a [toml::Table], name: &str) -> &'a toml::Table {
-    arms.iter().find(|a| a["name"].as_str() == Some(name)).unwrap_or_else(|| {
-        panic!("no arm {name}: {:?}", arms.iter().map(|a| a["name"].clone()).collect::<Vec<_>>())
-    })
+    arms.iter()
+        .find(|a| a["name"].as_str() == Some(name))
+        .unwrap_or_else(|| {
+            panic!(
+                "no arm {name}: {:?}",
+                arms.iter().map(|a| a["name"].clone()).collect::<Vec<_>>()
+            )
+        })
 }
