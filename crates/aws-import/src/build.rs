@@ -634,6 +634,30 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
             "records of {name} have different TTLs {ttls:?}: the first is used"
         ));
     }
+    // A failover set needs a primary and a secondary; with one of them only, the one record
+    // is always answered (Route 53 answers an unhealthy record when no other is eligible).
+    let lone_failover = policy == "failover" && {
+        let p = records.iter().filter(|r| r.role == Some("primary")).count();
+        let s = records
+            .iter()
+            .filter(|r| r.role == Some("secondary"))
+            .count();
+        p != 1 || s != 1
+    };
+    if lone_failover {
+        if records.len() != 1 {
+            return Err(err_at(
+                &first.src,
+                "Failover",
+                format!(
+                    "the failover record set {name} needs exactly one PRIMARY and one SECONDARY record"
+                ),
+            ));
+        }
+        records[0].role = None;
+        cx.notes.push(format!("{}: a failover set with only one record: written as a one-record arm (always answered)", describe(first)));
+    }
+    let policy = if lone_failover { "simple" } else { policy };
     let (policy, comments) = if policy == "simple" {
         (
             "latency",

@@ -226,7 +226,11 @@ fn ga(out: &mut String, a: &GaIr) {
             format!("region = {}", q(&g.region)),
             format!("traffic_dial = {}", num(g.dial)),
         ];
-        if !g.endpoints.is_empty() {
+        // One endpoint of the arm's type at the default weight (128, GA-DG) adds nothing.
+        let default_only = g.endpoints.len() == 1
+            && g.endpoints[0].0 == a.endpoint_type
+            && g.endpoints[0].1 == 128;
+        if !g.endpoints.is_empty() && !default_only {
             p.push(format!(
                 "endpoints = [{}]",
                 g.endpoints

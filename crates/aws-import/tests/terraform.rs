@@ -31,10 +31,12 @@ fn state_resources_become_arms() {
     let i = tf("api.example.com", None).unwrap();
     let t = parse(&i.toml);
     let arms = arms(&t);
-    let a = arm(&arms, "r53-failover");
+    // The state holds only the PRIMARY of the failover set: a one-record arm (always answered).
+    let a = arm(&arms, "r53-latency");
     let r = records(a);
     assert_eq!(r.len(), 1);
-    assert_eq!(r[0]["role"].as_str(), Some("primary"));
+    assert_eq!(r[0].get("role"), None);
+    assert!(i.toml.contains("a failover set with only one record"));
     assert_eq!(r[0]["alias"].as_bool(), Some(true));
     assert_eq!(r[0]["health_check"]["protocol"].as_str(), Some("https"));
     assert!(
@@ -81,7 +83,7 @@ fn plan_is_a_second_arm() {
     let i = tf("api.example.com", Some("terraform/plan.json")).unwrap();
     let t = parse(&i.toml);
     let arms = arms(&t);
-    let now = arm(&arms, "r53-failover");
+    let now = arm(&arms, "r53-latency");
     assert_eq!(records(now).len(), 1);
     let planned = arm(&arms, "r53-failover-planned");
     let r = records(planned);
@@ -143,7 +145,13 @@ fn plan_with_a_new_load_balancer() {
         .find(|g| g["region"].as_str() == Some("ap-southeast-1"))
         .unwrap();
     assert_eq!(g["traffic_dial"].as_integer(), Some(50));
-    assert_eq!(g["endpoints"][0]["type"].as_str(), Some("alb"));
+    // One ALB endpoint at the default weight: no endpoints key, the arm's endpoint_type.
+    assert!(g.get("endpoints").is_none());
+    assert_eq!(ga["endpoint_type"].as_str(), Some("alb"));
+    assert!(
+        i.toml
+            .contains("aws_globalaccelerator_endpoint_group.apse1")
+    );
 }
 
 #[test]
