@@ -674,3 +674,112 @@ fn reads_a_directory() {
     let e = aws_import::import_aws_dir(&fixtures().join("no-such-dir"), &o).unwrap_err();
     assert!(e.message.contains("cannot read the folder"), "{e}");
 }
+
+#[test]
+fn routing_control_state_off_and_single_state_document() {
+    let states = read("aws/arc-states.json").replacen(
+        "\"RoutingControlState\": \"On\"",
+        "\"RoutingControlState\": \"Off\"",
+        1,
+    );
+    let i = import_aws_docs(
+        &replace(&docs_with_extra(), "arc-states.json", &states),
+        &opts("rc.example.com"),
+    )
+    .unwrap();
+    assert!(
+        i.notes
+            .iter()
+            .any(|n| n.contains("\"use1-cell\"") && n.contains("is Off now")),
+        "{:?}",
+        i.notes
+    );
+    // get-routing-control-state: a single state document.
+    let one = r#"{"RoutingControlArn": "arn:aws:route53-recovery-control::111122223333:controlpanel/0123456789abcdef0123456789abcdef/routingcontrol/bbbb444455556666", "RoutingControlName": "euw1-cell", "RoutingControlState": "Off"}"#;
+    let i = import_aws_docs(
+        &replace(&docs_with_extra(), "state-euw1.json", one),
+        &opts("rc.example.com"),
+    )
+    .unwrap();
+    assert!(
+        i.notes
+            .iter()
+            .any(|n| n.contains("\"euw1-cell\"") && n.contains("is Off now")),
+        "{:?}",
+        i.notes
+    );
+    let bad = one.replace("\"Off\"", "\"Maybe\"");
+    let e = import_err(
+        &replace(&docs_with_extra(), "state-euw1.json", &bad),
+        "rc.example.com",
+    );
+    assert_eq!(e.path, "RoutingControlState");
+    // Without the safety rules, no at_least.
+    let d: Vec<_> = docs_with_extra()
+        .into_iter()
+        .filter(|(n, _)| n != "arc-safety-rules.json")
+        .collect();
+    let t = parse(&import_aws_docs(&d, &opts("rc.example.com")).unwrap().toml);
+    assert!(
+        arm(&arms(&t), "r53-failover")["control"]
+            .get("at_least")
+            .is_none()
+    );
+}
+
+#[test]
+fn inverted_and_disabled_checks() {
+    let hc = read("aws/health-checks.json")
+        .replacen("\"Inverted\": false", "\"Inverted\": true", 1)
+        .replacen("\"Disabled\": false", "\"Disabled\": true", 1);
+    let i = import_aws_docs(
+        &replace(&aws_docs(), "health-checks.json", &hc),
+        &opts("api.example.com"),
+    )
+    .unwrap();
+    let t = parse(&i.toml);
+    let hc = records(arm(&arms(&t), "r53-failover"))[0]["health_check"]
+        .as_table()
+        .unwrap()
+        .clone();
+    assert_eq!(hc["inverted"].as_bool(), Some(true));
+    assert_eq!(hc["disabled"].as_bool(), Some(true));
+}
+
+#[test]
+fn gateway_and_unknown_endpoints_refused() {
+    let epg = read("aws/endpoint-groups.json").replacen(
+        "loadbalancer/app/shop-alb/50dc6c495c0c9188",
+        "loadbalancer/gwy/gw/1",
+        1,
+    );
+    let e = import_err(
+        &replace(&aws_docs(), "endpoint-groups.json", &epg),
+        "www.example.com",
+    );
+    assert_eq!(
+        e.path,
+        "EndpointGroups[0].EndpointDescriptions[0].EndpointId"
+    );
+    assert!(e.message.contains("not supported yet"), "{e}");
+    let epg = read("aws/endpoint-groups.json").replacen("i-0123456789abcdef0", "lambda-x", 1);
+    let e = import_err(
+        &replace(&aws_docs(), "endpoint-groups.json", &epg),
+        "www.example.com",
+    );
+    assert_eq!(
+        e.path,
+        "EndpointGroups[2].EndpointDescriptions[0].EndpointId"
+    );
+    // An ALB endpoint in another region than its group.
+    let epg = read("aws/endpoint-groups.json").replacen(
+        "elasticloadbalancing:us-east-1",
+        "elasticloadbalancing:eu-west-2",
+        1,
+    );
+    let e = import_err(
+        &replace(&aws_docs(), "endpoint-groups.json", &epg),
+        "www.example.com",
+    );
+    assert!(e.message.contains("endpoint group is in us-east-1"), "{e}");
+}

@@ -267,3 +267,24 @@ fn reads_files() {
         .unwrap_err();
     assert!(e.message.contains("cannot read"), "{e}");
 }
+
+#[test]
+fn terraform_health_check_attribute_names() {
+    let st = state()
+        .replacen("\"invert_healthcheck\": false", "\"invert_healthcheck\": true", 1)
+        .replacen("\"regions\": [],\n            \"request_interval\": 30", "\"regions\": [\"sa-east-1\", \"us-east-1\", \"eu-west-1\"],\n            \"request_interval\": 10", 1);
+    let i = import_terraform_docs(("state.json", &st), None, &opts("api.example.com")).unwrap();
+    let t = parse(&i.toml);
+    let r = records(arm(&arms(&t), "r53-latency"));
+    let hc = r[0]["health_check"].as_table().unwrap();
+    assert_eq!(hc["inverted"].as_bool(), Some(true));
+    assert_eq!(hc["interval"].as_str(), Some("10s"));
+    // Set order does not matter: the documented order is written.
+    let cr: Vec<&str> = hc["checker_regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(cr, ["us-east-1", "eu-west-1", "sa-east-1"]);
+}
