@@ -796,7 +796,13 @@ fn record_target<'a>(
                 ));
                 Ok((region, true, false, None, None, None))
             }
-            _ => match cx.opts.region_of.get(&a.dns_name) {
+            _ => match cx
+                .opts
+                .region_of
+                .iter()
+                .find(|(k, _)| names::norm_target(k) == a.dns_name)
+                .map(|(_, v)| v)
+            {
                 Some(region) => Ok((
                     region.clone(),
                     true,

@@ -783,3 +783,54 @@ fn gateway_and_unknown_endpoints_refused() {
     );
     assert!(e.message.contains("endpoint group is in us-east-1"), "{e}");
 }
+
+#[test]
+fn describe_forms_of_each_listing() {
+    // describe-accelerator / describe-listener / describe-routing-control / describe-cluster:
+    // the single-object forms of the listings.
+    let one = |file: &str, list: &str, single: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(&read(file)).unwrap();
+        serde_json::json!({ single: v[list][0].clone() }).to_string()
+    };
+    let mut d: Vec<(String, String)> = aws_docs()
+        .into_iter()
+        .filter(|(n, _)| {
+            ![
+                "accelerators.json",
+                "listeners.json",
+                "arc-routing-controls.json",
+                "arc-clusters.json",
+            ]
+            .contains(&n.as_str())
+        })
+        .collect();
+    d.push((
+        "a.json".into(),
+        one("aws/accelerators.json", "Accelerators", "Accelerator"),
+    ));
+    d.push((
+        "l.json".into(),
+        one("aws/listeners.json", "Listeners", "Listener"),
+    ));
+    d.push((
+        "r.json".into(),
+        one(
+            "aws/arc-routing-controls.json",
+            "RoutingControls",
+            "RoutingControl",
+        ),
+    ));
+    d.push((
+        "c.json".into(),
+        one("aws/arc-clusters.json", "Clusters", "Cluster"),
+    ));
+    d.sort();
+    let i = import_aws_docs(&d, &opts("rc.example.com")).unwrap();
+    let t = parse(&i.toml);
+    let arms = arms(&t);
+    assert!(
+        arms.iter()
+            .any(|a| a["name"].as_str() == Some("ga-shop-accelerator"))
+    );
+    assert!(arm(&arms, "r53-failover").contains_key("control"));
+}

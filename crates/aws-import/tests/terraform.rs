@@ -288,3 +288,34 @@ fn terraform_health_check_attribute_names() {
         .collect();
     assert_eq!(cr, ["us-east-1", "eu-west-1", "sa-east-1"]);
 }
+
+#[test]
+fn terraform_geoproximity_block() {
+    let mut v: serde_json::Value = serde_json::from_str(&state()).unwrap();
+    let res = v["values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    let rec = res
+        .iter_mut()
+        .find(|r| r["address"] == "aws_route53_record.app_site_a")
+        .unwrap();
+    rec["values"]["weighted_routing_policy"] = serde_json::json!([]);
+    rec["values"]["health_check_id"] = serde_json::json!("");
+    rec["values"]["geoproximity_routing_policy"] = serde_json::json!([{"aws_region": "", "bias": 5, "local_zone_group": "",
+        "coordinates": [{"latitude": "47.6", "longitude": "-122.3"}]}]);
+    let st = v.to_string();
+    let i = import_terraform_docs(("state.json", &st), None, &opts("app.example.com")).unwrap();
+    let t = parse(&i.toml);
+    let a = arm(&arms(&t), "r53-geoproximity").clone();
+    let r = records(&a);
+    assert_eq!(r[0]["lat"].as_float(), Some(47.6));
+    assert_eq!(r[0]["lon"].as_float(), Some(-122.3));
+    assert_eq!(r[0]["bias"].as_integer(), Some(5));
+    // Bias out of range names the attribute path.
+    let st = st.replace("\"bias\":5", "\"bias\":-100");
+    let e = import_terraform_docs(("state.json", &st), None, &opts("app.example.com")).unwrap_err();
+    assert_eq!(
+        e.path, "aws_route53_record.app_site_a.geoproximity_routing_policy[0].bias",
+        "{e}"
+    );
+}
