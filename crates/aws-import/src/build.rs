@@ -569,6 +569,7 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
         }
         records.push(rec);
     }
+    let mut arc_sources: Vec<String> = Vec::new();
     let control = if arc_controls.is_empty() {
         None
     } else {
@@ -598,7 +599,12 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
             }
         }
         for (arn, src) in &arc_controls {
-            match cx.inv.routing_controls.iter().find(|c| &c.arn == arn) {
+            let named = cx.inv.routing_controls.iter().find(|c| &c.arn == arn);
+            arc_sources.push(match named {
+                Some(c) => format!("routing control {:?} ({}), record {src}", c.name, c.src),
+                None => format!("routing control {arn}, record {src}"),
+            });
+            match named {
                 Some(c) if c.on == Some(false) => cx.notes.push(format!("routing control {:?} ({}) is Off now: its record is not answered until it is turned On", c.name, src)),
                 Some(_) => {}
                 None => cx.notes.push(format!("routing control {arn} ({src}) is in no file read: its state is assumed On")),
@@ -679,6 +685,7 @@ fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
             if recs.len() == 1 { "" } else { "s" }
         ),
     );
+    comments.extend(arc_sources.into_iter().map(|a| format!("ARC: {a}")));
     Ok(Some(R53Ir {
         name: format!("r53-{policy}"),
         policy,
