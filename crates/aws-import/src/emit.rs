@@ -42,6 +42,15 @@ fn num(f: f64) -> String {
     }
 }
 
+/// A TOML float (always with a fraction: coordinates are floats even when integral).
+fn float(f: f64) -> String {
+    if f.fract() == 0.0 {
+        format!("{f:.1}")
+    } else {
+        format!("{f}")
+    }
+}
+
 const ASSUMED: &str = "# ASSUMED: edit me —";
 
 fn ep_hc(h: &EpHc, region: Option<&str>) -> String {
@@ -93,7 +102,7 @@ fn record(r: &RecIr) -> String {
             p.push(format!("aws_region = {}", q(a)));
         }
         if let Some((lat, lon)) = coords {
-            p.push(format!("lat = {}, lon = {}", num(*lat), num(*lon)));
+            p.push(format!("lat = {}, lon = {}", float(*lat), float(*lon)));
         }
         p.push(format!("bias = {bias}"));
     }
