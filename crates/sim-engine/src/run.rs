@@ -11,12 +11,11 @@ use rayon::prelude::*;
 
 use crate::config::{ActionTarget, ArmKind, EndpointType, Policy, Propagation, Workload};
 use crate::controlplane::{DEFAULT_PROPAGATION_TEXT, Route53Control};
+use crate::curve::Bin;
 use crate::ga::GaControl;
 use crate::metrics::{ArmSummary, Converge, ConvergeOn, Latency, Rto, Summary, secs};
 use crate::population::{Geo, Layout};
-use crate::sim::{
-    ArmContext, ArmControl, Bin, C_ATTEMPTS, C_AUTH, C_FAILED, C_OK, C_REQUESTS, FailureRef,
-};
+use crate::sim::{ArmContext, ArmControl, FailureRef};
 use crate::world::World;
 use crate::{Micros, SEC};
 
@@ -476,10 +475,10 @@ fn run_in_pool(
     let layout = Layout::new(w);
     // Lockstep shards all stay alive for the whole run (one-pass shards are merged as they
     // finish), so they are made larger: fewer copies of the per-shard histograms (see
-    // `overload::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.
+    // `lockstep::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.
     let shard_clients = if crate::overload::lockstep(w) {
         opts.shard_clients
-            .saturating_mul(crate::overload::LOCKSTEP_SHARD_FACTOR)
+            .saturating_mul(crate::lockstep::LOCKSTEP_SHARD_FACTOR)
     } else {
         opts.shard_clients
     };
@@ -593,7 +592,7 @@ fn run_in_pool(
         let stepped_control;
         let (result, control) = if lockstep {
             let Some(r) =
-                crate::overload::run_arm(w, arm, &ctx, &world, &shards, &build, opts.cancel)
+                crate::lockstep::run_arm(w, arm, &ctx, &world, &shards, &build, opts.cancel)
             else {
                 return Err(RunError::Cancelled);
             };
@@ -612,7 +611,7 @@ fn run_in_pool(
             return Err(RunError::Cancelled);
         }
         events += result.events;
-        let sum = |col: usize| result.bins.iter().map(|b| b[col]).sum::<u64>();
+        let total: Bin = result.bins.iter().sum();
         let (detection_s, converge_s, stale_converge_s, rto_s, cohort_clients) = match failure {
             None => (None, Converge::NULL, Converge::NULL, Rto::NULL, None),
             Some(f) => {
@@ -651,10 +650,10 @@ fn run_in_pool(
         };
         arms.push(ArmSummary {
             name: arm.name.clone(),
-            requests: sum(C_REQUESTS),
-            ok: sum(C_OK),
-            failed: sum(C_FAILED),
-            attempts: sum(C_ATTEMPTS),
+            requests: total.requests,
+            ok: total.ok,
+            failed: total.failed,
+            attempts: total.attempts,
             cohort_clients,
             detection_s,
             converge_s,
@@ -662,7 +661,7 @@ fn run_in_pool(
             rto_s,
             latency_ms: Latency::from_histogram(&result.latency),
             failure_latency_ms: Latency::from_histogram(&result.failure_latency),
-            auth_queries: sum(C_AUTH),
+            auth_queries: total.auth_queries,
             cost_usd_month: Some(crate::cost::arm_cost_usd_month(
                 w,
                 arm,
