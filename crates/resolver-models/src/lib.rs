@@ -9,6 +9,8 @@
 //! counts down; a resolver hands on the remaining TTL.* [`TtlPolicy::apply`] is that "applies
 //! its own floor or cap"; [`CacheEntry`] is the count-down.
 
+#![warn(unreachable_pub)]
+
 pub mod mix;
 pub mod presets;
 pub mod resolver;

@@ -48,7 +48,7 @@ fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -
             siting: Siting::default(),
             ttl_mix: None,
             clock: CacheClock::Exact,
-            display: resolver_models::TtlDisplay::Exact,
+            display: TtlDisplay::Exact,
         })
         .collect();
     w.failures = vec![Failure {

@@ -28,23 +28,16 @@ pub enum Continent {
 }
 
 impl Continent {
-    pub const ALL: [Continent; 6] = [
-        Continent::Africa,
-        Continent::Asia,
-        Continent::Europe,
-        Continent::NorthAmerica,
-        Continent::Oceania,
-        Continent::SouthAmerica,
-    ];
+    pub const ALL: [Continent; 6] = [Africa, Asia, Europe, NorthAmerica, Oceania, SouthAmerica];
 
     pub fn name(self) -> &'static str {
         match self {
-            Continent::Africa => "Africa",
-            Continent::Asia => "Asia",
-            Continent::Europe => "Europe",
-            Continent::NorthAmerica => "North America",
-            Continent::Oceania => "Oceania",
-            Continent::SouthAmerica => "South America",
+            Africa => "Africa",
+            Asia => "Asia",
+            Europe => "Europe",
+            NorthAmerica => "North America",
+            Oceania => "Oceania",
+            SouthAmerica => "South America",
         }
     }
 }
@@ -301,12 +294,12 @@ impl Continent {
     /// SA; Antarctica has no client area here).
     pub fn r53_code(self) -> &'static str {
         match self {
-            Continent::Africa => "AF",
-            Continent::Asia => "AS",
-            Continent::Europe => "EU",
-            Continent::NorthAmerica => "NA",
-            Continent::Oceania => "OC",
-            Continent::SouthAmerica => "SA",
+            Africa => "AF",
+            Asia => "AS",
+            Europe => "EU",
+            NorthAmerica => "NA",
+            Oceania => "OC",
+            SouthAmerica => "SA",
         }
     }
 
@@ -1219,7 +1212,7 @@ mod tests {
         ];
         for (who, region, edge_code, r53, ga) in cases {
             let a = area(who);
-            let (rl, rlo) = crate::geo::region_coords(region).unwrap();
+            let (rl, rlo) = geo::region_coords(region).unwrap();
             assert!(
                 close(m.rtt_between_ms(a.lat, a.lon, rl, rlo), r53, 0.05),
                 "{who}"

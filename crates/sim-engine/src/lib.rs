@@ -9,6 +9,8 @@
 //! randomness is the seeded, counter-based streams of [`rng`], so a workload and a seed fix
 //! every output bit, whatever the thread count.
 
+#![warn(unreachable_pub)]
+
 pub mod classes;
 pub mod config;
 pub mod controlplane;

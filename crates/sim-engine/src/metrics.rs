@@ -243,13 +243,12 @@ mod tests {
     fn bins(ratios: &[(u64, u64)]) -> Vec<Bin> {
         ratios
             .iter()
-            .map(|&(ok, req)| {
-                let mut b = Bin::default();
-                b.cohort_requests = req;
-                b.cohort_ok = ok;
-                b.cohort_attempts = req;
-                b.cohort_attempts_failed_region = req - ok;
-                b
+            .map(|&(ok, req)| Bin {
+                cohort_requests: req,
+                cohort_ok: ok,
+                cohort_attempts: req,
+                cohort_attempts_failed_region: req - ok,
+                ..Bin::default()
             })
             .collect()
     }

@@ -148,14 +148,14 @@ fn ample_capacity_equals_the_one_pass_run() {
     calc.name = "calculated".into();
     if let ArmKind::Route53(r) = &mut calc.kind {
         r.records[0].health_check = None;
-        r.records[0].calculated = Some(crate::config::CalculatedCheck {
+        r.records[0].calculated = Some(CalculatedCheck {
             threshold: 1,
             children: vec![
-                crate::config::ChildCheck {
+                ChildCheck {
                     region: 0,
                     check: hc(10, 1),
                 },
-                crate::config::ChildCheck {
+                ChildCheck {
                     region: 0,
                     check: hc(30, 3),
                 },

@@ -290,8 +290,8 @@ struct Resolver {
 // The memory budget per client and per cache (scale bench): checked at compile time. A
 // cache is 40 bytes since answers are 32-bit (multivalue record sets); ECS subnets add a
 // cache per `clients_per_subnet` clients.
-const _: () = assert!(std::mem::size_of::<Client>() == 48);
-const _: () = assert!(std::mem::size_of::<Resolver>() == 40);
+const _: () = assert!(size_of::<Client>() == 48);
+const _: () = assert!(size_of::<Resolver>() == 40);
 
 /// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
 /// only for location-based policies (R53-DG `routing-policy-edns0.md`: latency, geolocation),
