@@ -11,10 +11,10 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use sim_engine::SEC;
 use sim_engine::config::*;
 use sim_engine::queue::{CalendarQueue, RadixHeap};
 use sim_engine::rng::{Rng, Stream};
-use sim_engine::SEC;
 
 /// A pending-event set as the hold model uses it: keys are times (u64), payloads u32.
 pub trait Hold {

@@ -180,7 +180,7 @@ pub fn describe(p: &PopulationPreset) -> String {
 }
 
 /// The generated survival workload: `population = NAME`, two regions, one weighted arm per
-/// TTL whose answer changes 100/0 → 0/100 at [`CHANGE_AT_S`] with no propagation delay, and a
+/// TTL whose answer changes 100/0 → 0/100 at `CHANGE_AT_S` with no propagation delay, and a
 /// drain of the old region at the same time so every attempt to it counts as stale routing.
 pub fn survival_workload(name: &str, clients: u64, seed: u64) -> String {
     let mut t = format!(

@@ -196,7 +196,7 @@ pub const GA_DT_PREMIUM_INDIA_TO_NA: f64 = 0.025;
 pub const GA_DT_PREMIUM_ZA_TO_AFRICA: f64 = 0.010;
 
 /// The DT-Premium of traffic served from `src` and delivered at an edge in `dst`, USD per GB,
-/// and whether the cell is published (`true`) or **ASSUMED** through [`Zone::matrix_zone`].
+/// and whether the cell is published (`true`) or **ASSUMED** through `Zone::matrix_zone`.
 pub fn dt_premium_per_gb(src: Zone, dst: Zone) -> (f64, bool) {
     use Zone::*;
     match (src, dst) {

@@ -537,7 +537,7 @@ pub const GA_EDGE_LOCATIONS: &[(&str, f64, f64)] = &[
 ///   12/19, P(penalty ≥ 50 ms) = 4/19.
 /// - Fig. 3 text (single requests, noisier): "anycast is at least 25ms slower for 20% of
 ///   requests, and just below 10% of anycast measurements are 100ms or more slower than the
-///   best unicast". Abstract: "roughly 20% of clients [go] to a suboptimal front-end".
+///   best unicast". Abstract: "roughly 20% of clients \[go\] to a suboptimal front-end".
 /// - §1: "When anycast does not direct a client to the best front-end, … the client usually
 ///   still lands on a nearby alternative front-end" (supports second/third nearest).
 /// - Fig. 4 text: 55 % of clients reach their geographically nearest front-end; 75 % are

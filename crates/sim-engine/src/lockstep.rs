@@ -209,7 +209,7 @@ impl Health {
 
 /// Run one arm in lockstep. `template` supplies everything but the control plane, world and
 /// overload state; `build(world, horizon)` builds the arm's control plane (used once, for
-/// everything but the health timelines, which [`Health`] extends step by step). `None` when
+/// everything but the health timelines, which `Health` extends step by step). `None` when
 /// cancelled.
 #[allow(clippy::too_many_arguments)]
 pub fn run_arm(

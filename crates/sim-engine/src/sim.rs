@@ -913,9 +913,9 @@ impl Shard<'_> {
     }
 
     /// A request's outcome, known at `done`.
-    #[inline]
     /// `extra_us` is the network time of the successful attempt (DNS, handshakes, exchange),
     /// which the event clock does not advance by.
+    #[inline]
     fn finish(&mut self, c: usize, issue: Micros, done: Micros, ok: bool, extra_us: Micros) {
         if !self.recorded(issue) {
             return;
