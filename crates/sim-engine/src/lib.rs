@@ -2,7 +2,8 @@
 //!
 //! Data flow: a validated [`config::Workload`] → per arm, the control-plane timeline
 //! ([`controlplane`]) over the ground truth ([`world`]) → the client population cut into
-//! shards ([`population`]) → each shard's event loop ([`sim`]) → merged curves and histograms
+//! shards ([`population`]) → each shard's event loop ([`sim`]; stepped by [`lockstep`] when a
+//! region has a capacity, see [`overload`]) → merged curves ([`curve::Bin`]) and histograms
 //! → the figures of `spec/METRICS.md` ([`metrics`]). [`run::run`] drives it.
 //!
 //! Architecture invariant: this crate does no I/O and never reads the wall clock. The only
