@@ -11,10 +11,10 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use sim_engine::SEC;
 use sim_engine::config::*;
 use sim_engine::queue::{CalendarQueue, RadixHeap};
 use sim_engine::rng::{Rng, Stream};
-use sim_engine::{Micros, SEC};
 
 /// A pending-event set as the hold model uses it: keys are times (u64), payloads u32.
 pub trait Hold {
@@ -208,12 +208,12 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
             serve_stale: ServeStale::Off,
             siting: Siting::default(),
             ttl_mix: None,
-            clock: sim_engine::config::CacheClock::Exact,
-            display: resolver_models::TtlDisplay::Exact,
+            clock: CacheClock::Exact,
+            display: TtlDisplay::Exact,
         }],
         failures: vec![Failure {
             region: 0,
-            at: 10 * 60 * SEC as Micros,
+            at: 10 * 60 * SEC,
             kind: FailureKind::Hard(HardMode::Blackhole),
             recover_at: None,
         }],

@@ -12,7 +12,6 @@ use resolver_models::presets::{
 };
 use resolver_models::{Mix, StaleMode, StubCache, TtlPolicy};
 use sim_engine::run::{RunOptions, run};
-use sim_engine::sim::{C_ATTEMPTS, C_ATTEMPTS_FAILED, C_DNS, C_DNS_FAILED};
 
 use crate::workload::parse_workload_with;
 
@@ -181,7 +180,7 @@ pub fn describe(p: &PopulationPreset) -> String {
 }
 
 /// The generated survival workload: `population = NAME`, two regions, one weighted arm per
-/// TTL whose answer changes 100/0 → 0/100 at [`CHANGE_AT_S`] with no propagation delay, and a
+/// TTL whose answer changes 100/0 → 0/100 at `CHANGE_AT_S` with no propagation delay, and a
 /// drain of the old region at the same time so every attempt to it counts as stale routing.
 pub fn survival_workload(name: &str, clients: u64, seed: u64) -> String {
     let mut t = format!(
@@ -257,9 +256,9 @@ pub fn survival(
             };
             for (i, &t) in SURVIVAL_TIMES.iter().enumerate() {
                 let b = &curve.bins[((CHANGE_AT_S + t) / bin_s) as usize];
-                s.attempts[i] = b[C_ATTEMPTS_FAILED] as f64 / b[C_ATTEMPTS].max(1) as f64;
+                s.attempts[i] = b.attempts_failed_region as f64 / b.attempts.max(1) as f64;
                 // NaN: no lookups at all in the bin (every attempt reused a connection).
-                s.dns_answers[i] = b[C_DNS_FAILED] as f64 / b[C_DNS] as f64;
+                s.dns_answers[i] = b.dns_answers_failed_region as f64 / b.dns_answers as f64;
             }
             s
         })

@@ -11,9 +11,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use sim_engine::curve::COLUMNS;
 use sim_engine::metrics::{ArmSummary, Summary, secs};
 use sim_engine::run::RunOutput;
-use sim_engine::sim::COLUMNS;
 
 use crate::replications::Replications;
 
@@ -54,7 +54,7 @@ pub fn curve_csv(out: &RunOutput) -> String {
     for curve in &out.curves {
         for (i, bin) in curve.bins.iter().enumerate() {
             let _ = write!(s, "{},{}", curve.name, secs(i as u64 * out.bin));
-            for v in bin {
+            for v in bin.values() {
                 let _ = write!(s, ",{v}");
             }
             s.push('\n');

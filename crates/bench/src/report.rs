@@ -381,7 +381,7 @@ pub struct Report {
     pub plots: Vec<RenderedPlot>,
 }
 
-/// Reads `dir`, draws the report and writes it there ([`write`]).
+/// Reads `dir`, draws the report and writes it there ([`write()`]).
 pub fn generate(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     let inputs = load(dir)?;
     let report = build(&inputs).map_err(ReportError::Output)?;

@@ -193,12 +193,9 @@ pub fn parse_value(raw: &str) -> Value {
 pub fn set_path(table: &mut Table, path: &[String], value: Value) -> Result<(), String> {
     let (last, init) = path.split_last().expect("non-empty path");
     let fail = |m: String| format!("--grid {}: {m}", path.join("."));
-    let (first, rest) = match init.split_first() {
-        None => {
-            table.insert(last.clone(), value);
-            return Ok(());
-        }
-        Some(x) => x,
+    let Some((first, rest)) = init.split_first() else {
+        table.insert(last.clone(), value);
+        return Ok(());
     };
     let mut cur = table
         .get_mut(first.as_str())

@@ -9,13 +9,16 @@
 //! counts down; a resolver hands on the remaining TTL.* [`TtlPolicy::apply`] is that "applies
 //! its own floor or cap"; [`CacheEntry`] is the count-down.
 
+#![warn(unreachable_pub)]
+
+pub mod mix;
 pub mod presets;
 pub mod resolver;
 pub mod software;
 pub mod stub;
 pub mod ttl;
 
-pub use presets::{Mix, Part, Status, StubMix, TtlMix};
+pub use mix::{Mix, Part, Status, StubMix, TtlMix};
 pub use resolver::{AppCache, CacheClock, Lookup, ResolverBehaviour, StaleMode, TtlDisplay};
 pub use software::{EcsSupport, Software, SoftwareConfig, SoftwareError};
 pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};

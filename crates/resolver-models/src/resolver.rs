@@ -490,16 +490,14 @@ mod tests {
         assert_eq!(got(Hickory)[..4], [3, 3, 2, 1]);
         // An entry that was never fetched (the simulator's stationary start: expiry 50.3 s,
         // lifetime 300 s, so "stored" before time 0): the countdown still ends at its expiry.
-        let b = crate::Software::Bind
-            .behaviour(&crate::Software::Bind.default_config())
-            .unwrap();
+        let b = Bind.behaviour(&Bind.default_config()).unwrap();
         let warm = 50 * SEC + 300_000;
         assert_eq!(
             b.shown_ttl(warm, 300 * SEC, 300 * SEC, 10 * SEC, false),
             40 * SEC
         );
-        let k = crate::Software::KnotResolver
-            .behaviour(&crate::Software::KnotResolver.default_config())
+        let k = KnotResolver
+            .behaviour(&KnotResolver.default_config())
             .unwrap();
         // Knot (inclusive clock: "stored" at second -251) with record TTL 300 s: 300 - 261.
         assert_eq!(
@@ -507,10 +505,10 @@ mod tests {
             39 * SEC
         );
         // A record TTL above the lifetime (a cap): shown at most the lifetime (ASSUMED).
-        let d = crate::Software::Dnsmasq
+        let d = Dnsmasq
             .behaviour(&crate::SoftwareConfig {
                 max_ttl_s: Some(60),
-                ..crate::Software::Dnsmasq.default_config()
+                ..Dnsmasq.default_config()
             })
             .unwrap();
         assert_eq!(

@@ -5,7 +5,7 @@
 //! `shared/research/peers.md` (dns-resolver-testing: "Linux `resolv` does not cache";
 //! "Windows caches for the TTL").
 
-use crate::presets::{Part, Status, StubMix};
+use crate::mix::{Part, Status, StubMix};
 use crate::{Micros, SEC, StubCache};
 
 /// systemd-resolved: maximum cache TTL 2 h (`CACHE_TTL_MAX_USEC`, systemd

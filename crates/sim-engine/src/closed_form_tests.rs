@@ -19,8 +19,8 @@ use crate::config::*;
 use crate::config::{
     ClientAffinity, EndpointGroup, GaHealthCheck, GlobalAcceleratorArm, LbHealthCheck,
 };
+use crate::curve::Bin;
 use crate::run::{RunOptions, run};
-use crate::sim::{C_DNS, C_DNS_FAILED};
 use crate::testutil::two_region_workload;
 use crate::{Micros, SEC};
 
@@ -48,7 +48,7 @@ fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -
             siting: Siting::default(),
             ttl_mix: None,
             clock: CacheClock::Exact,
-            display: resolver_models::TtlDisplay::Exact,
+            display: TtlDisplay::Exact,
         })
         .collect();
     w.failures = vec![Failure {
@@ -101,13 +101,16 @@ fn check_drain_min(
     for (i, b) in bins.iter().enumerate() {
         let start = i as f64 * bin_s;
         assert!(
-            b[C_DNS] > min_answers,
+            b.dns_answers > min_answers,
             "bin {i} has too few answers: {}",
-            b[C_DNS]
+            b.dns_answers
         );
-        let observed = b[C_DNS_FAILED] as f64 / b[C_DNS] as f64;
+        let observed = b.dns_answers_failed_region as f64 / b.dns_answers as f64;
         if start + bin_s <= t0 {
-            assert_eq!(b[C_DNS_FAILED], 0, "no stale answers before the change");
+            assert_eq!(
+                b.dns_answers_failed_region, 0,
+                "no stale answers before the change"
+            );
             continue;
         }
         if start < t0 {
@@ -356,10 +359,10 @@ fn latency_vs_ga() -> Workload {
 }
 
 /// Last bin start (s after the failure) with a cohort attempt to the failed region.
-fn last_stale_bin(bins: &[crate::sim::Bin], fail_s: f64, bin_s: f64) -> f64 {
+fn last_stale_bin(bins: &[Bin], fail_s: f64, bin_s: f64) -> f64 {
     bins.iter()
         .enumerate()
-        .filter(|(_, b)| b[crate::sim::C_COHORT_ATTEMPTS_FAILED] > 0)
+        .filter(|(_, b)| b.cohort_attempts_failed_region > 0)
         .map(|(i, _)| i as f64 * bin_s - fail_s)
         .fold(f64::NEG_INFINITY, f64::max)
 }
@@ -466,8 +469,8 @@ fn grey_failure_serves_errors_at_its_rate_and_evades_shallow_checks() {
     );
     let (mut req, mut ok) = (0u64, 0u64);
     for b in &out.curves[0].bins {
-        req += b[crate::sim::C_COHORT_REQUESTS];
-        ok += b[crate::sim::C_COHORT_OK];
+        req += b.cohort_requests;
+        ok += b.cohort_ok;
     }
     let p = ok as f64 / req as f64;
     let tol = 5.0 * (0.3f64 * 0.7 / req as f64).sqrt();
@@ -546,16 +549,10 @@ fn multivalue_client_tries_next_address_without_using_a_retry() {
         arm("weighted", Policy::Weighted),
     ];
     let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
-    let after = |arm: usize, col: usize| -> u64 {
-        out.curves[arm].bins[(120 / 5)..]
-            .iter()
-            .map(|b| b[col])
-            .sum()
-    };
-    use crate::sim::{C_ATTEMPTS, C_ATTEMPTS_FAILED, C_FAILED, C_OK, C_REQUESTS};
-    let (req, ok) = (after(0, C_REQUESTS), after(0, C_OK));
-    let (att, att_failed) = (after(0, C_ATTEMPTS), after(0, C_ATTEMPTS_FAILED));
-    assert_eq!(after(0, C_FAILED), 0);
+    let after = |arm: usize| -> Bin { out.curves[arm].bins[(120 / 5)..].iter().sum() };
+    let (req, ok) = (after(0).requests, after(0).ok);
+    let (att, att_failed) = (after(0).attempts, after(0).attempts_failed_region);
+    assert_eq!(after(0).failed, 0);
     assert_eq!(ok, req);
     assert_eq!(att, req + att_failed, "one more attempt per failed connect");
     // About half the answers list region 0 first (per resolver answer: 40 resolvers, so loose).
@@ -566,7 +563,7 @@ fn multivalue_client_tries_next_address_without_using_a_retry() {
     let p99 = out.summary.arms[0].failure_latency_ms.p99.unwrap();
     assert!(p99 >= 3000.0, "{p99}");
     // The weighted arm fails the requests sent to the dead region (no retries).
-    let failed_w = after(1, C_FAILED) as f64 / after(1, C_REQUESTS) as f64;
+    let failed_w = after(1).failed as f64 / after(1).requests as f64;
     assert!(failed_w > 0.2 && failed_w < 0.8, "{failed_w}");
 }
 
@@ -661,7 +658,7 @@ fn arc_assertion_rule_refuses_a_flip_that_breaks_it() {
         let bins = &out.curves[0].bins;
         let last = &bins[bins.len() - 2];
         (
-            last[C_DNS_FAILED] as f64 / last[C_DNS].max(1) as f64,
+            last.dns_answers_failed_region as f64 / last.dns_answers.max(1) as f64,
             out.summary.arms[0].detection_s,
         )
     };

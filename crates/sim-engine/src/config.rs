@@ -186,7 +186,7 @@ pub struct Siting {
     /// [`DEFAULT_CACHES_PER_POP`], printed in the run's assumptions.
     pub caches_per_pop: u32,
     /// `ecs = true`: clients of the service per ECS subnet (one cache entry per subnet). Route
-    /// 53's ECS prefix length is not documented (`shared/research/route53-ga.md` B, "[U]") and
+    /// 53's ECS prefix length is not documented (`shared/research/route53-ga.md` B, "\[U\]") and
     /// Google sends /24s (`ttl-behaviour.md` §5); how many of one service's clients share a /24
     /// is not published: ASSUMED, default [`DEFAULT_CLIENTS_PER_SUBNET`], printed.
     pub clients_per_subnet: u32,

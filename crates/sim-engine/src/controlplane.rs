@@ -1166,9 +1166,9 @@ mod tests {
     #[test]
     fn weight_changes_apply_after_propagation() {
         let world = world_with(HardMode::Reset, 10_000 * SEC, None);
-        let mut arm = match two_region_workload().arms[0].kind.clone() {
-            crate::config::ArmKind::Route53(r) => r,
-            _ => unreachable!(),
+        let crate::config::ArmKind::Route53(mut arm) = two_region_workload().arms[0].kind.clone()
+        else {
+            unreachable!()
         };
         arm.policy = Policy::Weighted;
         arm.propagation = Propagation::Fixed(5 * SEC);
@@ -1208,9 +1208,9 @@ mod tests {
     #[test]
     fn evaluate_target_health_follows_elb_target_health() {
         let world = world_with(HardMode::Blackhole, 300 * SEC, None);
-        let mut arm = match two_region_workload().arms[0].kind.clone() {
-            crate::config::ArmKind::Route53(r) => r,
-            _ => unreachable!(),
+        let crate::config::ArmKind::Route53(mut arm) = two_region_workload().arms[0].kind.clone()
+        else {
+            unreachable!()
         };
         arm.records[0].alias = true;
         arm.records[0].evaluate_target_health = true;

@@ -31,8 +31,8 @@ use crate::config::{
     Arm, ArmKind, GlobalAcceleratorArm, HcProtocol, HealthCheck, Policy, Region, Route53Arm,
     Workload,
 };
+use crate::curve::Bin;
 use crate::population::{Geo, Layout};
-use crate::sim::{Bin, C_AUTH, C_REQUESTS};
 
 // ---------------------------------------------------------------------------------------------
 // Units
@@ -196,7 +196,7 @@ pub const GA_DT_PREMIUM_INDIA_TO_NA: f64 = 0.025;
 pub const GA_DT_PREMIUM_ZA_TO_AFRICA: f64 = 0.010;
 
 /// The DT-Premium of traffic served from `src` and delivered at an edge in `dst`, USD per GB,
-/// and whether the cell is published (`true`) or **ASSUMED** through [`Zone::matrix_zone`].
+/// and whether the cell is published (`true`) or **ASSUMED** through `Zone::matrix_zone`.
 pub fn dt_premium_per_gb(src: Zone, dst: Zone) -> (f64, bool) {
     use Zone::*;
     match (src, dst) {
@@ -332,10 +332,10 @@ pub fn steady_rates(
             auth_queries_per_s: 0.0,
         };
     }
-    let sum = |c: usize| used.iter().map(|b| b[c]).sum::<u64>() as f64;
+    let total: Bin = used.iter().sum();
     Rates {
-        requests_per_s: sum(C_REQUESTS) / span_s,
-        auth_queries_per_s: sum(C_AUTH) / span_s,
+        requests_per_s: total.requests as f64 / span_s,
+        auth_queries_per_s: total.auth_queries as f64 / span_s,
     }
 }
 
@@ -918,10 +918,10 @@ mod tests {
 
     #[test]
     fn steady_rates_use_bins_before_the_failure() {
-        let mut bins = vec![[0u64; 12]; 4];
+        let mut bins = vec![Bin::default(); 4];
         for (i, b) in bins.iter_mut().enumerate() {
-            b[C_REQUESTS] = 100 * (i as u64 + 1);
-            b[C_AUTH] = 10;
+            b.requests = 100 * (i as u64 + 1);
+            b.auth_queries = 10;
         }
         // Failure at 12 s with 5 s bins: the two whole bins before it, 10 s.
         let r = steady_rates(&bins, 5 * SEC, 20 * SEC, Some(12 * SEC));

@@ -28,23 +28,16 @@ pub enum Continent {
 }
 
 impl Continent {
-    pub const ALL: [Continent; 6] = [
-        Continent::Africa,
-        Continent::Asia,
-        Continent::Europe,
-        Continent::NorthAmerica,
-        Continent::Oceania,
-        Continent::SouthAmerica,
-    ];
+    pub const ALL: [Continent; 6] = [Africa, Asia, Europe, NorthAmerica, Oceania, SouthAmerica];
 
     pub fn name(self) -> &'static str {
         match self {
-            Continent::Africa => "Africa",
-            Continent::Asia => "Asia",
-            Continent::Europe => "Europe",
-            Continent::NorthAmerica => "North America",
-            Continent::Oceania => "Oceania",
-            Continent::SouthAmerica => "South America",
+            Africa => "Africa",
+            Asia => "Asia",
+            Europe => "Europe",
+            NorthAmerica => "North America",
+            Oceania => "Oceania",
+            SouthAmerica => "South America",
         }
     }
 }
@@ -301,12 +294,12 @@ impl Continent {
     /// SA; Antarctica has no client area here).
     pub fn r53_code(self) -> &'static str {
         match self {
-            Continent::Africa => "AF",
-            Continent::Asia => "AS",
-            Continent::Europe => "EU",
-            Continent::NorthAmerica => "NA",
-            Continent::Oceania => "OC",
-            Continent::SouthAmerica => "SA",
+            Africa => "AF",
+            Asia => "AS",
+            Europe => "EU",
+            NorthAmerica => "NA",
+            Oceania => "OC",
+            SouthAmerica => "SA",
         }
     }
 
@@ -544,7 +537,7 @@ pub const GA_EDGE_LOCATIONS: &[(&str, f64, f64)] = &[
 ///   12/19, P(penalty ≥ 50 ms) = 4/19.
 /// - Fig. 3 text (single requests, noisier): "anycast is at least 25ms slower for 20% of
 ///   requests, and just below 10% of anycast measurements are 100ms or more slower than the
-///   best unicast". Abstract: "roughly 20% of clients [go] to a suboptimal front-end".
+///   best unicast". Abstract: "roughly 20% of clients \[go\] to a suboptimal front-end".
 /// - §1: "When anycast does not direct a client to the best front-end, … the client usually
 ///   still lands on a nearby alternative front-end" (supports second/third nearest).
 /// - Fig. 4 text: 55 % of clients reach their geographically nearest front-end; 75 % are
@@ -1219,7 +1212,7 @@ mod tests {
         ];
         for (who, region, edge_code, r53, ga) in cases {
             let a = area(who);
-            let (rl, rlo) = crate::geo::region_coords(region).unwrap();
+            let (rl, rlo) = geo::region_coords(region).unwrap();
             assert!(
                 close(m.rtt_between_ms(a.lat, a.lon, rl, rlo), r53, 0.05),
                 "{who}"

@@ -53,7 +53,7 @@ pub const FIBRE_KM_PER_MS: f64 = C_VACUUM_KM_PER_MS / FIBRE_GROUP_INDEX;
 /// - Cross-check, Singla, Chandrasekaran, Godfrey, Maggs (HotNets 2014; extended as Bozkurt
 ///   et al., "Why Is the Internet so Slow?!", PAM 2017), the authors' project page
 ///   (cspeed.net/about): PlanetLab nodes to 22,800 popular web servers, 1.9 M connections:
-///   "the minimum ping time [is] 3.1× inflated in the median" over c-latency (vacuum, great
+///   "the minimum ping time \[is\] 3.1× inflated in the median" over c-latency (vacuum, great
 ///   circle); TCP handshake 3.2×; whole HTML fetch 36.5×. Status **V** (authors' own page).
 ///   3.1 × c_fibre/c = 3.1 / 1.4682 = 2.11, i.e. the same 2.1 in fibre terms (**D**).
 ///

@@ -2,21 +2,26 @@
 //!
 //! Data flow: a validated [`config::Workload`] → per arm, the control-plane timeline
 //! ([`controlplane`]) over the ground truth ([`world`]) → the client population cut into
-//! shards ([`population`]) → each shard's event loop ([`sim`]) → merged curves and histograms
+//! shards ([`population`]) → each shard's event loop ([`sim`]; stepped by [`lockstep`] when a
+//! region has a capacity, see [`overload`]) → merged curves ([`curve::Bin`]) and histograms
 //! → the figures of `spec/METRICS.md` ([`metrics`]). [`run::run`] drives it.
 //!
 //! Architecture invariant: this crate does no I/O and never reads the wall clock. The only
 //! randomness is the seeded, counter-based streams of [`rng`], so a workload and a seed fix
 //! every output bit, whatever the thread count.
 
+#![warn(unreachable_pub)]
+
 pub mod classes;
 pub mod config;
 pub mod controlplane;
 pub mod cost;
+pub mod curve;
 pub mod ga;
 pub mod geo;
 pub mod geography;
 pub mod latency;
+pub mod lockstep;
 pub mod metrics;
 pub mod mixes;
 pub mod overload;

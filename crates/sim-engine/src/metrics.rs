@@ -6,9 +6,7 @@ use serde::Serialize;
 use crate::Micros;
 #[cfg(test)]
 use crate::SEC;
-use crate::sim::{
-    Bin, C_COHORT_ATTEMPTS, C_COHORT_ATTEMPTS_FAILED, C_COHORT_OK, C_COHORT_REQUESTS,
-};
+use crate::curve::Bin;
 
 /// Percentile levels for `converge_s` and `stale_converge_s`, in tenths of a percent.
 pub const CONVERGE_LEVELS: [(&str, u64); 5] = [
@@ -57,15 +55,15 @@ pub fn converge(
         if start < failure || start >= window_end {
             continue;
         }
-        if b[C_COHORT_REQUESTS] < need {
+        if b.cohort_requests < need {
             continue;
         }
         // ratio >= X/1000  <=>  num * 1000 >= den * X, in integers.
         let meets = match on {
-            ConvergeOn::Ok => b[C_COHORT_OK] * 1000 >= b[C_COHORT_REQUESTS] * tenths,
+            ConvergeOn::Ok => b.cohort_ok * 1000 >= b.cohort_requests * tenths,
             ConvergeOn::NotStale => {
-                let den = b[C_COHORT_ATTEMPTS];
-                (den - b[C_COHORT_ATTEMPTS_FAILED]) * 1000 >= den * tenths
+                let den = b.cohort_attempts;
+                (den - b.cohort_attempts_failed_region) * 1000 >= den * tenths
             }
         };
         last_qualifying_meets = Some(meets);
@@ -241,18 +239,16 @@ pub struct Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{C_COHORT_OK, C_COHORT_REQUESTS};
 
     fn bins(ratios: &[(u64, u64)]) -> Vec<Bin> {
         ratios
             .iter()
-            .map(|&(ok, req)| {
-                let mut b = [0u64; 12];
-                b[C_COHORT_REQUESTS] = req;
-                b[C_COHORT_OK] = ok;
-                b[C_COHORT_ATTEMPTS] = req;
-                b[C_COHORT_ATTEMPTS_FAILED] = req - ok;
-                b
+            .map(|&(ok, req)| Bin {
+                cohort_requests: req,
+                cohort_ok: ok,
+                cohort_attempts: req,
+                cohort_attempts_failed_region: req - ok,
+                ..Bin::default()
             })
             .collect()
     }

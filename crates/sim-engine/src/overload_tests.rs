@@ -1,7 +1,7 @@
 //! Tests of the overload model and the lockstep runner (`overload.rs`).
 
 use crate::config::*;
-use crate::sim::{C_ATTEMPTS, C_ATTEMPTS_FAILED, C_FAILED, C_OK, C_REQUESTS};
+use crate::curve::Bin;
 use crate::testutil::{hc, two_region_workload};
 use crate::{MS, SEC};
 
@@ -42,10 +42,10 @@ fn steady_overload_sheds_one_minus_capacity_over_load() {
     let served_rps = (a - s) as f64 / (1800.0 - 5.0);
     assert!((served_rps - 600.0).abs() < 6.0, "served {served_rps}/s");
     // Without retries every shed attempt is a failed request, and nothing else fails.
-    let sum = |c: usize| out.curves[0].bins.iter().map(|b| b[c]).sum::<u64>();
+    let total: Bin = out.curves[0].bins.iter().sum();
     let shed_all: u64 = load.bins.iter().map(|b| b[0].load.shed).sum();
-    assert_eq!(sum(C_FAILED), shed_all);
-    assert_eq!(sum(C_OK) + sum(C_FAILED), sum(C_REQUESTS));
+    assert_eq!(total.failed, shed_all);
+    assert_eq!(total.ok + total.failed, total.requests);
     // Accepted requests queue: every request the overloaded region serves pays 200 ms.
     let p50 = out.summary.arms[0].latency_ms.p50.unwrap();
     assert!(p50 > 200.0, "latency p50 {p50} ms");
@@ -92,15 +92,15 @@ fn failover_overloads_the_survivor_and_its_errors_reach_the_curve() {
     // Requests alone offer twice the capacity; retries add more: over half is shed.
     assert!(s as f64 / a as f64 > 0.5, "late shed {s} of {a}");
     let bins = &out.curves[0].bins;
-    let failed_before: u64 = bins[..120].iter().map(|b| b[C_FAILED]).sum();
+    let failed_before: u64 = bins[..120].iter().map(|b| b.failed).sum();
     assert_eq!(failed_before, 0);
     let (req, failed) = bins[180..]
         .iter()
-        .fold((0, 0), |(r, f), b| (r + b[C_REQUESTS], f + b[C_FAILED]));
+        .fold((0, 0), |(r, f), b| (r + b.requests, f + b.failed));
     // Two attempts per request, each shed with p > 1/2: over a quarter of requests fail.
     assert!(failed as f64 / req as f64 > 0.25, "{failed} of {req}");
     // And it has converged: nothing is sent to the failed region any more.
-    assert!(bins[180..].iter().all(|b| b[C_ATTEMPTS_FAILED] == 0));
+    assert!(bins[180..].iter().all(|b| b.attempts_failed_region == 0));
 }
 
 /// The seed-002 trap: when the survivor's own health probes are shed (deep or shallow alike),
@@ -113,7 +113,7 @@ fn shed_probes_mark_the_survivor_unhealthy_and_fail_open_to_the_dead_region() {
         let out = go(&w, 2, crate::run::DEFAULT_SHARD_CLIENTS);
         out.curves[0].bins[180..]
             .iter()
-            .map(|b| b[C_ATTEMPTS_FAILED])
+            .map(|b| b.attempts_failed_region)
             .sum::<u64>()
     };
     assert_eq!(back_to_dead(false), 0);
@@ -148,14 +148,14 @@ fn ample_capacity_equals_the_one_pass_run() {
     calc.name = "calculated".into();
     if let ArmKind::Route53(r) = &mut calc.kind {
         r.records[0].health_check = None;
-        r.records[0].calculated = Some(crate::config::CalculatedCheck {
+        r.records[0].calculated = Some(CalculatedCheck {
             threshold: 1,
             children: vec![
-                crate::config::ChildCheck {
+                ChildCheck {
                     region: 0,
                     check: hc(10, 1),
                 },
-                crate::config::ChildCheck {
+                ChildCheck {
                     region: 0,
                     check: hc(30, 3),
                 },
@@ -198,5 +198,5 @@ fn lockstep_results_do_not_depend_on_threads_or_shards() {
         assert_eq!(x.bins, y.bins);
     }
     let shed: u64 = a.loads[0].bins.iter().map(|b| b[1].load.shed).sum();
-    assert!(shed > 0 && a.curves[0].bins.iter().any(|b| b[C_ATTEMPTS] > 0));
+    assert!(shed > 0 && a.curves[0].bins.iter().any(|b| b.attempts > 0));
 }

@@ -27,7 +27,7 @@ fn class(name: &str, share: f64, placement: Placement, ecs: bool) -> ResolverCla
         siting: Siting::default(),
         ttl_mix: None,
         clock: CacheClock::Exact,
-        display: resolver_models::TtlDisplay::Exact,
+        display: TtlDisplay::Exact,
     }
 }
 

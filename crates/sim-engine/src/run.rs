@@ -11,12 +11,11 @@ use rayon::prelude::*;
 
 use crate::config::{ActionTarget, ArmKind, EndpointType, Policy, Propagation, Workload};
 use crate::controlplane::{DEFAULT_PROPAGATION_TEXT, Route53Control};
+use crate::curve::Bin;
 use crate::ga::GaControl;
 use crate::metrics::{ArmSummary, Converge, ConvergeOn, Latency, Rto, Summary, secs};
 use crate::population::{Geo, Layout};
-use crate::sim::{
-    ArmContext, ArmControl, Bin, C_ATTEMPTS, C_AUTH, C_FAILED, C_OK, C_REQUESTS, FailureRef,
-};
+use crate::sim::{ArmContext, ArmControl, FailureRef};
 use crate::world::World;
 use crate::{Micros, SEC};
 
@@ -461,6 +460,179 @@ pub fn run(
         })
 }
 
+/// Arm `arm_index`'s control plane over `world` (ground truth, and in lockstep the overload
+/// state known so far), with health timelines up to `end`, its scheduled actions applied.
+fn arm_control(
+    w: &Workload,
+    arm_index: usize,
+    geo: &Geo,
+    world: &World,
+    end: Micros,
+) -> ArmControl {
+    let offset = warmup(w);
+    let arm = &w.arms[arm_index];
+    let actions = w.actions.iter().filter(|a| a.arm == arm_index);
+    match &arm.kind {
+        ArmKind::Route53(r53) => {
+            let weights: Vec<(Micros, usize, u32)> = actions
+                .filter_map(|a| match a.target {
+                    ActionTarget::RecordWeight { record, weight } => {
+                        Some((a.at + offset, record, weight))
+                    }
+                    ActionTarget::TrafficDial { .. } => None,
+                })
+                .collect();
+            let c = Route53Control::new(
+                r53,
+                world,
+                offset,
+                end,
+                w.simulation.seed,
+                w.simulation.warm_start,
+            );
+            let c = if r53.policy == Policy::Latency {
+                let regions: Vec<usize> = r53.records.iter().map(|r| r.region).collect();
+                c.with_latency_order(geo.latency_order(&regions))
+            } else if r53.policy == Policy::Geolocation {
+                c.with_geo_chains(crate::controlplane::geolocation_chains_for(
+                    &r53.records,
+                    &geo.place_geolocations(),
+                ))
+            } else {
+                c
+            };
+            ArmControl::Route53(c.with_weight_changes(&weights))
+        }
+        ArmKind::GlobalAccelerator(ga) => {
+            let dials: Vec<(Micros, usize, f64)> = actions
+                .filter_map(|a| match a.target {
+                    ActionTarget::TrafficDial { group, dial } => Some((a.at + offset, group, dial)),
+                    ActionTarget::RecordWeight { .. } => None,
+                })
+                .collect();
+            let regions: Vec<usize> = ga.endpoint_groups.iter().map(|g| g.region).collect();
+            ArmControl::GlobalAccelerator(
+                GaControl::new(
+                    ga,
+                    world,
+                    geo.edge_order(&regions),
+                    end,
+                    w.simulation.seed,
+                    w.simulation.warm_start,
+                )
+                .with_dial_changes(&dials),
+            )
+        }
+    }
+}
+
+/// Internal-time µs from the failure to its detection: Route 53, the failed region's record
+/// turns unhealthy (or its ARC routing control flips); GA, the failed region's endpoint group
+/// turns unhealthy. `None` when that does not happen in the run.
+fn detection_us(
+    arm: &crate::config::Arm,
+    control: &ArmControl,
+    f: FailureRef,
+    offset: Micros,
+) -> Option<f64> {
+    match (&arm.kind, control) {
+        (ArmKind::Route53(r53), ArmControl::Route53(c)) => match &r53.control {
+            Some(ctl) if ctl.region == f.region && !ctl.refused(&r53.records) => {
+                Some((ctl.flip_at + offset) as f64 - f.at as f64)
+            }
+            Some(_) => None,
+            None => r53
+                .records
+                .iter()
+                .position(|rec| rec.region == f.region)
+                .and_then(|i| c.first_unhealthy_at_or_after(i, f.at))
+                .map(|t| t as f64 - f.at as f64),
+        },
+        (_, ArmControl::GlobalAccelerator(g)) => g
+            .groups
+            .iter()
+            .position(|grp| grp.region == f.region)
+            .and_then(|i| g.first_unhealthy_at_or_after(i, f.at))
+            .map(|t| t as f64 - f.at as f64),
+        _ => unreachable!("control matches the arm kind"),
+    }
+}
+
+/// One arm's figures (summary.json) from its merged shard result and its control plane (in
+/// lockstep, the last step's, whose timelines cover the whole run).
+fn arm_summary(
+    w: &Workload,
+    arm: &crate::config::Arm,
+    geo: &Geo,
+    layout: &Layout,
+    control: &ArmControl,
+    result: &crate::sim::ShardResult,
+    failure: Option<FailureRef>,
+) -> ArmSummary {
+    let offset = warmup(w);
+    let (start, bin) = (offset, w.simulation.bin);
+    let total: Bin = result.bins.iter().sum();
+    let (detection_s, converge_s, stale_converge_s, rto_s, cohort_clients) = match failure {
+        None => (None, Converge::NULL, Converge::NULL, Rto::NULL, None),
+        Some(f) => {
+            let detection = detection_us(arm, control, f, offset);
+            let (fa, we) = (f.at - start, f.window_end - start);
+            (
+                detection.map(|us| (us / 1000.0).round() / 1000.0),
+                Converge::compute(&result.bins, bin, fa, we, ConvergeOn::Ok),
+                Converge::compute(&result.bins, bin, fa, we, ConvergeOn::NotStale),
+                Rto::from_histogram(&result.rto, result.never_recovered, f.window_end - f.at),
+                Some(result.cohort_clients),
+            )
+        }
+    };
+    ArmSummary {
+        name: arm.name.clone(),
+        requests: total.requests,
+        ok: total.ok,
+        failed: total.failed,
+        attempts: total.attempts,
+        cohort_clients,
+        detection_s,
+        converge_s,
+        stale_converge_s,
+        rto_s,
+        latency_ms: Latency::from_histogram(&result.latency),
+        failure_latency_ms: Latency::from_histogram(&result.failure_latency),
+        auth_queries: total.auth_queries,
+        cost_usd_month: Some(crate::cost::arm_cost_usd_month(
+            w,
+            arm,
+            geo,
+            layout,
+            &result.bins,
+            bin,
+            failure.map(|f| f.at - start),
+        )),
+        strategy: strategy(arm, w),
+        client_overrides: arm.client_overrides.clone(),
+    }
+}
+
+/// One arm's distributions.csv rows.
+fn arm_distributions(
+    name: &str,
+    result: &crate::sim::ShardResult,
+    failure: Option<FailureRef>,
+) -> ArmDistributions {
+    ArmDistributions {
+        name: name.to_string(),
+        rto: match failure {
+            Some(f) => {
+                let window = f.window_end - f.at;
+                quantiles(&result.rto, |v| secs(v.min(window)))
+            }
+            None => Vec::new(),
+        },
+        latency: quantiles(&result.latency, |v| (v as f64 / 100.0).round() / 10.0),
+    }
+}
+
 fn run_in_pool(
     w: &Workload,
     opts: &RunOptions<'_>,
@@ -476,10 +648,10 @@ fn run_in_pool(
     let layout = Layout::new(w);
     // Lockstep shards all stay alive for the whole run (one-pass shards are merged as they
     // finish), so they are made larger: fewer copies of the per-shard histograms (see
-    // `overload::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.
+    // `lockstep::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.
     let shard_clients = if crate::overload::lockstep(w) {
         opts.shard_clients
-            .saturating_mul(crate::overload::LOCKSTEP_SHARD_FACTOR)
+            .saturating_mul(crate::lockstep::LOCKSTEP_SHARD_FACTOR)
     } else {
         opts.shard_clients
     };
@@ -498,83 +670,15 @@ fn run_in_pool(
     let mut events = 0;
     let mut loads = Vec::new();
     for (arm_index, arm) in w.arms.iter().enumerate() {
-        // The arm's control plane over `world` (ground truth, and in lockstep the overload
-        // state known so far), with health timelines up to `end`.
-        let build = |world: &World, end: Micros| -> ArmControl {
-            let actions = w.actions.iter().filter(|a| a.arm == arm_index);
-            match &arm.kind {
-                ArmKind::Route53(r53) => {
-                    let weights: Vec<(Micros, usize, u32)> = actions
-                        .filter_map(|a| match a.target {
-                            ActionTarget::RecordWeight { record, weight } => {
-                                Some((a.at + offset, record, weight))
-                            }
-                            ActionTarget::TrafficDial { .. } => None,
-                        })
-                        .collect();
-                    let c = Route53Control::new(
-                        r53,
-                        world,
-                        offset,
-                        end,
-                        w.simulation.seed,
-                        w.simulation.warm_start,
-                    );
-                    let c = if r53.policy == Policy::Latency {
-                        let regions: Vec<usize> = r53.records.iter().map(|r| r.region).collect();
-                        c.with_latency_order(geo.latency_order(&regions))
-                    } else if r53.policy == Policy::Geolocation {
-                        c.with_geo_chains(crate::controlplane::geolocation_chains_for(
-                            &r53.records,
-                            &geo.place_geolocations(),
-                        ))
-                    } else {
-                        c
-                    };
-                    ArmControl::Route53(c.with_weight_changes(&weights))
-                }
-                ArmKind::GlobalAccelerator(ga) => {
-                    let dials: Vec<(Micros, usize, f64)> = actions
-                        .filter_map(|a| match a.target {
-                            ActionTarget::TrafficDial { group, dial } => {
-                                Some((a.at + offset, group, dial))
-                            }
-                            ActionTarget::RecordWeight { .. } => None,
-                        })
-                        .collect();
-                    let regions: Vec<usize> = ga.endpoint_groups.iter().map(|g| g.region).collect();
-                    ArmControl::GlobalAccelerator(
-                        GaControl::new(
-                            ga,
-                            world,
-                            geo.edge_order(&regions),
-                            end,
-                            w.simulation.seed,
-                            w.simulation.warm_start,
-                        )
-                        .with_dial_changes(&dials),
-                    )
-                }
-            }
-        };
+        let build = |world: &World, end: Micros| arm_control(w, arm_index, &geo, world, end);
         let lockstep = crate::overload::lockstep(w);
-        // Lockstep arms build their control plane step by step; `template` carries the rest.
-        let one_pass = if lockstep {
-            None
-        } else {
-            Some(build(&world, end))
-        };
-        let placeholder;
-        let control_ref = match &one_pass {
-            Some(c) => c,
-            None => {
-                placeholder = build(&world, 0);
-                &placeholder
-            }
-        };
+        // Lockstep arms build their control plane step by step (`lockstep::run_arm`); their
+        // context `ctx` is the template of every step's, and its control plane has no health
+        // timelines yet.
+        let base_control = build(&world, if lockstep { 0 } else { end });
         let mixes = crate::mixes::Mixes::new(w, &arm.clients);
         let ctx = ArmContext {
-            control: control_ref,
+            control: &base_control,
             geo: &geo,
             world: &world,
             clients: &arm.clients,
@@ -590,10 +694,9 @@ fn run_in_pool(
             warm: w.simulation.warm_start,
             overload: None,
         };
-        let stepped_control;
         let (result, control) = if lockstep {
             let Some(r) =
-                crate::overload::run_arm(w, arm, &ctx, &world, &shards, &build, opts.cancel)
+                crate::lockstep::run_arm(w, arm, &ctx, &world, &shards, &build, opts.cancel)
             else {
                 return Err(RunError::Cancelled);
             };
@@ -602,79 +705,18 @@ fn run_in_pool(
                 total,
             );
             loads.push(r.load);
-            stepped_control = r.control;
-            (r.result, &stepped_control)
+            (r.result, r.control)
         } else {
             let result = one_pass_shards(&ctx, &shards, nbins, &cancelled, &done, total, progress);
-            (result, control_ref)
+            (result, base_control)
         };
         if cancelled() {
             return Err(RunError::Cancelled);
         }
         events += result.events;
-        let sum = |col: usize| result.bins.iter().map(|b| b[col]).sum::<u64>();
-        let (detection_s, converge_s, stale_converge_s, rto_s, cohort_clients) = match failure {
-            None => (None, Converge::NULL, Converge::NULL, Rto::NULL, None),
-            Some(f) => {
-                // Route 53: the failed region's record turns unhealthy (or its ARC flip);
-                // GA: the failed region's endpoint group turns unhealthy.
-                let detection = match (&arm.kind, control) {
-                    (ArmKind::Route53(r53), ArmControl::Route53(c)) => match &r53.control {
-                        Some(ctl) if ctl.region == f.region && !ctl.refused(&r53.records) => {
-                            Some((ctl.flip_at + offset) as f64 - f.at as f64)
-                        }
-                        Some(_) => None,
-                        None => r53
-                            .records
-                            .iter()
-                            .position(|rec| rec.region == f.region)
-                            .and_then(|i| c.first_unhealthy_at_or_after(i, f.at))
-                            .map(|t| t as f64 - f.at as f64),
-                    },
-                    (_, ArmControl::GlobalAccelerator(g)) => g
-                        .groups
-                        .iter()
-                        .position(|grp| grp.region == f.region)
-                        .and_then(|i| g.first_unhealthy_at_or_after(i, f.at))
-                        .map(|t| t as f64 - f.at as f64),
-                    _ => unreachable!("control matches the arm kind"),
-                };
-                let (fa, we) = (f.at - start, f.window_end - start);
-                (
-                    detection.map(|us| (us / 1000.0).round() / 1000.0),
-                    Converge::compute(&result.bins, bin, fa, we, ConvergeOn::Ok),
-                    Converge::compute(&result.bins, bin, fa, we, ConvergeOn::NotStale),
-                    Rto::from_histogram(&result.rto, result.never_recovered, f.window_end - f.at),
-                    Some(result.cohort_clients),
-                )
-            }
-        };
-        arms.push(ArmSummary {
-            name: arm.name.clone(),
-            requests: sum(C_REQUESTS),
-            ok: sum(C_OK),
-            failed: sum(C_FAILED),
-            attempts: sum(C_ATTEMPTS),
-            cohort_clients,
-            detection_s,
-            converge_s,
-            stale_converge_s,
-            rto_s,
-            latency_ms: Latency::from_histogram(&result.latency),
-            failure_latency_ms: Latency::from_histogram(&result.failure_latency),
-            auth_queries: sum(C_AUTH),
-            cost_usd_month: Some(crate::cost::arm_cost_usd_month(
-                w,
-                arm,
-                &geo,
-                &layout,
-                &result.bins,
-                bin,
-                failure.map(|f| f.at - start),
-            )),
-            strategy: strategy(arm, w),
-            client_overrides: arm.client_overrides.clone(),
-        });
+        arms.push(arm_summary(
+            w, arm, &geo, &layout, &control, &result, failure,
+        ));
         classes_out.extend(crate::classes::class_figures(
             w,
             &arm.name,
@@ -682,17 +724,7 @@ fn run_in_pool(
             failure.map(|f| f.window_end - f.at),
             &class_clients,
         ));
-        distributions.push(ArmDistributions {
-            name: arm.name.clone(),
-            rto: match failure {
-                Some(f) => {
-                    let window = f.window_end - f.at;
-                    quantiles(&result.rto, |v| secs(v.min(window)))
-                }
-                None => Vec::new(),
-            },
-            latency: quantiles(&result.latency, |v| (v as f64 / 100.0).round() / 10.0),
-        });
+        distributions.push(arm_distributions(&arm.name, &result, failure));
         curves.push(ArmCurve {
             name: arm.name.clone(),
             bins: result.bins,

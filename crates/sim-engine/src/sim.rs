@@ -17,6 +17,7 @@ use hdrhistogram::Histogram;
 
 use crate::config::{AppCache, Clients, ResolverBehaviour};
 use crate::controlplane::{Answer, Route53Control};
+use crate::curve::Bin;
 use crate::ga::GaControl;
 use crate::population::Geo;
 use crate::population::ShardSpec;
@@ -25,36 +26,6 @@ use crate::rng::{Rng, Stream};
 use crate::world::{RegionState, World};
 use crate::{Micros, SEC};
 use resolver_models::Lookup;
-
-/// Columns of a curve bin, in `curve.csv` order after `arm,t_s`.
-pub const COLUMNS: [&str; 12] = [
-    "requests",
-    "ok",
-    "failed",
-    "attempts",
-    "attempts_failed_region",
-    "dns_answers",
-    "dns_answers_failed_region",
-    "auth_queries",
-    "cohort_requests",
-    "cohort_ok",
-    "cohort_attempts",
-    "cohort_attempts_failed_region",
-];
-pub const C_REQUESTS: usize = 0;
-pub const C_OK: usize = 1;
-pub const C_FAILED: usize = 2;
-pub const C_ATTEMPTS: usize = 3;
-pub const C_ATTEMPTS_FAILED: usize = 4;
-pub const C_DNS: usize = 5;
-pub const C_DNS_FAILED: usize = 6;
-pub const C_AUTH: usize = 7;
-pub const C_COHORT_REQUESTS: usize = 8;
-pub const C_COHORT_OK: usize = 9;
-pub const C_COHORT_ATTEMPTS: usize = 10;
-pub const C_COHORT_ATTEMPTS_FAILED: usize = 11;
-
-pub type Bin = [u64; 12];
 
 /// ASSUMPTION (no published figure): round-trip time from a recursive resolver to the Route 53
 /// authoritative server it reaches (anycast, many locations), added to the DNS time of a
@@ -175,7 +146,7 @@ impl ClassResult {
 impl ShardResult {
     pub fn empty(nbins: usize) -> ShardResult {
         ShardResult {
-            bins: vec![[0; 12]; nbins],
+            bins: vec![Bin::default(); nbins],
             latency: new_latency_histogram(),
             failure_latency: new_latency_histogram(),
             rto: new_histogram(),
@@ -201,9 +172,7 @@ impl ShardResult {
 
     pub fn merge(&mut self, other: &ShardResult) {
         for (a, b) in self.bins.iter_mut().zip(&other.bins) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
+            *a += b;
         }
         self.latency.add(&other.latency).expect("same range");
         self.failure_latency
@@ -321,8 +290,8 @@ struct Resolver {
 // The memory budget per client and per cache (scale bench): checked at compile time. A
 // cache is 40 bytes since answers are 32-bit (multivalue record sets); ECS subnets add a
 // cache per `clients_per_subnet` clients.
-const _: () = assert!(std::mem::size_of::<Client>() == 48);
-const _: () = assert!(std::mem::size_of::<Resolver>() == 40);
+const _: () = assert!(size_of::<Client>() == 48);
+const _: () = assert!(size_of::<Resolver>() == 40);
 
 /// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
 /// only for location-based policies (R53-DG `routing-policy-edns0.md`: latency, geolocation),
@@ -587,9 +556,9 @@ impl Shard<'_> {
                 self.heap.push(next, v);
                 if self.recorded(t) {
                     let b = self.bin_of(t);
-                    self.out.bins[b][C_REQUESTS] += 1;
+                    self.out.bins[b].requests += 1;
                     if self.in_cohort_window(c, t) {
-                        self.out.bins[b][C_COHORT_REQUESTS] += 1;
+                        self.out.bins[b].cohort_requests += 1;
                     }
                 }
                 self.attempt(c, t, t, self.ctx.clients.retries, None);
@@ -676,14 +645,14 @@ impl Shard<'_> {
             (ans, dns_us) = self.resolve(c, t);
             if counted {
                 let b = &mut self.out.bins[bin];
-                b[C_DNS] += 1;
+                b.dns_answers += 1;
                 // The accelerator's anycast addresses are never "in" a failed region; a
                 // multivalue answer counts by its first address (the one tried first).
                 if let ArmControl::Route53(r53) = ctx.control
                     && let Some(rec) = r53.address(ans, 0)
                 {
                     let region = r53.records[rec].region;
-                    b[C_DNS_FAILED] += ctx.world.state(region, t).is_failed() as u64;
+                    b.dns_answers_failed_region += ctx.world.state(region, t).is_failed() as u64;
                 }
             }
         }
@@ -723,12 +692,12 @@ impl Shard<'_> {
         let state = ctx.world.state(region, t);
         if counted {
             let b = &mut self.out.bins[bin];
-            b[C_ATTEMPTS] += 1;
+            b.attempts += 1;
             let failed_region = state.is_failed() as u64;
-            b[C_ATTEMPTS_FAILED] += failed_region;
+            b.attempts_failed_region += failed_region;
             if cohort {
-                b[C_COHORT_ATTEMPTS] += 1;
-                b[C_COHORT_ATTEMPTS_FAILED] += failed_region;
+                b.cohort_attempts += 1;
+                b.cohort_attempts_failed_region += failed_region;
             }
         }
         if state.serves() {
@@ -939,14 +908,14 @@ impl Shard<'_> {
         res.answer = answer;
         if self.recorded(t) {
             let b = self.bin_of(t);
-            self.out.bins[b][C_AUTH] += 1;
+            self.out.bins[b].auth_queries += 1;
         }
     }
 
     /// A request's outcome, known at `done`.
-    #[inline]
     /// `extra_us` is the network time of the successful attempt (DNS, handshakes, exchange),
     /// which the event clock does not advance by.
+    #[inline]
     fn finish(&mut self, c: usize, issue: Micros, done: Micros, ok: bool, extra_us: Micros) {
         if !self.recorded(issue) {
             return;
@@ -970,10 +939,10 @@ impl Shard<'_> {
         }
         let bin = &mut self.out.bins[b];
         if ok {
-            bin[C_OK] += 1;
-            bin[C_COHORT_OK] += cohort as u64;
+            bin.ok += 1;
+            bin.cohort_ok += cohort as u64;
         } else {
-            bin[C_FAILED] += 1;
+            bin.failed += 1;
         }
         let Some(f) = self.ctx.failure else { return };
         if !cohort || issue >= f.window_end {

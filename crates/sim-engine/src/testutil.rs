@@ -5,7 +5,11 @@ use crate::config::*;
 
 /// Run `w` on `threads` worker threads with shards of about `shard_clients` clients (the
 /// thread- and shard-independence tests compare two such runs).
-pub fn run_sharded(w: &Workload, threads: usize, shard_clients: u64) -> crate::run::RunOutput {
+pub(crate) fn run_sharded(
+    w: &Workload,
+    threads: usize,
+    shard_clients: u64,
+) -> crate::run::RunOutput {
     crate::run::run(
         w,
         &crate::run::RunOptions {
@@ -19,7 +23,7 @@ pub fn run_sharded(w: &Workload, threads: usize, shard_clients: u64) -> crate::r
 }
 
 /// A plain record on `region`: weight 1, no role, not an alias, with `health_check`.
-pub fn record(region: usize, health_check: Option<HealthCheck>) -> Record {
+pub(crate) fn record(region: usize, health_check: Option<HealthCheck>) -> Record {
     Record {
         region,
         weight: 1,
@@ -33,7 +37,7 @@ pub fn record(region: usize, health_check: Option<HealthCheck>) -> Record {
 }
 
 /// A health check with the documented defaults and the given interval (s) and threshold.
-pub fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
+pub(crate) fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
     HealthCheck {
         interval: interval_s * SEC,
         failure_threshold: threshold,
@@ -49,7 +53,7 @@ pub fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
 }
 
 /// Two regions, one honest resolver class, one failover arm with TTL 60 s and no health check.
-pub fn two_region_workload() -> Workload {
+pub(crate) fn two_region_workload() -> Workload {
     let clients = Clients::default();
     let record = |region, role| Record {
         role: Some(role),
@@ -92,7 +96,7 @@ pub fn two_region_workload() -> Workload {
             siting: Siting::default(),
             ttl_mix: None,
             clock: CacheClock::Exact,
-            display: resolver_models::TtlDisplay::Exact,
+            display: TtlDisplay::Exact,
         }],
         failures: vec![],
         arms: vec![Arm {
