@@ -19,7 +19,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::report::{ArmCurve, Inputs};
+use crate::files::curve::{ArmCurve, CurveRow};
+use crate::report::Inputs;
 
 /// The RTO percentiles compared: (label, summary.json key, quantile).
 const PERCENTILES: [(&str, &str, f64); 4] = [
@@ -263,7 +264,7 @@ impl ArmFacts {
         let strategy = a.get("strategy").and_then(Value::as_str).unwrap_or("");
         let curve = inputs.curve.iter().find(|c| c.name == name);
         let bin = curve.map_or(0.0, bin_width);
-        let last = |f: &dyn Fn(&crate::report::CurveRow) -> bool| -> Option<f64> {
+        let last = |f: &dyn Fn(&CurveRow) -> bool| -> Option<f64> {
             let c = curve?;
             Some(
                 c.rows
@@ -599,7 +600,7 @@ pub fn insert(inputs: &Inputs, md: String, html: String) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::CurveRow;
+    use CurveRow;
 
     fn inputs(failure: bool, dns_until: f64) -> Inputs {
         let arm = |name: &str, strategy: &str, rto50: f64, det: f64, lat: f64| {

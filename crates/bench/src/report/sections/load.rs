@@ -1,52 +1,9 @@
-//! `load.csv` (lockstep runs: a region has `capacity_rps`) read back, and the report's
-//! "Regional load and overload" section drawn from it.
+//! The report section "Regional load and overload", drawn from `load.csv` (lockstep runs: a
+//! region has `capacity_rps`; [`crate::files::load`]).
 
 use std::fmt::Write as _;
 
-use crate::report::select_columns;
-
-/// File name of the per-bin regional load (`output::load_csv`).
-pub const LOAD_FILE: &str = "load.csv";
-
-const COLUMNS: [&str; 6] = ["arm", "t_s", "region", "capacity_rps", "attempts", "shed"];
-
-/// One row of `load.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoadRow {
-    pub arm: String,
-    pub t_s: f64,
-    pub region: String,
-    pub capacity_rps: Option<f64>,
-    pub attempts: u64,
-    pub shed: u64,
-}
-
-/// Parse `load.csv` text (extra columns are ignored).
-pub fn parse_load(text: &str) -> Result<Vec<LoadRow>, String> {
-    select_columns(text, &COLUMNS)?
-        .into_iter()
-        .map(|(line, f)| {
-            let bad = |k: usize, what: &str| {
-                format!(
-                    "line {line}: column `{}`: `{}` is not {what}",
-                    COLUMNS[k], f[k]
-                )
-            };
-            let count = |k: usize| f[k].parse::<u64>().map_err(|_| bad(k, "a count"));
-            Ok(LoadRow {
-                arm: f[0].to_string(),
-                t_s: f[1].parse().map_err(|_| bad(1, "a number"))?,
-                region: f[2].to_string(),
-                capacity_rps: match f[3] {
-                    "" => None,
-                    c => Some(c.parse().map_err(|_| bad(3, "a number"))?),
-                },
-                attempts: count(4)?,
-                shed: count(5)?,
-            })
-        })
-        .collect()
-}
+use crate::files::load::LoadRow;
 
 /// Per arm and capacity-limited region: `(arm, region, capacity, peak offered req/s, its bin
 /// start, bins shedding, shed fraction of all attempts, shed fraction after the failure)`.
@@ -164,9 +121,7 @@ mod tests {
         let text = "arm,t_s,region,capacity_rps,attempts,shed,offered_rps,shed_fraction,shed_p\n\
                     a,0,r1,,100,0,20,0,0\na,0,r2,10,40,0,8,0,0\n\
                     a,5,r1,,0,0,0,0,0\na,5,r2,10,100,50,20,0.5,0.5\n";
-        let rows = parse_load(text).unwrap();
-        assert_eq!(rows.len(), 4);
-        assert_eq!(rows[1].capacity_rps, Some(10.0));
+        let rows = crate::files::load::parse(text).unwrap();
         let md = section_md(Some(&rows), Some(5.0));
         assert!(
             md.contains("| a | r2 | 10 | 20 (5) | 1 | 35.7 % | 50.0 % |"),
@@ -174,7 +129,5 @@ mod tests {
         );
         assert!(!md.contains("| r1 |"));
         assert_eq!(section_md(None, None), "");
-        let bad = parse_load("arm,t_s,region,capacity_rps,attempts,shed\na,0,r,x,1,0\n");
-        assert!(bad.unwrap_err().contains("capacity_rps"));
     }
 }

@@ -1,113 +1,13 @@
-//! Tail attribution in reports: `classes.csv` (per arm and resolver class) read back and
-//! rendered as its own report section, so a published percentile never silently reads back one
-//! assumed mix of resolver classes. The file is written by [`crate::output::classes_csv`]; the
-//! figures are computed by `sim_engine::classes`.
+//! The report section "Tail attribution by resolver class", drawn from `classes.csv`
+//! ([`crate::files::classes`]), so a published percentile never silently reads back one assumed
+//! mix of resolver classes.
 
 use std::fmt::Write as _;
-
-/// The per-class file `gtsim run` writes.
-pub const CLASSES_FILE: &str = "classes.csv";
-
-/// Columns of `classes.csv`, in order.
-pub const COLUMNS: [&str; 19] = [
-    "arm",
-    "class",
-    "placement",
-    "ecs",
-    "clients",
-    "cohort_clients",
-    "never_recovered",
-    "rto_p50_s",
-    "rto_p99_s",
-    "rto_p999_s",
-    "rto_tail_share_p50",
-    "rto_tail_share_p99",
-    "rto_tail_share_p999",
-    "latency_p50_ms",
-    "latency_p99_ms",
-    "latency_p999_ms",
-    "latency_tail_share_p50",
-    "latency_tail_share_p99",
-    "latency_tail_share_p999",
-];
 
 /// The percentile labels of the tail columns.
 const LEVELS: [&str; 3] = ["p50", "p99", "p99.9"];
 
-/// One row of `classes.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClassRow {
-    pub arm: String,
-    pub class: String,
-    pub placement: String,
-    pub ecs: bool,
-    pub clients: u64,
-    pub cohort_clients: Option<u64>,
-    pub never_recovered: Option<u64>,
-    pub rto_s: [Option<f64>; 3],
-    pub rto_tail_share: [Option<f64>; 3],
-    pub latency_ms: [Option<f64>; 3],
-    pub latency_tail_share: [Option<f64>; 3],
-}
-
-/// Parses classes.csv text (header naming every column of [`COLUMNS`], in any order). Empty
-/// cells are nulls.
-pub fn parse_classes(text: &str) -> Result<Vec<ClassRow>, String> {
-    let mut out = Vec::new();
-    for (line_no, f) in crate::report::select_columns(text, &COLUMNS)? {
-        let num = |k: usize| -> Result<Option<f64>, String> {
-            if f[k].is_empty() {
-                return Ok(None);
-            }
-            f[k].parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .map(Some)
-                .ok_or_else(|| {
-                    format!(
-                        "line {line_no}: column `{}`: `{}` is not a number",
-                        COLUMNS[k], f[k]
-                    )
-                })
-        };
-        let count = |k: usize| -> Result<Option<u64>, String> {
-            if f[k].is_empty() {
-                return Ok(None);
-            }
-            f[k].parse::<u64>().map(Some).map_err(|_| {
-                format!(
-                    "line {line_no}: column `{}`: `{}` is not a count",
-                    COLUMNS[k], f[k]
-                )
-            })
-        };
-        let three = |k: usize| -> Result<[Option<f64>; 3], String> {
-            Ok([num(k)?, num(k + 1)?, num(k + 2)?])
-        };
-        out.push(ClassRow {
-            arm: f[0].to_string(),
-            class: f[1].to_string(),
-            placement: f[2].to_string(),
-            ecs: match f[3] {
-                "true" => true,
-                "false" => false,
-                other => {
-                    return Err(format!(
-                        "line {line_no}: column `ecs`: `{other}` is not true or false"
-                    ));
-                }
-            },
-            clients: count(4)?.unwrap_or(0),
-            cohort_clients: count(5)?,
-            never_recovered: count(6)?,
-            rto_s: three(7)?,
-            rto_tail_share: three(10)?,
-            latency_ms: three(13)?,
-            latency_tail_share: three(16)?,
-        });
-    }
-    Ok(out)
-}
+use crate::files::classes::ClassRow;
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |x| format!("{:.1} %", 100.0 * x))
@@ -305,10 +205,7 @@ r53,corp,central,false,300,30,1,70,90,95,0.3,0.8,1,150,300,310,0.4,0.9,1
 
     #[test]
     fn classes_csv_reads_back_and_the_section_names_the_dominant_class() {
-        let rows = parse_classes(TEXT).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].rto_tail_share, [Some(0.3), Some(0.8), Some(1.0)]);
-        assert_eq!(rows[1].cohort_clients, Some(30));
+        let rows = crate::files::classes::parse(TEXT).unwrap();
         let md = section_md(&rows);
         assert!(
             md.contains(
@@ -323,7 +220,6 @@ r53,corp,central,false,300,30,1,70,90,95,0.3,0.8,1,150,300,310,0.4,0.9,1
             )
         );
         assert!(section_html(&rows).contains("<h3>r53</h3>"));
-        assert!(parse_classes("arm,class\nx,y\n").is_err());
         assert!(section_md(&[]).is_empty());
         assert!(
             section_md(&rows[..1]).is_empty(),

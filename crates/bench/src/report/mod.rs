@@ -17,351 +17,23 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::output::write_files;
-use crate::plot::{
-    self, ArmStyle, CdfChart, Chart, CurvesChart, LegendCorner, Marker, Panel, PercentileChart,
+use crate::error::Error;
+use crate::files::curve::{ArmCurve, CurveRow};
+use crate::files::distributions::ArmDistribution;
+use crate::files::replications::Replications;
+use crate::files::write_files;
+pub use inputs::{Inputs, load, parse_summary};
+use plot::{ArmStyle, CdfChart, Chart, CurvesChart, LegendCorner, Marker, Panel, PercentileChart};
+
+pub mod inputs;
+pub mod plot;
+pub mod sections;
+pub mod sweep;
+
+use sections::{
+    classes as classes_section, load as load_section, replications as replications_section,
+    who_first,
 };
-use crate::replications::{self, Replications};
-
-/// The curve.csv columns a report reads (others are ignored).
-pub const CURVE_COLUMNS: [&str; 10] = [
-    "arm",
-    "t_s",
-    "requests",
-    "ok",
-    "dns_answers",
-    "dns_answers_failed_region",
-    "cohort_requests",
-    "cohort_ok",
-    "cohort_attempts",
-    "cohort_attempts_failed_region",
-];
-
-/// One curve.csv row, the columns a report reads.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CurveRow {
-    pub t_s: f64,
-    pub requests: u64,
-    pub ok: u64,
-    pub dns_answers: u64,
-    pub dns_answers_failed_region: u64,
-    pub cohort_requests: u64,
-    pub cohort_ok: u64,
-    pub cohort_attempts: u64,
-    pub cohort_attempts_failed_region: u64,
-}
-
-/// One arm's rows of curve.csv, in file order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArmCurve {
-    pub name: String,
-    pub rows: Vec<CurveRow>,
-}
-
-/// The distributions file `gtsim run` writes (`arm,metric,quantile,value`).
-pub const DISTRIBUTIONS_FILE: &str = "distributions.csv";
-
-/// One arm's rows of distributions.csv: `(quantile, value)` per metric, in file order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ArmDistribution {
-    pub name: String,
-    /// `rto_s`: per-client RTO of the cohort, seconds.
-    pub rto: Vec<(f64, f64)>,
-    /// `latency_ms`: steady-state request latency, milliseconds.
-    pub latency: Vec<(f64, f64)>,
-}
-
-/// Reads a CSV table by column name: for each data row, its line number and its fields in the
-/// order of `columns`. The header must name every column (in any order; others are ignored),
-/// each row must have as many fields as the header, and blank lines are skipped.
-pub fn select_columns<'a>(
-    text: &'a str,
-    columns: &[&str],
-) -> Result<Vec<(usize, Vec<&'a str>)>, String> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or("empty file (no header line)")?;
-    let names: Vec<&str> = header.split(',').map(str::trim).collect();
-    let idx = columns
-        .iter()
-        .map(|col| {
-            names
-                .iter()
-                .position(|n| n == col)
-                .ok_or_else(|| format!("the header line lacks the column `{col}`"))
-        })
-        .collect::<Result<Vec<usize>, String>>()?;
-    lines
-        .map(|(line_no, line)| {
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            if fields.len() != names.len() {
-                return Err(format!(
-                    "line {line_no}: {} fields, the header has {}",
-                    fields.len(),
-                    names.len()
-                ));
-            }
-            Ok((line_no, idx.iter().map(|&i| fields[i]).collect()))
-        })
-        .collect()
-}
-
-/// Parses distributions.csv text: a header naming at least `arm`, `metric`, `quantile` and
-/// `value` (in any order, others ignored), then rows with as many fields as the header.
-/// Blank lines are skipped; metrics other than `rto_s` and `latency_ms` are ignored.
-pub fn parse_distributions(text: &str) -> Result<Vec<ArmDistribution>, String> {
-    const COLUMNS: [&str; 4] = ["arm", "metric", "quantile", "value"];
-    let mut arms: Vec<ArmDistribution> = Vec::new();
-    for (line_no, fields) in select_columns(text, &COLUMNS)? {
-        let number = |k: usize| -> Result<f64, String> {
-            fields[k]
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| {
-                    format!(
-                        "line {line_no}: column `{}`: `{}` is not a number",
-                        COLUMNS[k], fields[k]
-                    )
-                })
-        };
-        let (q, v) = (number(2)?, number(3)?);
-        if !(0.0..=1.0).contains(&q) {
-            return Err(format!(
-                "line {line_no}: column `quantile`: `{}` is not within 0..1",
-                fields[2]
-            ));
-        }
-        let name = fields[0];
-        let arm = match arms.iter().position(|a| a.name == name) {
-            Some(i) => &mut arms[i],
-            None => {
-                arms.push(ArmDistribution {
-                    name: name.to_string(),
-                    ..ArmDistribution::default()
-                });
-                arms.last_mut().expect("just pushed")
-            }
-        };
-        match fields[1] {
-            "rto_s" => arm.rto.push((q, v)),
-            "latency_ms" => arm.latency.push((q, v)),
-            _ => {}
-        }
-    }
-    Ok(arms)
-}
-
-/// What a report is drawn from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Inputs {
-    /// summary.json, checked to be an object with a `workload` and named `arms`.
-    pub summary: Value,
-    /// curve.csv, per arm in order of first appearance.
-    pub curve: Vec<ArmCurve>,
-    /// distributions.csv, per arm in order of first appearance, if the folder has one.
-    pub distributions: Option<Vec<ArmDistribution>>,
-    /// The workload's `description`, if known.
-    pub description: Option<String>,
-    /// The command that produced the run, if known.
-    pub command: Option<String>,
-    /// replications.csv (`gtsim run --replications N`), if the folder has one.
-    pub replications: Option<Replications>,
-    /// classes.csv (tail attribution by resolver class), if the folder has one.
-    pub classes: Option<Vec<crate::tails::ClassRow>>,
-    /// load.csv (a region has `capacity_rps`), if the folder has one.
-    pub load: Option<Vec<crate::overload_report::LoadRow>>,
-}
-
-/// A report failure: bad or missing input files (exit status 2) or anything else (1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReportError {
-    Input(String),
-    Output(String),
-}
-
-impl ReportError {
-    /// The exit status this error maps to (METRICS.md: 2 bad input, 1 anything else).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            ReportError::Input(_) => 2,
-            ReportError::Output(_) => 1,
-        }
-    }
-}
-
-impl std::fmt::Display for ReportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ReportError::Input(m) | ReportError::Output(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for ReportError {}
-
-/// Parses summary.json text; requires a JSON object with a string `workload` and an `arms`
-/// array of objects with string `name`s. Every other field is optional.
-pub fn parse_summary(text: &str) -> Result<Value, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    if !v.is_object() {
-        return Err("not a JSON object".into());
-    }
-    if !v.get("workload").is_some_and(Value::is_string) {
-        return Err("`workload` is missing or not a string".into());
-    }
-    let arms = v
-        .get("arms")
-        .and_then(Value::as_array)
-        .ok_or("`arms` is missing or not an array")?;
-    for (i, a) in arms.iter().enumerate() {
-        if !a.get("name").is_some_and(Value::is_string) {
-            return Err(format!("arms[{i}].name is missing or not a string"));
-        }
-    }
-    Ok(v)
-}
-
-/// Parses curve.csv text: a header naming at least [`CURVE_COLUMNS`] (in any order, others
-/// ignored), then rows with as many fields as the header. Blank lines are skipped.
-pub fn parse_curve(text: &str) -> Result<Vec<ArmCurve>, String> {
-    let mut arms: Vec<ArmCurve> = Vec::new();
-    for (line_no, fields) in select_columns(text, &CURVE_COLUMNS)? {
-        let count = |k: usize| -> Result<u64, String> {
-            fields[k].parse::<u64>().map_err(|_| {
-                format!(
-                    "line {line_no}: column `{}`: `{}` is not a count",
-                    CURVE_COLUMNS[k], fields[k]
-                )
-            })
-        };
-        let t_s = fields[1]
-            .parse::<f64>()
-            .ok()
-            .filter(|t| t.is_finite())
-            .ok_or_else(|| {
-                format!(
-                    "line {line_no}: column `t_s`: `{}` is not a number",
-                    fields[1]
-                )
-            })?;
-        let row = CurveRow {
-            t_s,
-            requests: count(2)?,
-            ok: count(3)?,
-            dns_answers: count(4)?,
-            dns_answers_failed_region: count(5)?,
-            cohort_requests: count(6)?,
-            cohort_ok: count(7)?,
-            cohort_attempts: count(8)?,
-            cohort_attempts_failed_region: count(9)?,
-        };
-        let name = fields[0];
-        match arms.iter_mut().find(|a| a.name == name) {
-            Some(a) => a.rows.push(row),
-            None => arms.push(ArmCurve {
-                name: name.to_string(),
-                rows: vec![row],
-            }),
-        }
-    }
-    Ok(arms)
-}
-
-/// The `description` of a workload's TOML text, if it has one.
-pub fn workload_description(text: &str) -> Result<Option<String>, String> {
-    let v: toml::Table = toml::from_str(text).map_err(|e| format!("invalid TOML: {e}"))?;
-    Ok(v.get("description")
-        .and_then(|d| d.as_str())
-        .map(str::to_string))
-}
-
-fn read_required(dir: &Path, name: &str) -> Result<String, ReportError> {
-    let p = dir.join(name);
-    fs::read_to_string(&p).map_err(|e| {
-        ReportError::Input(if e.kind() == std::io::ErrorKind::NotFound {
-            format!(
-                "{}: not found; is {} the output folder of a finished `gtsim run`?",
-                p.display(),
-                dir.display()
-            )
-        } else {
-            format!("cannot read {}: {e}", p.display())
-        })
-    })
-}
-
-fn read_optional(dir: &Path, name: &str) -> Result<Option<String>, ReportError> {
-    let p = dir.join(name);
-    match fs::read_to_string(&p) {
-        Ok(s) => Ok(Some(s)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ReportError::Input(format!(
-            "cannot read {}: {e}",
-            p.display()
-        ))),
-    }
-}
-
-/// Reads a run's output folder: summary.json and curve.csv (required), distributions.csv,
-/// workload.toml, command.txt and replications.csv (optional). Missing or invalid files are [`ReportError::Input`] errors naming
-/// the file.
-pub fn load(dir: &Path) -> Result<Inputs, ReportError> {
-    let summary_text = read_required(dir, "summary.json")?;
-    let summary = parse_summary(&summary_text)
-        .map_err(|e| ReportError::Input(format!("{}: {e}", dir.join("summary.json").display())))?;
-    let curve_text = read_required(dir, "curve.csv")?;
-    let curve = parse_curve(&curve_text)
-        .map_err(|e| ReportError::Input(format!("{}: {e}", dir.join("curve.csv").display())))?;
-    let distributions = read_optional(dir, DISTRIBUTIONS_FILE)?
-        .map(|t| parse_distributions(&t))
-        .transpose()
-        .map_err(|e| {
-            ReportError::Input(format!("{}: {e}", dir.join(DISTRIBUTIONS_FILE).display()))
-        })?;
-    let description = match read_optional(dir, "workload.toml")? {
-        Some(t) => workload_description(&t).map_err(|e| {
-            ReportError::Input(format!("{}: {e}", dir.join("workload.toml").display()))
-        })?,
-        None => None,
-    };
-    let command = read_optional(dir, "command.txt")?
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty());
-    let replications = read_optional(dir, replications::FILE)?
-        .map(|t| replications::parse(&t))
-        .transpose()
-        .map_err(|e| {
-            ReportError::Input(format!("{}: {e}", dir.join(replications::FILE).display()))
-        })?;
-    let classes = read_optional(dir, crate::tails::CLASSES_FILE)?
-        .map(|t| crate::tails::parse_classes(&t))
-        .transpose()
-        .map_err(|e| {
-            ReportError::Input(format!(
-                "{}: {e}",
-                dir.join(crate::tails::CLASSES_FILE).display()
-            ))
-        })?;
-    let load_file = crate::overload_report::LOAD_FILE;
-    let load = read_optional(dir, load_file)?
-        .map(|t| crate::overload_report::parse_load(&t))
-        .transpose()
-        .map_err(|e| ReportError::Input(format!("{}: {e}", dir.join(load_file).display())))?;
-    Ok(Inputs {
-        summary,
-        curve,
-        distributions,
-        description,
-        command,
-        replications,
-        classes,
-        load,
-    })
-}
 
 /// A drawn plot: `plots/<stem>.svg` and `plots/<stem>.png`.
 #[derive(Debug, Clone, PartialEq)]
@@ -382,11 +54,10 @@ pub struct Report {
 }
 
 /// Reads `dir`, draws the report and writes it there ([`write`]).
-pub fn generate(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+pub fn generate(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let inputs = load(dir)?;
-    let report = build(&inputs).map_err(ReportError::Output)?;
-    write(dir, &report)
-        .map_err(|e| ReportError::Output(format!("cannot write to {}: {e}", dir.display())))
+    let report = build(&inputs).map_err(Error::Other)?;
+    write(dir, &report).map_err(|e| Error::Other(format!("cannot write to {}: {e}", dir.display())))
 }
 
 /// Writes the plots (`plots/*.svg`, `plots/*.png`), then `report.md` and `report.html`, each
@@ -1175,14 +846,14 @@ fn render_replications_md(m: &mut String, r: &Replications) {
         m.push_str("---:|");
     }
     m.push('\n');
-    for (label, cells) in r.ci_rows() {
+    for (label, cells) in replications_section::ci_rows(r) {
         let _ = write!(m, "| {} |", md_cell(&label));
         for c in cells {
             let _ = write!(m, " {} |", md_cell(&c));
         }
         m.push('\n');
     }
-    let _ = writeln!(m, "\n{}\n", replications::note(r.seeds().len()));
+    let _ = writeln!(m, "\n{}\n", replications_section::note(r.seeds().len()));
 }
 
 fn render_replications_html(h: &mut String, r: &Replications) {
@@ -1196,7 +867,7 @@ fn render_replications_html(h: &mut String, r: &Replications) {
         let _ = write!(h, "<th>{}</th>", html_escape(a));
     }
     h.push_str("</tr>\n");
-    for (label, cells) in r.ci_rows() {
+    for (label, cells) in replications_section::ci_rows(r) {
         let _ = write!(h, "<tr><td>{}</td>", html_escape(&label));
         for c in cells {
             let _ = write!(h, "<td>{}</td>", html_escape(&c));
@@ -1206,7 +877,7 @@ fn render_replications_html(h: &mut String, r: &Replications) {
     let _ = writeln!(
         h,
         "</table>\n<p class=\"note\">{}</p>",
-        html_escape(&replications::note(r.seeds().len()))
+        html_escape(&replications_section::note(r.seeds().len()))
     );
 }
 
@@ -1283,9 +954,9 @@ fn render_md(inputs: &Inputs, plan: &PlotPlan, rows: &[(String, Vec<String>)]) -
     }
 
     if let Some(rows) = &inputs.classes {
-        m.push_str(&crate::tails::section_md(rows));
+        m.push_str(&classes_section::section_md(rows));
     }
-    m.push_str(&crate::overload_report::section_md(
+    m.push_str(&load_section::section_md(
         inputs.load.as_deref(),
         num(s, &["failure_at_s"]),
     ));
@@ -1428,9 +1099,9 @@ fn render_html(
     }
 
     if let Some(rows) = &inputs.classes {
-        h.push_str(&crate::tails::section_html(rows));
+        h.push_str(&classes_section::section_html(rows));
     }
-    h.push_str(&crate::overload_report::section_html(
+    h.push_str(&load_section::section_html(
         inputs.load.as_deref(),
         num(s, &["failure_at_s"]),
     ));
@@ -1466,7 +1137,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
     let rows = results_rows(&inputs.summary);
     let md = render_md(inputs, &plan, &rows);
     let html = render_html(inputs, &plan, &svgs, &rows);
-    let (md, html) = crate::who_first::insert(inputs, md, html);
+    let (md, html) = who_first::insert(inputs, md, html);
     let plots = plan
         .plots
         .into_iter()
@@ -1489,29 +1160,6 @@ mod tests {
     const HEADER: &str = "arm,t_s,requests,ok,failed,attempts,attempts_failed_region,dns_answers,\
                           dns_answers_failed_region,auth_queries,cohort_requests,cohort_ok,\
                           cohort_attempts,cohort_attempts_failed_region";
-
-    #[test]
-    fn curve_parsing_tolerates_extra_columns_and_names_bad_fields() {
-        let text = "extra,arm,t_s,requests,ok,dns_answers,dns_answers_failed_region,\
-                    cohort_requests,cohort_ok,cohort_attempts,cohort_attempts_failed_region\n\
-                    x,a,0,10,9,5,1,4,3,4,1\r\n\nx,b,0,1,1,1,0,0,0,0,0\nx,a,5,10,10,5,0,4,4,4,0\n";
-        let c = parse_curve(text).unwrap();
-        assert_eq!(c.len(), 2);
-        assert_eq!(c[0].name, "a");
-        assert_eq!(c[0].rows.len(), 2);
-        assert_eq!(c[0].rows[1].t_s, 5.0);
-        assert_eq!(c[0].rows[0].cohort_attempts_failed_region, 1);
-        let e = parse_curve("arm,t_s\na,0\n").unwrap_err();
-        assert!(e.contains("`requests`"), "{e}");
-        let e = parse_curve(&format!("{HEADER}\na,0,1,1,0,1,0,1,0,0,0,0,0,x\n")).unwrap_err();
-        assert!(
-            e.contains("line 2") && e.contains("cohort_attempts_failed_region"),
-            "{e}"
-        );
-        let e = parse_curve(&format!("{HEADER}\na,0,1\n")).unwrap_err();
-        assert!(e.contains("line 2: 3 fields"), "{e}");
-        assert!(parse_curve("").is_err());
-    }
 
     #[test]
     fn summary_parsing_requires_named_arms() {
@@ -1580,7 +1228,7 @@ mod tests {
                 "assumptions": ["x < y"], "gtsim_version": "9.9.9"}"#,
         )
         .unwrap();
-        let curve = parse_curve(&format!(
+        let curve = crate::files::curve::parse(&format!(
             "{HEADER}\na,0,10,10,0,10,0,5,0,1,0,0,0,0\na,30,10,10,0,10,0,5,0,1,0,0,0,0\n\
              b|c,0,10,9,1,11,0,5,0,1,0,0,0,0\nb|c,30,10,10,0,10,0,5,0,1,0,0,0,0\n"
         ))
