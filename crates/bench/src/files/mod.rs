@@ -114,4 +114,19 @@ ttl = "30s"
             sim_engine::run::run(&w, &RunOptions::default(), &|_, _| {}).expect("fixture runs")
         })
     }
+
+    /// Every column each files/ module writes is defined in docs/metrics.md.
+    #[test]
+    fn every_column_is_documented() {
+        let doc = include_str!("../../../../docs/metrics.md");
+        for (file, columns) in super::all_columns() {
+            assert!(doc.contains(file), "{file} is not in docs/metrics.md");
+            for c in columns {
+                assert!(
+                    doc.contains(&format!("`{c}`")),
+                    "{file}: column `{c}` is not in docs/metrics.md"
+                );
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! (inline SVG plots, no scripts, no network) and the plots as SVG and PNG in `plots/`.
 //!
 //! A report is drawn from a run's output folder only: `summary.json` and `curve.csv`
-//! (`spec/METRICS.md`, read loosely: extra fields and columns are ignored), plus optional
+//! (docs/metrics.md, read loosely: extra fields and columns are ignored), plus optional
 //! files that `gtsim run` writes beside them: `workload.toml` (the workload text, for its
 //! description), `command.txt` (the command that produced the run), `distributions.csv` (RTO
 //! and latency quantiles per arm, drawn as CDFs; without it the summary's percentiles are
@@ -134,7 +134,7 @@ fn fmt_count(v: Option<&Value>) -> String {
 
 const NOT_MODELLED: &str = "not modelled yet";
 
-/// `null` or an object of nulls: the model does not exist yet (METRICS.md: never 0).
+/// `null` or an object of nulls: the model does not exist yet (docs/metrics.md: never 0).
 fn not_modelled(v: Option<&Value>) -> bool {
     match v {
         Some(Value::Null) => true,
