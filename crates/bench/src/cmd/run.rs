@@ -182,7 +182,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
     // report.
     let read_back = |file: &str, e: String| other(format!("{file}: {e}"));
     let inputs = report::Inputs {
-        summary: report::parse_summary(&summary).map_err(|e| read_back(summary::FILE, e))?,
+        summary: summary::parse(&summary).map_err(|e| read_back(summary::FILE, e))?,
         curve: curve::parse(&curve).map_err(|e| read_back(curve::FILE, e))?,
         distributions: Some(
             distributions::parse(&distributions).map_err(|e| read_back(distributions::FILE, e))?,

@@ -5,21 +5,20 @@
 use std::fs;
 use std::path::Path;
 
-use serde_json::Value;
-
 use crate::error::Error;
 use crate::files::classes::{self, ClassRow};
 use crate::files::curve::{self, ArmCurve};
 use crate::files::distributions::{self, ArmDistribution};
 use crate::files::load::{self as load_file, LoadRow};
 use crate::files::replications::{self, Replications};
-use crate::files::{COMMAND_FILE, WORKLOAD_FILE, summary};
+use crate::files::summary::{self, SummaryView};
+use crate::files::{COMMAND_FILE, WORKLOAD_FILE};
 
 /// What a report is drawn from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
-    /// summary.json, checked to be an object with a `workload` and named `arms`.
-    pub summary: Value,
+    /// summary.json, checked to have a `workload` and named `arms`.
+    pub summary: SummaryView,
     /// curve.csv, per arm in order of first appearance.
     pub curve: Vec<ArmCurve>,
     /// distributions.csv, per arm in order of first appearance, if the folder has one.
@@ -34,28 +33,6 @@ pub struct Inputs {
     pub classes: Option<Vec<ClassRow>>,
     /// load.csv (a region has `capacity_rps`), if the folder has one.
     pub load: Option<Vec<LoadRow>>,
-}
-
-/// Parses summary.json text; requires a JSON object with a string `workload` and an `arms`
-/// array of objects with string `name`s. Every other field is optional.
-pub fn parse_summary(text: &str) -> Result<Value, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    if !v.is_object() {
-        return Err("not a JSON object".into());
-    }
-    if !v.get("workload").is_some_and(Value::is_string) {
-        return Err("`workload` is missing or not a string".into());
-    }
-    let arms = v
-        .get("arms")
-        .and_then(Value::as_array)
-        .ok_or("`arms` is missing or not an array")?;
-    for (i, a) in arms.iter().enumerate() {
-        if !a.get("name").is_some_and(Value::is_string) {
-            return Err(format!("arms[{i}].name is missing or not a string"));
-        }
-    }
-    Ok(v)
 }
 
 /// The `description` of a workload's TOML text, if it has one.
@@ -95,7 +72,7 @@ fn read_optional(dir: &Path, name: &str) -> Result<Option<String>, Error> {
 /// the file.
 pub fn load(dir: &Path) -> Result<Inputs, Error> {
     let summary_text = read_required(dir, summary::FILE)?;
-    let summary = parse_summary(&summary_text)
+    let summary = summary::parse(&summary_text)
         .map_err(|e| Error::BadInput(format!("{}: {e}", dir.join(summary::FILE).display())))?;
     let curve_text = read_required(dir, curve::FILE)?;
     let curve = curve::parse(&curve_text)

@@ -2,12 +2,11 @@
 //! ([`crate::files::classes`]), so a published percentile never silently reads back one assumed
 //! mix of resolver classes.
 
-use std::fmt::Write as _;
-
 /// The percentile labels of the tail columns.
 const LEVELS: [&str; 3] = ["p50", "p99", "p99.9"];
 
 use crate::files::classes::ClassRow;
+use crate::report::doc::{Block, Head, Item, Table, text};
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |x| format!("{:.1} %", 100.0 * x))
@@ -104,91 +103,57 @@ fn mixed(rows: &[ClassRow]) -> bool {
     by_arm(rows).iter().any(|(_, rs)| rs.len() > 1)
 }
 
-/// The Markdown section (empty without rows, or with one resolver class).
-pub fn section_md(rows: &[ClassRow]) -> String {
-    let mut m = String::new();
+/// The section (nothing without rows, or with one resolver class).
+pub fn section(rows: &[ClassRow]) -> Vec<Block> {
     if !mixed(rows) {
-        return m;
+        return Vec::new();
     }
-    let _ = writeln!(m, "## Tail attribution by resolver class\n\n{INTRO}\n");
+    let mut b = vec![
+        Block::H2("Tail attribution by resolver class".into()),
+        Block::P(text(INTRO)),
+    ];
     for (arm, rs) in by_arm(rows) {
-        let _ = writeln!(m, "### {arm}\n");
-        for s in sentences(&rs) {
-            let _ = writeln!(m, "- {s}");
+        b.push(Block::H3(arm.to_string()));
+        let s = sentences(&rs);
+        if !s.is_empty() {
+            b.push(Block::List(
+                s.into_iter().map(|x| Item::new(text(x))).collect(),
+            ));
         }
-        m.push_str(
-            "\n| class | clients | cohort | never recovered | RTO p50 / p99 / p99.9 s | \
-             latency p50 / p99 / p99.9 ms |\n|---|---:|---:|---:|---:|---:|\n",
-        );
-        for r in &rs {
-            let _ = writeln!(
-                m,
-                "| {} | {} | {} | {} | {} / {} / {} | {} / {} / {} |",
-                label(r),
-                r.clients,
-                r.cohort_clients.map_or("-".into(), |n| n.to_string()),
-                r.never_recovered.map_or("-".into(), |n| n.to_string()),
-                val(r.rto_s[0]),
-                val(r.rto_s[1]),
-                val(r.rto_s[2]),
-                val(r.latency_ms[0]),
-                val(r.latency_ms[1]),
-                val(r.latency_ms[2]),
-            );
-        }
-        m.push('\n');
+        let head = vec![
+            Head::left("class"),
+            Head::right("clients"),
+            Head::right("cohort"),
+            Head::right("never recovered"),
+            Head::right("RTO p50 / p99 / p99.9 s"),
+            Head::right("latency p50 / p99 / p99.9 ms"),
+        ];
+        let rows = rs
+            .iter()
+            .map(|r| {
+                vec![
+                    label(r),
+                    r.clients.to_string(),
+                    r.cohort_clients.map_or("-".into(), |n| n.to_string()),
+                    r.never_recovered.map_or("-".into(), |n| n.to_string()),
+                    format!(
+                        "{} / {} / {}",
+                        val(r.rto_s[0]),
+                        val(r.rto_s[1]),
+                        val(r.rto_s[2])
+                    ),
+                    format!(
+                        "{} / {} / {}",
+                        val(r.latency_ms[0]),
+                        val(r.latency_ms[1]),
+                        val(r.latency_ms[2])
+                    ),
+                ]
+            })
+            .collect();
+        b.push(Block::Table(Table { head, rows }));
     }
-    m
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// The HTML section (empty without rows, or with one resolver class).
-pub fn section_html(rows: &[ClassRow]) -> String {
-    let mut h = String::new();
-    if !mixed(rows) {
-        return h;
-    }
-    let _ = writeln!(
-        h,
-        "<h2>Tail attribution by resolver class</h2>\n<p>{}</p>",
-        esc(INTRO)
-    );
-    for (arm, rs) in by_arm(rows) {
-        let _ = writeln!(h, "<h3>{}</h3>\n<ul>", esc(arm));
-        for s in sentences(&rs) {
-            let _ = writeln!(h, "<li>{}</li>", esc(&s));
-        }
-        h.push_str(
-            "</ul>\n<table>\n<tr><th>class</th><th>clients</th><th>cohort</th><th>never \
-             recovered</th><th>RTO p50 / p99 / p99.9 s</th><th>latency p50 / p99 / p99.9 \
-             ms</th></tr>\n",
-        );
-        for r in &rs {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {} / {}</td>\
-                 <td>{} / {} / {}</td></tr>",
-                esc(&label(r)),
-                r.clients,
-                r.cohort_clients.map_or("-".into(), |n| n.to_string()),
-                r.never_recovered.map_or("-".into(), |n| n.to_string()),
-                val(r.rto_s[0]),
-                val(r.rto_s[1]),
-                val(r.rto_s[2]),
-                val(r.latency_ms[0]),
-                val(r.latency_ms[1]),
-                val(r.latency_ms[2]),
-            );
-        }
-        h.push_str("</table>\n");
-    }
-    h
+    b
 }
 
 #[cfg(test)]
@@ -206,7 +171,11 @@ r53,corp,central,false,300,30,1,70,90,95,0.3,0.8,1,150,300,310,0.4,0.9,1
     #[test]
     fn classes_csv_reads_back_and_the_section_names_the_dominant_class() {
         let rows = crate::files::classes::parse(TEXT).unwrap();
-        let md = section_md(&rows);
+        let md = crate::report::doc::Doc {
+            title: String::new(),
+            blocks: section(&rows),
+        }
+        .to_markdown();
         assert!(
             md.contains(
                 "RTO p99: the cohort clients at or beyond it are corp 80.0 % (30.0 % of \
@@ -219,10 +188,10 @@ r53,corp,central,false,300,30,1,70,90,95,0.3,0.8,1,150,300,310,0.4,0.9,1
                 "latency p99.9: the steady-state requests at or beyond it are corp 100.0 %"
             )
         );
-        assert!(section_html(&rows).contains("<h3>r53</h3>"));
-        assert!(section_md(&[]).is_empty());
+        assert!(md.contains("### r53\n"));
+        assert!(section(&[]).is_empty());
         assert!(
-            section_md(&rows[..1]).is_empty(),
+            section(&rows[..1]).is_empty(),
             "one class: nothing to attribute"
         );
     }

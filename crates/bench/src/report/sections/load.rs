@@ -1,9 +1,8 @@
 //! The report section "Regional load and overload", drawn from `load.csv` (lockstep runs: a
 //! region has `capacity_rps`; [`crate::files::load`]).
 
-use std::fmt::Write as _;
-
 use crate::files::load::LoadRow;
+use crate::report::doc::{Block, Head, Table, text};
 
 /// Per arm and capacity-limited region: `(arm, region, capacity, peak offered req/s, its bin
 /// start, bins shedding, shed fraction of all attempts, shed fraction after the failure)`.
@@ -59,57 +58,39 @@ fn pct(x: f64) -> String {
     format!("{:.1} %", 100.0 * x)
 }
 
-/// The Markdown section, or nothing when the run had no capacity limits.
-pub fn section_md(rows: Option<&[LoadRow]>, failure_at_s: Option<f64>) -> String {
+/// The section, or nothing when the run had no capacity limits.
+pub fn section(rows: Option<&[LoadRow]>, failure_at_s: Option<f64>) -> Vec<Block> {
     let Some(rows) = rows else {
-        return String::new();
+        return Vec::new();
     };
-    let mut m = format!(
-        "## Regional load and overload\n\n{INTRO}\n\n| arm | region | capacity req/s | peak \
-         offered req/s (bin at s) | bins shedding | shed, whole run | shed, after failure |\n\
-         |---|---|---:|---:|---:|---:|---:|\n"
-    );
-    for (arm, region, cap, peak, at, n, all, after) in lines(rows, failure_at_s) {
-        let _ = writeln!(
-            m,
-            "| {arm} | {region} | {cap:.0} | {peak:.0} ({at}) | {n} | {} | {} |",
-            pct(all),
-            after.map_or("-".into(), pct)
-        );
-    }
-    m.push('\n');
-    m
-}
-
-/// The HTML section, or nothing when the run had no capacity limits.
-pub fn section_html(rows: Option<&[LoadRow]>, failure_at_s: Option<f64>) -> String {
-    let Some(rows) = rows else {
-        return String::new();
-    };
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let mut h = format!(
-        "<h2>Regional load and overload</h2>\n<p>{}</p>\n<table>\n<tr><th>arm</th><th>region</th>\
-         <th>capacity req/s</th><th>peak offered req/s (bin at s)</th><th>bins shedding</th>\
-         <th>shed, whole run</th><th>shed, after failure</th></tr>\n",
-        esc(&INTRO.replace('`', ""))
-    );
-    for (arm, region, cap, peak, at, n, all, after) in lines(rows, failure_at_s) {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{cap:.0}</td><td>{peak:.0} ({at})</td><td>{n}</td>\
-             <td>{}</td><td>{}</td></tr>",
-            esc(&arm),
-            esc(&region),
-            pct(all),
-            after.map_or("-".into(), pct)
-        );
-    }
-    h.push_str("</table>\n");
-    h
+    let head = vec![
+        Head::left("arm"),
+        Head::left("region"),
+        Head::right("capacity req/s"),
+        Head::right("peak offered req/s (bin at s)"),
+        Head::right("bins shedding"),
+        Head::right("shed, whole run"),
+        Head::right("shed, after failure"),
+    ];
+    let rows = lines(rows, failure_at_s)
+        .into_iter()
+        .map(|(arm, region, cap, peak, at, n, all, after)| {
+            vec![
+                arm,
+                region,
+                format!("{cap:.0}"),
+                format!("{peak:.0} ({at})"),
+                n.to_string(),
+                pct(all),
+                after.map_or("-".into(), pct),
+            ]
+        })
+        .collect();
+    vec![
+        Block::H2("Regional load and overload".into()),
+        Block::P(text(INTRO)),
+        Block::Table(Table { head, rows }),
+    ]
 }
 
 #[cfg(test)]
@@ -122,12 +103,16 @@ mod tests {
                     a,0,r1,,100,0,20,0,0\na,0,r2,10,40,0,8,0,0\n\
                     a,5,r1,,0,0,0,0,0\na,5,r2,10,100,50,20,0.5,0.5\n";
         let rows = crate::files::load::parse(text).unwrap();
-        let md = section_md(Some(&rows), Some(5.0));
+        let md = crate::report::doc::Doc {
+            title: String::new(),
+            blocks: section(Some(&rows), Some(5.0)),
+        }
+        .to_markdown();
         assert!(
             md.contains("| a | r2 | 10 | 20 (5) | 1 | 35.7 % | 50.0 % |"),
             "{md}"
         );
         assert!(!md.contains("| r1 |"));
-        assert_eq!(section_md(None, None), "");
+        assert!(section(None, None).is_empty());
     }
 }

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::files::replications::Replications;
+use crate::report::doc::{Block, Head, Table, text};
 use crate::stats::{fmt_ci, mean_ci};
 
 /// How each figure reads in a report table, in [`FIGURES`] order, and whether it is a count
@@ -70,6 +71,30 @@ pub fn note(seeds: usize) -> String {
         ));
     }
     s
+}
+
+/// The replications part of the "Results" section: the table, the seeds and the note.
+pub fn section(r: &Replications) -> Vec<Block> {
+    let seeds = r.seeds();
+    let list = seeds
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut head = vec![Head::left("figure")];
+    head.extend(r.arms().into_iter().map(Head::right));
+    let rows = ci_rows(r)
+        .into_iter()
+        .map(|(label, cells)| std::iter::once(label).chain(cells).collect())
+        .collect();
+    vec![
+        Block::H3(format!("Across {} seeds: mean ± 95 % CI (n)", seeds.len())),
+        Block::P(text(format!(
+            "Seeds: {list}. The tables and plots above are those of the first seed."
+        ))),
+        Block::Table(Table { head, rows }),
+        Block::Note(text(note(seeds.len()))),
+    ]
 }
 
 /// The mean ± 95 % CI table of `--replications N`, as Markdown (printed to the terminal).
