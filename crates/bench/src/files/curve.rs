@@ -138,7 +138,7 @@ mod tests {
     #[test]
     fn write_then_parse_round_trips() {
         let out = super::super::tests::run_output();
-        let text = write(&out);
+        let text = write(out);
         assert!(text.starts_with(&format!("{HEADER}\n")));
         let arms = parse(&text).unwrap();
         assert_eq!(arms.len(), out.curves.len());

@@ -6,6 +6,7 @@
 use sim_engine::metrics::ArmSummary;
 
 use super::csv;
+use crate::stats::MeanCi;
 
 /// The rows file's name in the output folder.
 pub const CSV: &str = "sweep.csv";
@@ -115,16 +116,14 @@ pub fn summary_header(keys: &[&str]) -> String {
 }
 
 /// One row of sweep-summary.csv: grid point, its value labels, arm, figure name, and the
-/// count, mean and CI half-width (empty cells when undefined).
+/// count, mean and CI half-width of `ci` (empty cells when undefined; n = 0 without values).
 pub fn summary_row(
     out: &mut String,
     point: usize,
     labels: &[String],
     arm: &str,
     figure: &str,
-    n: usize,
-    mean: Option<f64>,
-    half_width: Option<f64>,
+    ci: Option<MeanCi>,
 ) {
     let num = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
     let fields = [point.to_string()]
@@ -133,9 +132,9 @@ pub fn summary_row(
         .chain([
             arm.to_string(),
             figure.to_string(),
-            n.to_string(),
-            num(mean),
-            num(half_width),
+            ci.map_or(0, |c| c.n).to_string(),
+            num(ci.map(|c| c.mean)),
+            num(ci.and_then(|c| c.half_width)),
         ]);
     csv::write_row(out, fields);
 }
@@ -162,16 +161,13 @@ mod tests {
         let labels = &csv::records(&text).unwrap()[1].fields;
         assert_eq!(labels[3], "x, \"y\"");
         let mut s = summary_header(&["k"]);
-        summary_row(
-            &mut s,
-            0,
-            &["v".into()],
-            "a,b",
-            "rto_p99_s",
-            2,
-            Some(1.5),
-            None,
-        );
+        let ci = MeanCi {
+            n: 2,
+            mean: 1.5,
+            sd: None,
+            half_width: None,
+        };
+        summary_row(&mut s, 0, &["v".into()], "a,b", "rto_p99_s", Some(ci));
         assert_eq!(
             s,
             "point,k,arm,figure,n,mean,ci95_half_width\n0,v,\"a,b\",rto_p99_s,2,1.5,\n"

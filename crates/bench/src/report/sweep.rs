@@ -107,16 +107,7 @@ fn summary_csv(plan: &Plan, arms: &[String], points: &[PointSummary]) -> String 
             .collect();
         for (arm, cis) in arms.iter().zip(&ps.cis) {
             for (&(f, _, _), ci) in SUMMARISED.iter().zip(cis) {
-                file::summary_row(
-                    &mut s,
-                    p,
-                    &labels,
-                    arm,
-                    FIGURES[f],
-                    ci.map_or(0, |c| c.n),
-                    ci.map(|c| c.mean),
-                    ci.and_then(|c| c.half_width),
-                );
+                file::summary_row(&mut s, p, &labels, arm, FIGURES[f], *ci);
             }
         }
     }
