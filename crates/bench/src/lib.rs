@@ -1,19 +1,26 @@
-//! The `gtsim` command's library half: workload loading with key-path errors, output writers
-//! and reports. The binary (`main.rs`) turns flags into calls and errors into messages and exit
-//! statuses; the engine never sees flags, paths or files.
+//! The `gtsim` command's library half. Imports point one way:
+//!
+//! - [`cmd`]: one module per subcommand (flags → calls, errors → [`Error`]);
+//! - [`report`]: reports drawn from a run's files (`report.md`, `report.html`, plots), and
+//!   the sweep page;
+//! - [`files`]: every output file, its name, columns, writer and reader (docs/metrics.md);
+//! - [`sweep`]: the grid, plan and folder of `gtsim sweep`;
+//! - [`workload`]: the workload loader with key-path errors.
+//!
+//! `cmd → report → files`, `cmd → workload`; `files` never imports `report`. The binary
+//! (`main.rs`) parses flags and maps an [`Error`] to its exit status; the engine never sees
+//! flags, paths or files.
 
-pub mod claims;
+pub mod cmd;
 pub mod duration;
-pub mod explain;
-pub mod output;
-pub mod overload_report;
-pub mod plot;
-pub mod replications;
+pub mod error;
+pub mod files;
 pub mod report;
+pub mod stats;
 pub mod sweep;
-pub mod tails;
-pub mod who_first;
 pub mod workload;
+
+pub use error::Error;
 
 /// The embedded default workload (`workloads/seed000-latency-vs-ga.toml`: seed 000's question,
 /// Route 53 latency routing vs Global Accelerator), run when `gtsim run` is given no file.

@@ -23,7 +23,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans-LICENSE.txt`).
-pub const FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+pub const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 const FAMILY: &str = "sans-serif";
 

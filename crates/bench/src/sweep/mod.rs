@@ -18,7 +18,6 @@
 //!   running only the cells whose rows are missing; another sweep is refused.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,87 +26,10 @@ use sim_engine::config::Workload;
 use sim_engine::metrics::ArmSummary;
 use toml::{Table, Value};
 
-use crate::plot;
-use crate::replications::{MeanCi, csv_field, fmt_ci, mean_ci};
+use crate::files::sweep::{self as file, CSV, MANIFEST};
 use crate::workload::parse_workload;
 
-/// The rows file's name in the output folder.
-pub const CSV: &str = "sweep.csv";
-/// The manifest's name in the output folder.
-pub const MANIFEST: &str = "sweep.json";
-/// The summary page's name in the output folder.
-pub const MD: &str = "sweep.md";
-/// The per-grid-point confidence intervals' name in the output folder.
-pub const SUMMARY_CSV: &str = "sweep-summary.csv";
-
-/// The figure columns, after `cell,seed,<grid keys>,arm`.
-pub const FIGURES: [&str; 16] = [
-    "cohort_clients",
-    "detection_s",
-    "converge_p50_s",
-    "converge_p90_s",
-    "converge_p99_s",
-    "converge_p999_s",
-    "stale_converge_p50_s",
-    "stale_converge_p99_s",
-    "rto_p50_s",
-    "rto_p99_s",
-    "never_recovered",
-    "failed",
-    "requests",
-    "auth_queries",
-    "cost_usd_month",
-    "latency_p50_ms",
-];
-
-const F_AUTH: usize = 13;
-
-/// The figures summarised per grid point (mean ± 95 % CI over its seeds): index into
-/// [`FIGURES`], `sweep.md` column title, decimals shown there.
-const SUMMARISED: [(usize, &str, usize); 6] = [
-    (2, "converge p50 (s)", 3),
-    (4, "converge p99 (s)", 3),
-    (7, "stale p99 (s)", 3),
-    (9, "RTO p99 (s)", 3),
-    (F_AUTH, "auth queries", 0),
-    (14, "cost (USD/month)", 2),
-];
-
-/// The figure the plots show, first choice first: the first with a value anywhere (in the arm,
-/// for a heatmap; in any row, for the Pareto chart) is used, and the title says which.
-const PLOTTED: [(usize, &str); 4] = [
-    (4, "converge p99"),
-    (7, "stale-converge p99"),
-    (3, "converge p90"),
-    (2, "converge p50"),
-];
-
-/// An error with the exit status it maps to (2: bad input, 1: anything else).
-#[derive(Debug, Clone, PartialEq)]
-pub struct SweepError {
-    pub code: u8,
-    pub message: String,
-}
-
-impl std::fmt::Display for SweepError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-fn bad(message: impl Into<String>) -> SweepError {
-    SweepError {
-        code: 2,
-        message: message.into(),
-    }
-}
-
-fn io(path: &Path, e: impl std::fmt::Display) -> SweepError {
-    SweepError {
-        code: 1,
-        message: format!("cannot write {}: {e}", path.display()),
-    }
-}
+use crate::error::{Error, bad_input as bad, cannot_write as io};
 
 // ---------------------------------------------------------------------------------------------
 // Grid
@@ -136,7 +58,7 @@ fn display(v: &Value) -> String {
 }
 
 /// Splits `KEY=V1,V2,…`; commas inside quotes or brackets do not split.
-pub fn parse_axis(arg: &str) -> Result<Axis, SweepError> {
+pub fn parse_axis(arg: &str) -> Result<Axis, Error> {
     let (key, values) = arg
         .split_once('=')
         .ok_or_else(|| bad(format!("--grid {arg}: expected KEY=V1,V2,...")))?;
@@ -168,7 +90,7 @@ pub fn parse_axis(arg: &str) -> Result<Axis, SweepError> {
 }
 
 /// A key path: `a.b.0.c` or `a.b[0].c`.
-pub fn parse_key(key: &str) -> Result<Vec<String>, SweepError> {
+pub fn parse_key(key: &str) -> Result<Vec<String>, Error> {
     let dotted = key.replace('[', ".").replace(']', "");
     let path: Vec<String> = dotted.split('.').map(|s| s.trim().to_string()).collect();
     if key.is_empty() || path.iter().any(String::is_empty) {
@@ -279,12 +201,7 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// Applies every grid point to `text` and loads it; the first invalid cell is an error naming
 /// the cell and the key path.
-pub fn plan(
-    text: &str,
-    axes: Vec<Axis>,
-    seeds: u64,
-    clients: Option<u64>,
-) -> Result<Plan, SweepError> {
+pub fn plan(text: &str, axes: Vec<Axis>, seeds: u64, clients: Option<u64>) -> Result<Plan, Error> {
     if axes.is_empty() {
         return Err(bad("give at least one --grid KEY=V1,V2,..."));
     }
@@ -362,62 +279,21 @@ impl Plan {
     /// The CSV header line, with its newline.
     pub fn header(&self) -> String {
         let keys: Vec<&str> = self.axes.iter().map(|a| a.key.as_str()).collect();
-        format!(
-            "cell,seed,{},arm,{}\n",
-            keys.iter()
-                .map(|k| csv_field(k))
-                .collect::<Vec<_>>()
-                .join(","),
-            FIGURES.join(",")
-        )
+        file::header(&keys)
     }
 
     /// One finished cell's rows (one per arm), each ending in a newline.
     pub fn rows(&self, cell: &Cell, arms: &[ArmSummary]) -> String {
-        let mut s = String::new();
-        for a in arms {
-            let _ = write!(s, "{},{}", cell.index, cell.seed);
-            for (axis, &i) in self.axes.iter().zip(&cell.point) {
-                s.push(',');
-                s.push_str(&csv_field(&axis.label(i)));
-            }
-            s.push(',');
-            s.push_str(&csv_field(&a.name));
-            for v in figures(a) {
-                s.push(',');
-                s.push_str(&v.map_or_else(String::new, |x| x.to_string()));
-            }
-            s.push('\n');
-        }
-        s
+        let labels: Vec<String> = self
+            .axes
+            .iter()
+            .zip(&cell.point)
+            .map(|(axis, &i)| axis.label(i))
+            .collect();
+        arms.iter()
+            .map(|a| file::row(cell.index, cell.seed, &labels, a))
+            .collect()
     }
-}
-
-/// An arm's figures in [`FIGURES`] order; `None` for null.
-pub fn figures(a: &ArmSummary) -> [Option<f64>; 16] {
-    FIGURES.map(|f| crate::replications::figure(a, f))
-}
-
-/// Splits one CSV line (RFC 4180 quoting).
-pub fn split_csv(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cur.push('"');
-            }
-            (true, '"') => quoted = false,
-            (false, '"') => quoted = true,
-            (false, ',') => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,7 +321,7 @@ fn complete_cells(plan: &Plan, body: &str) -> BTreeMap<usize, String> {
 }
 
 /// Writes `text` to `path` through a temporary file and a rename.
-fn replace_file(path: &Path, text: &str) -> Result<(), SweepError> {
+fn replace_file(path: &Path, text: &str) -> Result<(), Error> {
     let tmp = path.with_extension("csv.tmp");
     let mut f = File::create(&tmp).map_err(|e| io(&tmp, e))?;
     f.write_all(text.as_bytes()).map_err(|e| io(&tmp, e))?;
@@ -461,7 +337,7 @@ pub struct Resume {
 /// Prepares `dir` for `plan`: a new sweep gets the manifest and a header-only `sweep.csv`; a
 /// folder holding the same sweep keeps its complete cells (partial ones are dropped); a folder
 /// holding another sweep is refused (status 2).
-pub fn prepare(dir: &Path, plan: &Plan) -> Result<Resume, SweepError> {
+pub fn prepare(dir: &Path, plan: &Plan) -> Result<Resume, Error> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let csv = dir.join(CSV);
     let manifest_path = dir.join(MANIFEST);
@@ -507,7 +383,7 @@ pub struct Appender {
 
 impl Appender {
     /// `order`: the cells to run, in cell order.
-    pub fn open(dir: &Path, order: Vec<usize>) -> Result<Appender, SweepError> {
+    pub fn open(dir: &Path, order: Vec<usize>) -> Result<Appender, Error> {
         let path = dir.join(CSV);
         let file = OpenOptions::new()
             .append(true)
@@ -522,7 +398,7 @@ impl Appender {
         })
     }
 
-    fn write(&mut self, text: &str) -> Result<(), SweepError> {
+    fn write(&mut self, text: &str) -> Result<(), Error> {
         self.file
             .write_all(text.as_bytes())
             .and_then(|()| self.file.flush())
@@ -531,7 +407,7 @@ impl Appender {
     }
 
     /// Records a finished cell's rows; writes every cell now next in order.
-    pub fn finish(&mut self, cell: usize, rows: String) -> Result<(), SweepError> {
+    pub fn finish(&mut self, cell: usize, rows: String) -> Result<(), Error> {
         self.waiting.insert(cell, rows);
         let mut text = String::new();
         while let Some(rows) = self
@@ -550,7 +426,7 @@ impl Appender {
     }
 
     /// Writes the cells still held back (out of order): used when the sweep stops early.
-    pub fn flush_waiting(&mut self) -> Result<(), SweepError> {
+    pub fn flush_waiting(&mut self) -> Result<(), Error> {
         let text: String = std::mem::take(&mut self.waiting).into_values().collect();
         if text.is_empty() {
             Ok(())
@@ -562,7 +438,7 @@ impl Appender {
 
 /// Rewrites `sweep.csv` in cell order (stable within a cell) if it is not already; returns the
 /// final text.
-pub fn sort_csv(dir: &Path, plan: &Plan) -> Result<String, SweepError> {
+pub fn sort_csv(dir: &Path, plan: &Plan) -> Result<String, Error> {
     let csv = dir.join(CSV);
     let text = std::fs::read_to_string(&csv).map_err(|e| io(&csv, e))?;
     let header = plan.header();
@@ -572,329 +448,6 @@ pub fn sort_csv(dir: &Path, plan: &Plan) -> Result<String, SweepError> {
         replace_file(&csv, &sorted)?;
     }
     Ok(sorted)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plots and sweep.md
-
-/// One parsed row of sweep.csv.
-struct Row {
-    cell: usize,
-    arm: String,
-    figures: Vec<Option<f64>>,
-}
-
-fn parse_rows(plan: &Plan, text: &str) -> Vec<Row> {
-    let skip = 2 + plan.axes.len();
-    text.lines()
-        .skip(1)
-        .filter_map(|l| {
-            let f = split_csv(l);
-            let cell = f.first()?.parse().ok()?;
-            let arm = f.get(skip)?.clone();
-            let figures = f[skip + 1..].iter().map(|v| v.parse().ok()).collect();
-            Some(Row { cell, arm, figures })
-        })
-        .collect()
-}
-
-fn slug(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    s.trim_matches('-').to_string()
-}
-
-fn mean(v: &[f64]) -> Option<f64> {
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-}
-
-/// A grid point's mean ± 95 % CI of every [`SUMMARISED`] figure, per arm.
-struct PointSummary {
-    /// Index into each axis.
-    point: Vec<usize>,
-    /// Per arm (in `arms` order), per summarised figure; `None` when no seed has a value.
-    cis: Vec<Vec<Option<MeanCi>>>,
-}
-
-/// Summarises `rows` grid point by grid point (in point order) over their seeds.
-fn summarise(plan: &Plan, rows: &[Row], arms: &[String]) -> Vec<PointSummary> {
-    let seeds = plan.seeds.max(1) as usize;
-    plan.cells
-        .iter()
-        .step_by(seeds)
-        .enumerate()
-        .map(|(p, first)| {
-            let cis = arms
-                .iter()
-                .map(|arm| {
-                    SUMMARISED
-                        .iter()
-                        .map(|&(f, _, _)| {
-                            let got: Vec<f64> = rows
-                                .iter()
-                                .filter(|r| r.cell / seeds == p && &r.arm == arm)
-                                .filter_map(|r| r.figures.get(f).copied().flatten())
-                                .collect();
-                            mean_ci(&got)
-                        })
-                        .collect()
-                })
-                .collect();
-            PointSummary {
-                point: first.point.clone(),
-                cis,
-            }
-        })
-        .collect()
-}
-
-/// `sweep-summary.csv`: `point,<grid keys>,arm,figure,n,mean,ci95_half_width`, one row per
-/// grid point, arm and summarised figure; undefined values are empty cells.
-fn summary_csv(plan: &Plan, arms: &[String], points: &[PointSummary]) -> String {
-    let keys: Vec<String> = plan.axes.iter().map(|a| csv_field(&a.key)).collect();
-    let mut s = format!(
-        "point,{},arm,figure,n,mean,ci95_half_width\n",
-        keys.join(",")
-    );
-    let num = |v: Option<f64>| v.map_or_else(String::new, |x| x.to_string());
-    for (p, ps) in points.iter().enumerate() {
-        let labels: Vec<String> = plan
-            .axes
-            .iter()
-            .zip(&ps.point)
-            .map(|(a, &i)| csv_field(&a.label(i)))
-            .collect();
-        for (arm, cis) in arms.iter().zip(&ps.cis) {
-            for (&(f, _, _), ci) in SUMMARISED.iter().zip(cis) {
-                let _ = writeln!(
-                    s,
-                    "{p},{},{},{},{},{},{}",
-                    labels.join(","),
-                    csv_field(arm),
-                    FIGURES[f],
-                    ci.map_or(0, |c| c.n),
-                    num(ci.map(|c| c.mean)),
-                    num(ci.and_then(|c| c.half_width)),
-                );
-            }
-        }
-    }
-    s
-}
-
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|")
-}
-
-/// `sweep.md`'s confidence-interval tables: one per arm, one row per grid point.
-fn summary_md(plan: &Plan, arms: &[String], points: &[PointSummary]) -> String {
-    let mut md = format!(
-        "## Confidence intervals per grid point\n\nMean over the grid point's seeds that have a \
-         value ± the half-width of its 95 % Student-t confidence interval (t quantile with \
-         n − 1 degrees of freedom), and n, how many of the {} seed(s) had a value (\"- (0)\": \
-         none did). One seed gives no interval (n/a). Per-seed figures: `{CSV}`; these: \
-         `{SUMMARY_CSV}`.\n",
-        plan.seeds
-    );
-    for (ai, arm) in arms.iter().enumerate() {
-        let _ = writeln!(md, "\n### {}\n", md_cell(arm));
-        let mut head: Vec<String> = plan
-            .axes
-            .iter()
-            .map(|a| format!("`{}`", md_cell(&a.key)))
-            .collect();
-        head.extend(SUMMARISED.iter().map(|(_, t, _)| t.to_string()));
-        let _ = writeln!(md, "| {} |", head.join(" | "));
-        let _ = writeln!(md, "|{}", "---|".repeat(head.len()));
-        for ps in points {
-            let mut cells: Vec<String> = plan
-                .axes
-                .iter()
-                .zip(&ps.point)
-                .map(|(a, &i)| md_cell(&a.label(i)))
-                .collect();
-            cells.extend(
-                SUMMARISED
-                    .iter()
-                    .zip(&ps.cis[ai])
-                    .map(|(&(_, _, d), ci)| fmt_ci(*ci, d)),
-            );
-            let _ = writeln!(md, "| {} |", cells.join(" | "));
-        }
-    }
-    md
-}
-
-/// Draws the heatmaps (one per arm) and the Pareto chart into `DIR/plots/` and writes
-/// `DIR/sweep.md` and `DIR/sweep-summary.csv`; returns the files written.
-pub fn finish(dir: &Path, plan: &Plan, csv_text: &str) -> Result<Vec<PathBuf>, SweepError> {
-    let rows = parse_rows(plan, csv_text);
-    let plots = dir.join("plots");
-    std::fs::create_dir_all(&plots).map_err(|e| io(&plots, e))?;
-    let mut arms: Vec<String> = Vec::new();
-    for r in &rows {
-        if !arms.contains(&r.arm) {
-            arms.push(r.arm.clone());
-        }
-    }
-    let value = |r: &Row, f: usize| r.figures.get(f).copied().flatten();
-    let mut written = Vec::new();
-    let mut md_plots = Vec::new();
-    let err = |e: String| SweepError {
-        code: 1,
-        message: e,
-    };
-
-    let xa = &plan.axes[0];
-    let ya = plan.axes.get(1);
-    let fixed: Vec<String> = plan
-        .axes
-        .iter()
-        .skip(2)
-        .map(|a| format!("{}={}", a.key, a.label(0)))
-        .collect();
-    for (ai, arm) in arms.iter().enumerate() {
-        let mine: Vec<&Row> = rows.iter().filter(|r| &r.arm == arm).collect();
-        let (fig, what) = PLOTTED
-            .into_iter()
-            .find(|(f, _)| mine.iter().any(|r| value(r, *f).is_some()))
-            .unwrap_or(PLOTTED[0]);
-        let ny = ya.map_or(1, |a| a.values.len());
-        let mut values = vec![vec![None; xa.values.len()]; ny];
-        for (y, row) in values.iter_mut().enumerate() {
-            for (x, v) in row.iter_mut().enumerate() {
-                let got: Vec<f64> = mine
-                    .iter()
-                    .filter(|r| {
-                        let p = &plan.cells[r.cell].point;
-                        p[0] == x
-                            && (ya.is_none() || p[1] == y)
-                            && p.iter().skip(2).all(|i| *i == 0)
-                    })
-                    .filter_map(|r| value(r, fig))
-                    .collect();
-                *v = mean(&got);
-            }
-        }
-        let mut title = format!(
-            "{arm}: {what} (s), mean over {} seed{}",
-            plan.seeds,
-            if plan.seeds == 1 { "" } else { "s" }
-        );
-        if !fixed.is_empty() {
-            let _ = write!(title, "; fixed {}", fixed.join(", "));
-        }
-        let chart = plot::HeatmapChart {
-            title,
-            x_label: xa.key.clone(),
-            y_label: ya.map_or(String::new(), |a| a.key.clone()),
-            x_values: (0..xa.values.len()).map(|i| xa.label(i)).collect(),
-            y_values: ya.map_or(vec![String::new()], |a| {
-                (0..a.values.len()).map(|i| a.label(i)).collect()
-            }),
-            values,
-            unit: " s".into(),
-        };
-        let stem = format!("heatmap-{}-{}", ai, slug(arm));
-        let svg = plots.join(format!("{stem}.svg"));
-        let chart = plot::Chart::Heatmap(chart);
-        std::fs::write(&svg, plot::svg(&chart).map_err(err)?).map_err(|e| io(&svg, e))?;
-        let png = plots.join(format!("{stem}.png"));
-        plot::png(&chart, &png).map_err(err)?;
-        written.extend([svg, png]);
-        md_plots.push((format!("{arm}: {what}"), stem));
-    }
-
-    let (fig, what) = PLOTTED
-        .into_iter()
-        .find(|(f, _)| rows.iter().any(|r| value(r, *f).is_some()))
-        .unwrap_or(PLOTTED[0]);
-    let what = format!("{what} (s)");
-    let pareto = plot::ParetoChart {
-        title: format!(
-            "Authoritative queries vs {what}: every cell and arm ({} cells)",
-            plan.cells.len()
-        ),
-        x_label: "authoritative queries (log)".into(),
-        y_label: what.clone(),
-        arms: arms
-            .iter()
-            .enumerate()
-            .map(|(i, a)| plot::ArmStyle {
-                name: a.clone(),
-                colour: i,
-                mark_x: None,
-                mark_label: None,
-            })
-            .collect(),
-        points: arms
-            .iter()
-            .map(|a| {
-                rows.iter()
-                    .filter(|r| &r.arm == a)
-                    .filter_map(|r| Some((value(r, F_AUTH)?, value(r, fig)?)))
-                    .collect()
-            })
-            .collect(),
-    };
-    let svg = plots.join("pareto.svg");
-    let pareto = plot::Chart::Pareto(pareto);
-    std::fs::write(&svg, plot::svg(&pareto).map_err(err)?).map_err(|e| io(&svg, e))?;
-    let png = plots.join("pareto.png");
-    plot::png(&pareto, &png).map_err(err)?;
-    written.extend([svg, png]);
-    md_plots.push((
-        format!("authoritative queries vs {what} (non-dominated points ringed)"),
-        "pareto".into(),
-    ));
-
-    let mut md = String::from("# Sweep\n\n## Grid\n\n");
-    for a in &plan.axes {
-        let vals: Vec<String> = a.values.iter().map(Value::to_string).collect();
-        let _ = writeln!(md, "- `{}`: {}", a.key, vals.join(", "));
-    }
-    let _ = writeln!(
-        md,
-        "- seeds per grid point: {} (simulation.seed + 0..{})",
-        plan.seeds, plan.seeds
-    );
-    if let Some(n) = plan.clients {
-        let _ = writeln!(md, "- clients: {n}");
-    }
-    let _ = writeln!(
-        md,
-        "\n{} cells, {} rows.\n\n## Files\n\n- `{CSV}`: one row per cell and arm\n- \
-         `{SUMMARY_CSV}`: mean and 95 % CI half-width per grid point, arm and figure\n- \
-         `{MANIFEST}`: what this folder's sweep is (a rerun with the same arguments resumes)\n",
-        plan.cells.len(),
-        rows.len()
-    );
-    let points = summarise(plan, &rows, &arms);
-    md.push_str(&summary_md(plan, &arms, &points));
-    md.push('\n');
-    md.push_str("## Plots\n\n");
-    for (what, stem) in &md_plots {
-        let _ = writeln!(
-            md,
-            "### {what}\n\n![{what}](plots/{stem}.png) ([SVG](plots/{stem}.svg))\n"
-        );
-    }
-    let md_path = dir.join(MD);
-    std::fs::write(&md_path, md).map_err(|e| io(&md_path, e))?;
-    written.push(md_path);
-    let summary_path = dir.join(SUMMARY_CSV);
-    std::fs::write(&summary_path, summary_csv(plan, &arms, &points))
-        .map_err(|e| io(&summary_path, e))?;
-    written.push(summary_path);
-    Ok(written)
 }
 
 #[cfg(test)]
@@ -936,10 +489,5 @@ mod tests {
         assert!(e.contains("c.d"), "{e}");
         // The tree is intact after errors.
         assert_eq!(t["a"]["x"].as_integer(), Some(1));
-    }
-
-    #[test]
-    fn csv_lines_split_with_quotes() {
-        assert_eq!(split_csv("1,\"a,\"\"b\",,c"), ["1", "a,\"b", "", "c"]);
     }
 }

@@ -11,38 +11,39 @@ use std::path::{Path, PathBuf};
 use sim_engine::metrics::{ArmSummary, Summary};
 use sim_engine::run::{RunOptions, run};
 
-use crate::output;
+use crate::error::{Error, other};
+use crate::files::{self, summary};
 use crate::workload::parse_workload;
 
 /// The seed workloads, by file name.
 pub const WORKLOADS: &[(&str, &str)] = &[
     (
         "seed000-latency-vs-ga",
-        include_str!("../../../workloads/seed000-latency-vs-ga.toml"),
+        include_str!("../../../../workloads/seed000-latency-vs-ga.toml"),
     ),
     (
         "seed001-weighted-100-0",
-        include_str!("../../../workloads/seed001-weighted-100-0.toml"),
+        include_str!("../../../../workloads/seed001-weighted-100-0.toml"),
     ),
     (
         "seed002-floor-90s",
-        include_str!("../../../workloads/seed002-floor-90s.toml"),
+        include_str!("../../../../workloads/seed002-floor-90s.toml"),
     ),
     (
         "seed002-grey-failure",
-        include_str!("../../../workloads/seed002-grey-failure.toml"),
+        include_str!("../../../../workloads/seed002-grey-failure.toml"),
     ),
     (
         "seed002-drain-ramp",
-        include_str!("../../../workloads/seed002-drain-ramp.toml"),
+        include_str!("../../../../workloads/seed002-drain-ramp.toml"),
     ),
     (
         "seed003-failover-record",
-        include_str!("../../../workloads/seed003-failover-record.toml"),
+        include_str!("../../../../workloads/seed003-failover-record.toml"),
     ),
     (
         "seed004-arc-flip",
-        include_str!("../../../workloads/seed004-arc-flip.toml"),
+        include_str!("../../../../workloads/seed004-arc-flip.toml"),
     ),
 ];
 
@@ -203,8 +204,9 @@ pub fn write(dir: &Path, seed: u64, threads: usize) -> Result<Vec<PathBuf>, Stri
             ..RunOptions::default()
         };
         let out = run(&w, &opts, &|_, _| {}).map_err(|e| e.to_string())?;
-        let files = [("summary.json", output::summary_json(&out.summary))];
-        written.extend(output::write_files(&dir.join(name), &files).map_err(|e| e.to_string())?);
+        let written_here = [(summary::FILE, summary::write(&out.summary))];
+        written
+            .extend(files::write_files(&dir.join(name), &written_here).map_err(|e| e.to_string())?);
         summaries.push((name, out.summary));
     }
     let mut md = String::new();
@@ -284,4 +286,25 @@ mod tests {
             );
         }
     }
+}
+
+/// The flags of `gtsim claims`.
+#[derive(Debug, clap::Args)]
+pub struct ClaimsArgs {
+    /// Output folder (the published one is results/seed-claims).
+    #[arg(long, default_value = "results/seed-claims")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// `gtsim claims`.
+pub fn claims(args: &ClaimsArgs) -> Result<(), Error> {
+    for f in write(&args.out, args.seed, args.threads).map_err(other)? {
+        println!("wrote {}", f.display());
+    }
+    Ok(())
 }

@@ -21,7 +21,7 @@ fn classes_csv_and_the_tail_section_are_written_and_read_back() {
     let csv = read(&dir.join("classes.csv"));
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(header, gtsim::tails::COLUMNS);
+    assert_eq!(header, gtsim::files::classes::COLUMNS);
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2 * 4, "two arms, four resolver classes");
     // Every tail-share column sums to 1 over each arm's classes.

@@ -13,6 +13,7 @@ use resolver_models::presets::{
 use resolver_models::{Mix, StaleMode, StubCache, TtlPolicy};
 use sim_engine::run::{RunOptions, run};
 
+use crate::error::{Error, bad_input, other};
 use crate::workload::parse_workload_with;
 
 /// Record TTLs of the survival table (s).
@@ -22,18 +23,11 @@ pub const SURVIVAL_TIMES: [u64; 4] = [30, 60, 300, 900];
 /// When the generated workload changes its answer (s after recording starts).
 const CHANGE_AT_S: u64 = 60;
 
-/// Why an explanation could not be produced: bad input (exit 2) or a failed run (exit 1).
-#[derive(Debug)]
-pub enum ExplainError {
-    BadInput(String),
-    Run(String),
-}
-
 /// The named preset, or a bad-input error listing the known ones.
-pub fn preset(name: &str) -> Result<PopulationPreset, ExplainError> {
+pub fn preset(name: &str) -> Result<PopulationPreset, Error> {
     population(name).ok_or_else(|| {
         let known: Vec<String> = POPULATIONS.iter().map(|p| format!("{p:?}")).collect();
-        ExplainError::BadInput(format!(
+        bad_input(format!(
             "unknown preset {name:?} (known: {})",
             known.join(", ")
         ))
@@ -231,10 +225,10 @@ pub fn survival(
     clients: u64,
     seed: u64,
     threads: usize,
-) -> Result<Vec<Survival>, ExplainError> {
+) -> Result<Vec<Survival>, Error> {
     let text = survival_workload(p.name, clients, seed);
     let w = parse_workload_with(&text, Some(p.clone()))
-        .map_err(|e| ExplainError::Run(format!("generated workload: {e}")))?;
+        .map_err(|e| other(format!("generated workload: {e}")))?;
     let out = run(
         &w,
         &RunOptions {
@@ -243,7 +237,7 @@ pub fn survival(
         },
         &|_, _| {},
     )
-    .map_err(|e| ExplainError::Run(e.to_string()))?;
+    .map_err(|e| other(e.to_string()))?;
     let bin_s = w.simulation.bin / resolver_models::SEC;
     Ok(SURVIVAL_TTLS
         .iter()
@@ -339,7 +333,7 @@ pub fn sensitivity(
     workload_text: &str,
     clients: Option<u64>,
     threads: usize,
-) -> Result<String, ExplainError> {
+) -> Result<String, Error> {
     let mut cases = vec![("baseline".to_string(), p.clone())];
     cases.extend(variations(p));
     let mut out = format!(
@@ -351,7 +345,7 @@ pub fn sensitivity(
     );
     for (label, v) in cases {
         let mut w = parse_workload_with(workload_text, Some(v))
-            .map_err(|e| ExplainError::BadInput(format!("--sensitivity workload: {e}")))?;
+            .map_err(|e| bad_input(format!("--sensitivity workload: {e}")))?;
         if let Some(n) = clients {
             w.simulation.clients = n;
         }
@@ -363,7 +357,7 @@ pub fn sensitivity(
             },
             &|_, _| {},
         )
-        .map_err(|e| ExplainError::Run(e.to_string()))?;
+        .map_err(|e| other(e.to_string()))?;
         for a in &r.summary.arms {
             let _ = writeln!(
                 out,
@@ -431,4 +425,40 @@ mod tests {
                 .is_empty()
         );
     }
+}
+
+/// The flags of `gtsim explain-preset`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Preset name: internet, mobile-apps, server-to-server, honest.
+    pub name: String,
+    /// Also run this workload under the preset and each variation of it.
+    #[arg(long, value_name = "WORKLOAD")]
+    pub sensitivity: Option<std::path::PathBuf>,
+    /// Clients of the survival runs (and, if given, of the sensitivity runs).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub clients: Option<u64>,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// `gtsim explain-preset`.
+pub fn explain_preset(args: &ExplainArgs) -> Result<(), Error> {
+    let p = preset(&args.name)?;
+    let text = args
+        .sensitivity
+        .as_deref()
+        .map(super::read_workload)
+        .transpose()?;
+    print!("{}", describe(&p));
+    let n = args.clients.unwrap_or_else(|| default_clients(&p));
+    let rows = survival(&p, n, args.seed, args.threads)?;
+    print!("{}", survival_table(&rows, n, args.seed));
+    if let Some(t) = text {
+        print!("{}", sensitivity(&p, &t, args.clients, args.threads)?);
+    }
+    Ok(())
 }

@@ -17,9 +17,10 @@
 
 use std::fmt::Write as _;
 
-use serde_json::Value;
-
-use crate::report::{ArmCurve, Inputs};
+use crate::files::curve::{ArmCurve, CurveRow};
+use crate::files::summary::{ArmView, Field};
+use crate::report::doc::{Block, Head, Inline, Span, Table, text};
+use crate::report::inputs::Inputs;
 
 /// The RTO percentiles compared: (label, summary.json key, quantile).
 const PERCENTILES: [(&str, &str, f64); 4] = [
@@ -33,43 +34,56 @@ const PERCENTILES: [(&str, &str, f64); 4] = [
 /// more, so nothing finer is meaningful.
 const TIE_S: f64 = 0.05;
 
-/// The section: a title and paragraphs (Markdown with `**` and `|` tables), or `None` when the
-/// run has no failure or fewer than two arms.
-pub fn who_converges_first(inputs: &Inputs) -> Option<(String, Vec<String>)> {
+/// Inline text built piece by piece: `write!` appends plain text, [`Para::b`] bold text.
+#[derive(Default)]
+struct Para(Inline);
+
+impl Para {
+    fn b(&mut self, s: &str) -> &mut Para {
+        self.0.push(Span::Strong(s.to_string()));
+        self
+    }
+    fn t(&mut self, s: &str) -> &mut Para {
+        self.0.push(Span::Text(s.to_string()));
+        self
+    }
+}
+
+impl std::fmt::Write for Para {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.t(s);
+        Ok(())
+    }
+}
+
+/// The section "Who converges first, and why", or nothing when the run has no failure or
+/// fewer than two arms.
+pub fn section(inputs: &Inputs) -> Vec<Block> {
+    who_converges_first(inputs).unwrap_or_default()
+}
+
+/// The section's blocks, or `None` when the run has no failure or fewer than two arms.
+pub fn who_converges_first(inputs: &Inputs) -> Option<Vec<Block>> {
     let s = &inputs.summary;
-    let fail_at = s.get("failure_at_s")?.as_f64()?;
-    let window_end = s
-        .get("window_end_s")
-        .and_then(Value::as_f64)
-        .unwrap_or(f64::INFINITY);
+    let fail_at = s.failure_at_s.get()?;
+    let window_end = s.window_end_s.get().unwrap_or(f64::INFINITY);
     let arms: Vec<ArmFacts> = s
-        .get("arms")?
-        .as_array()?
+        .arms
         .iter()
         .map(|a| ArmFacts::new(a, inputs, fail_at, window_end))
         .collect();
     if arms.len() < 2 {
         return None;
     }
-    let mut out = Vec::new();
+    let mut out = vec![Block::H2("Who converges first, and why".into())];
 
     // 1. Who recovers first at each percentile, with the gap split into detection and the rest.
-    let mut table = String::from("| RTO percentile | ");
-    for a in &arms {
-        let _ = write!(table, "{} | ", cell(&a.name));
-    }
-    table.push_str("first |\n|---|");
-    for _ in &arms {
-        table.push_str("---:|");
-    }
-    table.push_str("---|\n");
-    let mut sentences = Vec::new();
+    let mut rows = Vec::new();
+    let mut sentences: Inline = Vec::new();
     for (label, key, _) in PERCENTILES {
         let values: Vec<Option<f64>> = arms.iter().map(|a| a.rto(key)).collect();
-        let _ = write!(table, "| {label} | ");
-        for v in &values {
-            let _ = write!(table, "{} | ", fmt_opt(*v, " s"));
-        }
+        let mut row = vec![label.to_string()];
+        row.extend(values.iter().map(|v| fmt_opt(*v, " s")));
         let ranked = rank(&values);
         let first = match ranked.as_slice() {
             [] => "n/a".to_string(),
@@ -86,56 +100,59 @@ pub fn who_converges_first(inputs: &Inputs) -> Option<(String, Vec<String>)> {
                 }
             }
         };
-        let _ = writeln!(table, "{} |", cell(&first));
+        row.push(first);
+        rows.push(row);
         if let [(i, v), (j, w), ..] = ranked.as_slice() {
-            sentences.push(gap_sentence(label, &arms[*i], *v, &arms[*j], *w));
+            if !sentences.is_empty() {
+                sentences.push(Span::Text(" ".into()));
+            }
+            sentences.extend(gap_sentence(label, &arms[*i], *v, &arms[*j], *w));
         }
     }
-    out.push(format!(
+    out.push(Block::P(text(format!(
         "Per-client RTO over each arm's cohort (seconds after the failure at {}; smaller \
-         recovers first):\n\n{}",
-        secs(fail_at),
-        table.trim_end()
-    ));
-    out.push(sentences.join(" "));
-    out.push(convergence_table(&arms));
+         recovers first):",
+        secs(fail_at)
+    ))));
+    out.push(Block::Table(ranking_table("RTO percentile", &arms, rows)));
+    out.push(Block::P(sentences));
+    out.push(Block::P(text(
+        "Convergence (`converge_s`: seconds after the failure until the cohort's ok fraction \
+         stays at or above each level; \"-\" = not reached in the window):",
+    )));
+    out.push(Block::Table(convergence_table(&arms)));
 
     // 2. Each arm's recovery split into the components the run measures.
     for a in &arms {
-        out.push(a.components());
+        out.push(Block::P(a.components()));
     }
 
     // 3. Steady-state latency.
     if let Some(p) = latency_paragraph(&arms) {
-        out.push(p);
+        out.push(Block::P(p));
     }
-    Some(("Who converges first, and why".to_string(), out))
+    Some(out)
+}
+
+/// A table with a first column `what`, one column per arm, and the first arm.
+fn ranking_table(what: &str, arms: &[ArmFacts], rows: Vec<Vec<String>>) -> Table {
+    let mut head = vec![Head::left(what)];
+    head.extend(arms.iter().map(|a| Head::right(a.name.clone())));
+    head.push(Head::left("first"));
+    Table { head, rows }
 }
 
 /// `converge_s` (time until the cohort's ok fraction is back to each level) per arm, and the
 /// first arm at each level.
-fn convergence_table(arms: &[ArmFacts]) -> String {
-    let mut t = String::from(
-        "Convergence (`converge_s`: seconds after the failure until the cohort's ok fraction \
-         stays at or above each level; \"-\" = not reached in the window):\n\n| level | ",
-    );
-    for a in arms {
-        let _ = write!(t, "{} | ", cell(&a.name));
-    }
-    t.push_str("first |\n|---|");
-    for _ in arms {
-        t.push_str("---:|");
-    }
-    t.push_str("---|");
+fn convergence_table(arms: &[ArmFacts]) -> Table {
+    let mut rows = Vec::new();
     for (label, key, _) in PERCENTILES {
         let values: Vec<Option<f64>> = arms
             .iter()
-            .map(|a| num(&a.summary, &["converge_s", key]))
+            .map(|a| ArmView::at(&a.summary.converge_s, key).get())
             .collect();
-        let _ = write!(t, "\n| {label} | ");
-        for v in &values {
-            let _ = write!(t, "{} | ", fmt_opt(*v, " s"));
-        }
+        let mut row = vec![label.to_string()];
+        row.extend(values.iter().map(|v| fmt_opt(*v, " s")));
         let ranked = rank(&values);
         let first = match ranked.as_slice() {
             [] => "none reached".to_string(),
@@ -153,9 +170,10 @@ fn convergence_table(arms: &[ArmFacts]) -> String {
                 }
             }
         };
-        let _ = write!(t, "{} |", cell(&first));
+        row.push(first);
+        rows.push(row);
     }
-    t
+    ranking_table("level", arms, rows)
 }
 
 /// The arms with a value, smallest first (ties by arm order).
@@ -171,32 +189,32 @@ fn rank(values: &[Option<f64>]) -> Vec<(usize, f64)> {
 
 /// "At p50, A recovers X s before B (a vs b s): detection accounts for D s of the gap, the
 /// time after detection for E s."
-fn gap_sentence(label: &str, a: &ArmFacts, v: f64, b: &ArmFacts, w: f64) -> String {
+fn gap_sentence(label: &str, a: &ArmFacts, v: f64, b: &ArmFacts, w: f64) -> Inline {
+    let mut s = Para::default();
     if w - v < TIE_S {
-        return format!(
-            "At {label}, **{}** and **{}** recover together ({} s).",
-            a.name,
-            b.name,
-            num1(v)
-        );
+        let _ = write!(s, "At {label}, ");
+        s.b(&a.name).t(" and ").b(&b.name);
+        let _ = write!(s, " recover together ({} s).", num1(v));
+        return s.0;
     }
-    let mut s = format!(
-        "At {label}, **{}** recovers {} s before **{}** ({} s vs {} s)",
-        a.name,
-        num1(w - v),
-        b.name,
-        num1(v),
-        num1(w)
-    );
+    let _ = write!(s, "At {label}, ");
+    s.b(&a.name);
+    let _ = write!(s, " recovers {} s before ", num1(w - v));
+    s.b(&b.name);
+    let _ = write!(s, " ({} s vs {} s)", num1(v), num1(w));
     match (a.detection, b.detection) {
         (Some(da), Some(db)) if v < da => {
+            s.t(": ").b(&a.name);
             let _ = write!(
                 s,
-                ": **{}**'s cohort recovered before its own detection ({} s), without a \
-                 control-plane change, while **{}**'s waited for detection ({} s) and {} s more.",
-                a.name,
-                num1(da),
-                b.name,
+                "'s cohort recovered before its own detection ({} s), without a \
+                 control-plane change, while ",
+                num1(da)
+            );
+            s.b(&b.name);
+            let _ = write!(
+                s,
+                "'s waited for detection ({} s) and {} s more.",
                 num1(db),
                 num1(w - db)
             );
@@ -214,22 +232,18 @@ fn gap_sentence(label: &str, a: &ArmFacts, v: f64, b: &ArmFacts, w: f64) -> Stri
             );
         }
         (None, Some(_)) => {
-            let _ = write!(
-                s,
-                ": **{}** never detected the failure, so its cohort recovered without a \
-                 control-plane change.",
-                a.name
+            s.t(": ").b(&a.name).t(
+                " never detected the failure, so its cohort recovered without a control-plane \
+                 change.",
             );
         }
         (_, None) => {
-            let _ = write!(
-                s,
-                "; **{}** never detected the failure within the window.",
-                b.name
-            );
+            s.t("; ")
+                .b(&b.name)
+                .t(" never detected the failure within the window.");
         }
     }
-    s
+    s.0
 }
 
 /// One arm's figures from the run's files.
@@ -237,7 +251,7 @@ struct ArmFacts {
     name: String,
     /// "route53" or "global-accelerator" (from the strategy text), for the wording of causes.
     accelerator: bool,
-    summary: Value,
+    summary: ArmView,
     detection: Option<f64>,
     /// Seconds after the failure: end of the last bin with a DNS answer pointing at the
     /// failed region (0 if none after the failure).
@@ -254,16 +268,12 @@ struct ArmFacts {
 }
 
 impl ArmFacts {
-    fn new(a: &Value, inputs: &Inputs, fail_at: f64, window_end: f64) -> ArmFacts {
-        let name = a
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_string();
-        let strategy = a.get("strategy").and_then(Value::as_str).unwrap_or("");
+    fn new(a: &ArmView, inputs: &Inputs, fail_at: f64, window_end: f64) -> ArmFacts {
+        let name = a.name.clone();
+        let strategy = a.strategy.as_deref().unwrap_or("");
         let curve = inputs.curve.iter().find(|c| c.name == name);
         let bin = curve.map_or(0.0, bin_width);
-        let last = |f: &dyn Fn(&crate::report::CurveRow) -> bool| -> Option<f64> {
+        let last = |f: &dyn Fn(&CurveRow) -> bool| -> Option<f64> {
             let c = curve?;
             Some(
                 c.rows
@@ -279,7 +289,7 @@ impl ArmFacts {
             .and_then(|d| d.iter().find(|x| x.name == name));
         ArmFacts {
             accelerator: strategy.starts_with("Global Accelerator"),
-            detection: a.get("detection_s").and_then(Value::as_f64),
+            detection: a.detection_s.get(),
             dns_stale_end: last(&|r| r.dns_answers_failed_region > 0),
             attempt_stale_end: last(&|r| r.cohort_attempts_failed_region > 0),
             rto_zero_share: dist.and_then(|d| {
@@ -289,8 +299,8 @@ impl ArmFacts {
                     .map(|&(q, _)| q)
                     .fold(None, |m: Option<f64>, q| Some(m.map_or(q, |m| m.max(q))))
             }),
-            latency_p50: num(a, &["latency_ms", "p50"]),
-            latency_p99: num(a, &["latency_ms", "p99"]),
+            latency_p50: ArmView::at(&a.latency_ms, "p50").get(),
+            latency_p99: ArmView::at(&a.latency_ms, "p99").get(),
             window: window_end - fail_at,
             bin,
             summary: a.clone(),
@@ -299,18 +309,21 @@ impl ArmFacts {
     }
 
     fn rto(&self, key: &str) -> Option<f64> {
-        num(&self.summary, &["rto_s", key])
+        ArmView::at(&self.summary.rto_s, key).get()
     }
 
     /// "**arm**: detection D s; DNS answers ... until X s (...); attempts ... until Y s (...);
     /// RTO p50 R s = detection + (R - D) s."
-    fn components(&self) -> String {
-        let mut s = format!("**{}**: ", self.name);
+    fn components(&self) -> Inline {
+        let mut s = Para::default();
+        s.b(&self.name).t(": ");
         match self.detection {
             Some(d) => {
                 let _ = write!(s, "detection at {} s", num1(d));
             }
-            None => s.push_str("no detection within the window"),
+            None => {
+                s.t("no detection within the window");
+            }
         }
         // Times after detection, or after the failure when nothing was detected.
         let d = self.detection.unwrap_or(0.0);
@@ -343,12 +356,14 @@ impl ArmFacts {
                     );
                 }
                 Some(_) => {
-                    s.push_str("; no DNS answer pointed at the failed region after it failed")
+                    s.t("; no DNS answer pointed at the failed region after it failed");
                 }
                 None => {}
             }
         } else {
-            s.push_str("; its anycast addresses never change, so there is no DNS cache drain");
+            {
+                s.t("; its anycast addresses never change, so there is no DNS cache drain");
+            };
         }
         match self.attempt_stale_end {
             Some(y) if y > 0.0 => {
@@ -378,12 +393,16 @@ impl ArmFacts {
                     );
                 }
             }
-            Some(_) => s.push_str("; no cohort attempt reached the failed region"),
+            Some(_) => {
+                s.t("; no cohort attempt reached the failed region");
+            }
             None => {}
         }
         if let Some(z) = self.rto_zero_share.filter(|&z| z > 0.0) {
             if z >= 1.0 {
-                s.push_str("; none of its cohort saw a failed request (RTO 0 throughout)");
+                {
+                    s.t("; none of its cohort saw a failed request (RTO 0 throughout)");
+                };
             } else {
                 let _ = write!(
                     s,
@@ -392,17 +411,18 @@ impl ArmFacts {
                 );
             }
         }
-        if let Some(n) = num(&self.summary, &["rto_s", "never_recovered"]).filter(|&n| n > 0.0) {
+        if let Some(n) = self.summary.never_recovered().get().filter(|&n| n > 0) {
             let _ = write!(
                 s,
                 "; {n} cohort clients never recovered within the window (their RTO counts as \
                  the window's length)"
             );
         }
+        let count = |f: Field<u64>| f.get().map(|n| n as f64);
         if let (Some(req), Some(att), Some(failed)) = (
-            num(&self.summary, &["requests"]),
-            num(&self.summary, &["attempts"]),
-            num(&self.summary, &["failed"]),
+            count(self.summary.requests),
+            count(self.summary.attempts),
+            count(self.summary.failed),
         ) && req > 0.0
         {
             let _ = write!(
@@ -433,58 +453,51 @@ impl ArmFacts {
                 );
             }
         }
-        s.push('.');
-        s
+        s.t(".");
+        s.0
     }
 }
 
 /// Steady-state latency: the fastest arm at p50 and every other arm's difference.
-fn latency_paragraph(arms: &[ArmFacts]) -> Option<String> {
+fn latency_paragraph(arms: &[ArmFacts]) -> Option<Inline> {
     let p50: Vec<Option<f64>> = arms.iter().map(|a| a.latency_p50).collect();
     let ranked = rank(&p50);
     let &(best, b50) = ranked.first()?;
     let a = &arms[best];
-    let mut s = format!(
-        "Steady-state latency (requests before the failure): **{}** is fastest at p50 ({} ms; \
-         p99 {} ms).",
-        a.name,
+    let mut s = Para::default();
+    s.t("Steady-state latency (requests before the failure): ")
+        .b(&a.name);
+    let _ = write!(
+        s,
+        " is fastest at p50 ({} ms; p99 {} ms).",
         num1(b50),
         fmt_opt(a.latency_p99, "")
     );
     for &(i, v) in &ranked[1..] {
         let o = &arms[i];
         if b50 > 0.0 {
+            s.t(" ").b(&o.name);
             let _ = write!(
                 s,
-                " **{}**: {} ms at p50 ({} ms, {} %)",
-                o.name,
+                ": {} ms at p50 ({} ms, {} %)",
                 num1(v),
                 signed(v - b50),
                 signed((v - b50) / b50 * 100.0)
             );
         } else {
-            let _ = write!(
-                s,
-                " **{}**: {} ms at p50 ({} ms)",
-                o.name,
-                num1(v),
-                signed(v - b50)
-            );
+            s.t(" ").b(&o.name);
+            let _ = write!(s, ": {} ms at p50 ({} ms)", num1(v), signed(v - b50));
         }
         match (o.latency_p99, a.latency_p99) {
             (Some(x), Some(y)) => {
                 let _ = write!(s, " and {} ms at p99 ({} ms).", num1(x), signed(x - y));
             }
-            _ => s.push('.'),
+            _ => {
+                s.t(".");
+            }
         }
     }
-    Some(s)
-}
-
-fn num(v: &Value, path: &[&str]) -> Option<f64> {
-    path.iter()
-        .try_fold(v, |cur, k| cur.get(k))
-        .and_then(Value::as_f64)
+    Some(s.0)
 }
 
 fn bin_width(c: &ArmCurve) -> f64 {
@@ -516,92 +529,25 @@ fn fmt_opt(v: Option<f64>, unit: &str) -> String {
     v.map_or("-".into(), |x| format!("{}{unit}", num1(x)))
 }
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
-}
-
-/// The section as Markdown (`## title`, paragraphs).
-pub fn render_md(title: &str, paragraphs: &[String]) -> String {
-    let mut m = format!("## {title}\n\n");
-    for p in paragraphs {
-        let _ = writeln!(m, "{p}\n");
-    }
-    m
-}
-
-/// The section as HTML: paragraphs, with `**x**` as bold and the Markdown table as a table.
-pub fn render_html(title: &str, paragraphs: &[String]) -> String {
-    let mut h = format!("<h2>{}</h2>\n", escape(title));
-    for p in paragraphs {
-        for block in p.split("\n\n") {
-            if block.starts_with('|') {
-                h.push_str("<table>\n");
-                for (k, line) in block.lines().enumerate() {
-                    if k == 1 {
-                        continue; // the Markdown separator row
-                    }
-                    let tag = if k == 0 { "th" } else { "td" };
-                    h.push_str("<tr>");
-                    for c in line.trim().trim_matches('|').split(" | ") {
-                        let c = c.trim().trim_end_matches('|').trim().replace("\\|", "|");
-                        let _ = write!(h, "<{tag}>{}</{tag}>", escape(&c));
-                    }
-                    h.push_str("</tr>\n");
-                }
-                h.push_str("</table>\n");
-            } else {
-                let _ = writeln!(h, "<p>{}</p>", bold(&escape(block)));
-            }
-        }
-    }
-    h
-}
-
-fn bold(s: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in s.split("**").enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<strong>{part}</strong>");
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Insert the section before the Assumptions section of both renderings (the one call site,
-/// in `report::build`). Runs without a failure get no section.
-pub fn insert(inputs: &Inputs, md: String, html: String) -> (String, String) {
-    let Some((title, paragraphs)) = who_converges_first(inputs) else {
-        return (md, html);
-    };
-    let splice = |doc: String, marker: &str, section: String| match doc.find(marker) {
-        Some(i) => format!("{}{section}{}", &doc[..i], &doc[i..]),
-        None => doc + &section,
-    };
-    (
-        splice(md, "## Assumptions\n", render_md(&title, &paragraphs)),
-        splice(
-            html,
-            "<h2>Assumptions</h2>",
-            render_html(&title, &paragraphs),
-        ),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::CurveRow;
+    use serde_json::Value;
+
+    fn md(blocks: &[Block]) -> String {
+        crate::report::doc::Doc {
+            title: String::new(),
+            blocks: blocks.to_vec(),
+        }
+        .to_markdown()
+    }
+    use CurveRow;
 
     fn inputs(failure: bool, dns_until: f64) -> Inputs {
+        inputs_with(failure, dns_until, |_| {})
+    }
+
+    fn inputs_with(failure: bool, dns_until: f64, edit: impl FnOnce(&mut Value)) -> Inputs {
         let arm = |name: &str, strategy: &str, rto50: f64, det: f64, lat: f64| {
             serde_json::json!({
                 "name": name, "strategy": strategy, "requests": 100, "attempts": 110,
@@ -612,7 +558,7 @@ mod tests {
                 "latency_ms": {"p50": lat, "p90": lat, "p99": lat * 3.0}
             })
         };
-        let summary = serde_json::json!({
+        let mut summary = serde_json::json!({
             "workload": "w", "failure_at_s": if failure { serde_json::json!(100.0) } else { Value::Null },
             "window_end_s": 400.0,
             "arms": [arm("dns", "Route 53 failover, TTL 60s", 90.0, 30.0, 50.0),
@@ -633,7 +579,10 @@ mod tests {
                 .collect()
         };
         Inputs {
-            summary,
+            summary: {
+                edit(&mut summary);
+                serde_json::from_value(summary).unwrap()
+            },
             curve: vec![
                 ArmCurve {
                     name: "dns".into(),
@@ -658,11 +607,11 @@ mod tests {
     /// latency base gives no percentage (no NaN).
     #[test]
     fn no_detection_and_zero_base_read_sensibly() {
-        let mut i = inputs(true, 50.0);
-        i.summary["arms"][0]["detection_s"] = Value::Null;
-        i.summary["arms"][1]["latency_ms"]["p50"] = serde_json::json!(0.0);
-        let (_, p) = who_converges_first(&i).unwrap();
-        let text = p.join("\n");
+        let i = inputs_with(true, 50.0, |s| {
+            s["arms"][0]["detection_s"] = Value::Null;
+            s["arms"][1]["latency_ms"]["p50"] = serde_json::json!(0.0);
+        });
+        let text = md(&who_converges_first(&i).unwrap());
         assert!(text.contains("no detection within the window"), "{text}");
         assert!(text.contains("s after the failure"), "{text}");
         assert!(!text.contains("NaN"), "{text}");
@@ -673,8 +622,7 @@ mod tests {
     #[test]
     fn section_is_computed_from_the_numbers() {
         assert!(who_converges_first(&inputs(false, 50.0)).is_none());
-        let (_, p) = who_converges_first(&inputs(true, 50.0)).unwrap();
-        let text = p.join("\n");
+        let text = md(&who_converges_first(&inputs(true, 50.0)).unwrap());
         assert!(text.contains("| p50 | 90.0 s | 60.0 s | ga |"), "{text}");
         assert!(text.contains(
             "At p50, **ga** recovers 30.0 s before **dns** (60.0 s vs 90.0 s): detection \
@@ -687,7 +635,7 @@ mod tests {
         );
         assert!(text.contains("**ga** is fastest at p50 (40.0 ms; p99 120.0 ms)"));
         // DNS answers to the failed region until the window's end: the control plane's doing.
-        let (_, p) = who_converges_first(&inputs(true, 300.0)).unwrap();
-        assert!(p.join("\n").contains("to the end of the window (300.0 s)"));
+        let text = md(&who_converges_first(&inputs(true, 300.0)).unwrap());
+        assert!(text.contains("to the end of the window (300.0 s)"));
     }
 }

@@ -1,17 +1,18 @@
 //! `gtsim run --replications N`: the same workload under seeds seed, seed+1, …, seed+N-1.
 //!
-//! Each replication's headline figures become rows of `replications.csv` (one per seed and
-//! arm, seed order then arm order, an empty cell for `null`), appended and flushed as each
-//! replication finishes. Reports read the file back and show, per arm and figure, the mean
-//! and a 95 % Student-t confidence interval over the seeds that have a value, with that count.
+//! Each replication's headline figures become rows of `replications.csv` (docs/metrics.md:
+//! one per seed and arm, seed order then arm order, an empty cell for `null`), appended and
+//! flushed as each replication finishes. Reports read the file back (`report::replications`
+//! shows the mean and a 95 % Student-t confidence interval per arm and figure).
 //! Everything here is a pure function of its inputs: same rows, same bytes.
 
-use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use sim_engine::metrics::{ArmSummary, Summary};
+
+use super::csv;
 
 /// The file's name in the output folder.
 pub const FILE: &str = "replications.csv";
@@ -38,32 +39,16 @@ pub const FIGURES: [&str; 18] = [
     "auth_queries",
 ];
 
-/// How each figure reads in a report table, in [`FIGURES`] order, and whether it is a count
-/// (shown without decimals).
-const LABELS: [(&str, bool); 18] = [
-    ("cohort clients", true),
-    ("detection (s)", false),
-    ("converge p50 (s)", false),
-    ("converge p90 (s)", false),
-    ("converge p99 (s)", false),
-    ("converge p99.9 (s)", false),
-    ("stale-converge p50 (s)", false),
-    ("stale-converge p99 (s)", false),
-    ("RTO p50 (s)", false),
-    ("RTO p90 (s)", false),
-    ("RTO p99 (s)", false),
-    ("RTO max (s)", false),
-    ("never recovered (cohort clients)", true),
-    ("failed requests", true),
-    ("requests", true),
-    ("latency p50 (ms)", false),
-    ("latency p99 (ms)", false),
-    ("authoritative queries", true),
-];
+/// Every column, in order.
+pub fn columns() -> Vec<&'static str> {
+    ["seed", "arm"].into_iter().chain(FIGURES).collect()
+}
 
 /// The header line, with its newline.
 pub fn header() -> String {
-    format!("seed,arm,{}\n", FIGURES.join(","))
+    let mut s = String::new();
+    csv::write_row(&mut s, columns());
+    s
 }
 
 /// The value of a named figure column (the column names of replications.csv and sweep.csv);
@@ -100,15 +85,6 @@ pub fn arm_figures(a: &ArmSummary) -> [Option<f64>; 18] {
     FIGURES.map(|f| figure(a, f))
 }
 
-/// A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// A figure cell: empty for null, else the shortest text that reads back as the same number.
 pub fn fmt_cell(v: Option<f64>) -> String {
     v.map_or_else(String::new, |x| x.to_string())
@@ -118,12 +94,10 @@ pub fn fmt_cell(v: Option<f64>) -> String {
 pub fn rows(summary: &Summary) -> String {
     let mut s = String::new();
     for a in &summary.arms {
-        let _ = write!(s, "{},{}", summary.seed, csv_field(&a.name));
-        for v in arm_figures(a) {
-            s.push(',');
-            s.push_str(&fmt_cell(v));
-        }
-        s.push('\n');
+        let row = [summary.seed.to_string(), a.name.clone()]
+            .into_iter()
+            .chain(arm_figures(a).map(fmt_cell));
+        csv::write_row(&mut s, row);
     }
     s
 }
@@ -190,46 +164,17 @@ pub struct Replications {
     pub rows: Vec<Row>,
 }
 
-/// Splits one CSV line into fields (RFC 4180 quoting; no line breaks inside fields).
-fn split_csv(line: &str) -> Result<Vec<String>, String> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cur.push('"');
-            }
-            (true, '"') => quoted = false,
-            (false, '"') if cur.is_empty() => quoted = true,
-            (false, ',') => fields.push(std::mem::take(&mut cur)),
-            (_, c) => cur.push(c),
-        }
-    }
-    if quoted {
-        return Err("unterminated quoted field".into());
-    }
-    fields.push(cur);
-    Ok(fields)
-}
-
 /// Parses replications.csv: the exact header of [`header`], then rows with a seed, an arm and
 /// a number or an empty cell per figure. Blank lines are skipped.
 pub fn parse(text: &str) -> Result<Replications, String> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, head) = lines.next().ok_or("empty file (no header line)")?;
-    if head != header().trim_end() {
+    let mut records = csv::records(text)?.into_iter();
+    let head = records.next().ok_or("empty file (no header line)")?;
+    if head.fields != columns() {
         return Err(format!("the header line is not `{}`", header().trim_end()));
     }
     let mut rows = Vec::new();
-    for (line_no, line) in lines {
-        let f = split_csv(line).map_err(|e| format!("line {line_no}: {e}"))?;
+    for r in records {
+        let (line_no, f) = (r.line, r.fields);
         if f.len() != 2 + FIGURES.len() {
             return Err(format!(
                 "line {line_no}: {} fields, the header has {}",
@@ -287,116 +232,6 @@ impl Replications {
         }
         a
     }
-
-    /// The table "Across N seeds: mean ± 95 % CI (n)": (figure label, one cell per arm in
-    /// [`Replications::arms`] order).
-    pub fn ci_rows(&self) -> Vec<(String, Vec<String>)> {
-        let arms = self.arms();
-        LABELS
-            .iter()
-            .enumerate()
-            .map(|(k, (label, is_count))| {
-                let cells = arms
-                    .iter()
-                    .map(|arm| {
-                        let values: Vec<f64> = self
-                            .rows
-                            .iter()
-                            .filter(|r| r.arm == *arm)
-                            .filter_map(|r| r.figures[k])
-                            .collect();
-                        fmt_ci(mean_ci(&values), if *is_count { 0 } else { 1 })
-                    })
-                    .collect();
-                (label.to_string(), cells)
-            })
-            .collect()
-    }
-}
-
-/// Two-sided 95 % Student-t quantiles t(0.975, df) for df = 1..30, from the standard table
-/// (NIST/SEMATECH e-Handbook of Statistical Methods, §1.3.6.7.2 "Critical Values of the
-/// Student's t Distribution", column 0.975). Above 30 degrees of freedom, 1.96 (normal).
-const T_975: [f64; 30] = [
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-    2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-    2.052, 2.048, 2.045, 2.042,
-];
-
-/// t(0.975, df); `df` ≥ 1.
-pub fn t_975(df: usize) -> f64 {
-    match df {
-        0 => f64::NAN,
-        1..=30 => T_975[df - 1],
-        _ => 1.96,
-    }
-}
-
-/// Mean and 95 % confidence interval of a sample.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MeanCi {
-    /// How many values.
-    pub n: usize,
-    pub mean: f64,
-    /// Sample standard deviation (n − 1 denominator); `None` for n = 1.
-    pub sd: Option<f64>,
-    /// t(0.975, n − 1) × sd / √n; `None` for n = 1 (no interval).
-    pub half_width: Option<f64>,
-}
-
-/// Mean and Student-t 95 % interval; `None` for no values.
-pub fn mean_ci(values: &[f64]) -> Option<MeanCi> {
-    let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    if n == 1 {
-        return Some(MeanCi {
-            n,
-            mean,
-            sd: None,
-            half_width: None,
-        });
-    }
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let sd = var.sqrt();
-    Some(MeanCi {
-        n,
-        mean,
-        sd: Some(sd),
-        half_width: Some(t_975(n - 1) * sd / (n as f64).sqrt()),
-    })
-}
-
-/// "3.0 ± 2.0 (5)"; "3.0 ± n/a (1)" with one value; "- (0)" with none.
-pub fn fmt_ci(ci: Option<MeanCi>, decimals: usize) -> String {
-    match ci {
-        None => "- (0)".into(),
-        Some(c) => {
-            let hw = c
-                .half_width
-                .map_or("n/a".into(), |h| format!("{h:.decimals$}"));
-            format!("{:.decimals$} ± {hw} ({})", c.mean, c.n)
-        }
-    }
-}
-
-/// The sentence under the table; it asks for more seeds when there are fewer than 10.
-pub fn note(seeds: usize) -> String {
-    let mut s = format!(
-        "Mean over the seeds that have a value, ± the half-width of its 95 % Student-t \
-         confidence interval (t quantile with n − 1 degrees of freedom), and n, how many of the \
-         {seeds} seeds had a value (\"-\" in a run is null: e.g. no qualifying bin). One seed \
-         gives no interval (n/a). Per-seed figures: replications.csv."
-    );
-    if seeds < 10 {
-        s.push_str(&format!(
-            " Only {seeds} seed(s): published numbers should use at least 10 seeds \
-             (`gtsim run --replications 10`)."
-        ));
-    }
-    s
 }
 
 #[cfg(test)]
@@ -436,7 +271,7 @@ mod tests {
             strategy: String::new(),
             client_overrides: vec![],
         };
-        for name in FIGURES.iter().chain(crate::sweep::FIGURES.iter()) {
+        for name in FIGURES.iter().chain(super::super::sweep::FIGURES.iter()) {
             let _ = figure(&a, name); // panics on an unknown name
         }
         assert_eq!(figure(&a, "converge_p99_s"), Some(42.0));
@@ -446,31 +281,6 @@ mod tests {
         assert_eq!(figure(&a, "latency_p99_ms"), Some(80.0));
         assert_eq!(figure(&a, "cost_usd_month"), Some(1.25));
         assert_eq!(figure(&a, "converge_p50_s"), None);
-    }
-
-    #[test]
-    fn t_interval_matches_a_hand_computed_case() {
-        // 1..5: mean 3, s = sqrt(2.5) = 1.5811, t(0.975, 4) = 2.776, half-width
-        // 2.776 × 1.5811 / sqrt(5) = 1.9629.
-        let c = mean_ci(&[1.0, 2.0, 3.0, 4.0, 5.0]).unwrap();
-        assert_eq!(c.n, 5);
-        assert!((c.mean - 3.0).abs() < 1e-12);
-        assert!((c.sd.unwrap() - 1.5811).abs() < 1e-4);
-        assert!((c.half_width.unwrap() - 1.963).abs() < 1e-3);
-        assert_eq!(fmt_ci(Some(c), 1), "3.0 ± 2.0 (5)");
-        assert_eq!(fmt_ci(Some(c), 3), "3.000 ± 1.963 (5)");
-        assert_eq!(t_975(1), 12.706);
-        assert_eq!(t_975(30), 2.042);
-        assert_eq!(t_975(31), 1.96);
-    }
-
-    #[test]
-    fn one_value_has_no_interval_and_none_has_no_mean() {
-        let c = mean_ci(&[7.5]).unwrap();
-        assert_eq!((c.n, c.mean, c.sd, c.half_width), (1, 7.5, None, None));
-        assert_eq!(fmt_ci(Some(c), 1), "7.5 ± n/a (1)");
-        assert_eq!(mean_ci(&[]), None);
-        assert_eq!(fmt_ci(None, 1), "- (0)");
     }
 
     #[test]
@@ -489,13 +299,8 @@ mod tests {
         assert_eq!(r.rows[0].figures[0], Some(10.0));
         assert!(r.rows[0].figures[1..].iter().all(Option::is_none));
         assert_eq!(r.rows[1].arm, "b,\"x\"");
-        assert_eq!(csv_field(&r.rows[1].arm), "\"b,\"\"x\"\"\"");
+        assert_eq!(csv::field(&r.rows[1].arm), "\"b,\"\"x\"\"\"");
         assert_eq!(r.seeds(), vec![7, 8]);
-        let ci = r.ci_rows();
-        assert_eq!(ci.len(), FIGURES.len());
-        assert_eq!(ci[0].0, "cohort clients");
-        assert_eq!(ci[0].1, vec!["10 ± n/a (1)", "12 ± n/a (1)"]);
-        assert_eq!(ci[1].1, vec!["- (0)", "1.5 ± n/a (1)"]);
         assert!(parse("seed,arm\n").unwrap_err().contains("header"));
         let bad = format!("{}7,a,x{}\n", header(), ",".repeat(17));
         assert!(parse(&bad).unwrap_err().contains("`cohort_clients`"));
@@ -504,8 +309,16 @@ mod tests {
     }
 
     #[test]
-    fn the_note_asks_for_ten_seeds() {
-        assert!(note(3).contains("at least 10 seeds"));
-        assert!(!note(10).contains("at least 10 seeds"));
+    fn write_then_parse_round_trips() {
+        let out = super::super::tests::run_output();
+        let text = header() + &rows(&out.summary);
+        let r = parse(&text).unwrap();
+        assert_eq!(r.rows.len(), out.summary.arms.len());
+        for (row, a) in r.rows.iter().zip(&out.summary.arms) {
+            assert_eq!(row.seed, out.summary.seed);
+            assert_eq!(row.arm, a.name);
+            assert_eq!(row.figures, arm_figures(a).to_vec());
+        }
+        assert_eq!(r.arms(), ["a, \"b\" ü", "plain"]);
     }
 }
