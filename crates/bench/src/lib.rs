@@ -3,7 +3,6 @@
 //! statuses; the engine never sees flags, paths or files.
 
 pub mod claims;
-pub mod duration;
 pub mod explain;
 pub mod output;
 pub mod overload_report;
@@ -14,6 +13,8 @@ pub mod sweep;
 pub mod tails;
 pub mod who_first;
 pub mod workload;
+
+pub use workload::duration;
 
 /// The embedded default workload (`workloads/seed000-latency-vs-ga.toml`: seed 000's question,
 /// Route 53 latency routing vs Global Accelerator), run when `gtsim run` is given no file.

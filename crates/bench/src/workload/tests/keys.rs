@@ -1,0 +1,1 @@
+//! Key reference and unknown-key tests.
