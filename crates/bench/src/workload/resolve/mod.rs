@@ -51,6 +51,10 @@ impl At {
         }
     }
 
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
     pub(crate) fn idx(&self, i: usize) -> At {
         At(format!("{}[{i}]", self.0))
     }
