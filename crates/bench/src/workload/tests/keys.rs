@@ -68,7 +68,7 @@ policy = "weighted"
 ttl = "60s"
 health_check = { interval = "10s" }
 control = { kind = "arc", flip_at = "11m" }
-clients = { retries = 2 }
+clients = { retries = 2, stub_cache = { max_ttl = "30s" } }
 records = [
   { region = "us-east-1", weight = 1, health_check = { calculated = { threshold = 1, children = [ { region = "us-east-1" } ] } } },
   { region = "eu-west-1", weight = 1 },
@@ -98,6 +98,11 @@ value = 0
 /// Keys a shared schema table accepts but resolve refuses at one place (checked below), and
 /// keys resolve reads out of a deferred table itself.
 const REFUSED: &[(&str, &str)] = &[
+    ("arms[].health_check", "calculated"),
+    ("arms[].clients", "areas"),
+    ("arms[].clients", "geography"),
+    ("arms[].clients", "path_stretch"),
+    ("arms[].clients", "request_rate"),
     ("arms[].records[].health_check", "threshold"),
     (
         "arms[].records[].health_check.calculated.children[]",
