@@ -19,8 +19,6 @@ mod resolve;
 mod schema;
 
 #[cfg(test)]
-mod legacy;
-#[cfg(test)]
 mod tests;
 
 use std::fmt;

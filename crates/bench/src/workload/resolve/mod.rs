@@ -20,6 +20,7 @@ use super::names::quoted_list;
 use super::schema::{Num, RawWorkload, Tables};
 use super::{LoadError, population_clients, population_resolvers};
 
+#[cfg(test)]
 pub(crate) use route53::default_health_check;
 
 pub(super) type Res<T> = Result<T, LoadError>;
@@ -51,6 +52,7 @@ impl At {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }

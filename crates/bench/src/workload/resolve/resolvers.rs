@@ -231,7 +231,7 @@ fn ttl_policy(t: &At, raw: RawTtl) -> Res<(TtlPolicy, Option<TtlMix>)> {
         ("preset", raw.preset.is_some()),
         ("value", raw.value.is_some()),
     ];
-    for (k, _) in written.iter().filter(|(k, w)| *w && !keys.contains(k)) {
+    if let Some((k, _)) = written.iter().find(|(k, w)| *w && !keys.contains(k)) {
         let takes = if keys.is_empty() {
             "takes no other keys".to_string()
         } else {

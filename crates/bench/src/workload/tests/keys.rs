@@ -1,9 +1,8 @@
 //! The key reference and unknown keys (hickory's `test_reject_unknown_fields` pattern): the
 //! keys the schema accepts are read from serde's own "expected one of" lists, by adding an
 //! unknown key to every table of a workload that has every kind of table; they must be exactly
-//! the keys `docs/workload.md` documents. Every committed workload is checked equal to the
-//! legacy walker's reading, and an unknown key added to any of its tables is reported by its
-//! full path and line.
+//! the keys `docs/workload.md` documents. Every committed workload loads, and an unknown key
+//! added to any of its tables is reported by its full path and line.
 
 use std::collections::BTreeSet;
 
@@ -253,7 +252,7 @@ fn documented_keys() -> (BTreeSet<String>, BTreeSet<String>) {
 }
 
 #[test]
-fn cover_loads_like_the_legacy_walker() {
+fn cover_loads() {
     load(COVER);
 }
 
@@ -291,7 +290,7 @@ fn keys_not_accepted_yet_are_refused() {
             .find(|t| generic(t.as_str()) == table)
             .unwrap_or_else(|| panic!("no table {table:?} in COVER for {key}"));
         let text = with_key(&doc, at, k, Value::Integer(1));
-        let e = super::super::parse_workload(&text).expect_err(&key);
+        let e = parse_workload(&text).expect_err(&key);
         assert_eq!(e.path, at.key(k).as_str(), "{key}: {e}");
     }
 }
@@ -323,7 +322,7 @@ fn committed() -> Vec<(String, String)> {
 }
 
 #[test]
-fn committed_workloads_load_like_the_legacy_walker() {
+fn committed_workloads_load() {
     for (name, text) in committed() {
         if let Err(e) = parse_workload(&text) {
             panic!("{name}: {e}");

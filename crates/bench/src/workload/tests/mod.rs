@@ -1,6 +1,5 @@
-//! Loader tests, by area. Every workload a test loads or refuses also goes through the legacy
-//! hand walker (`super::legacy`, kept while migrating): loaded workloads must be equal, refused
-//! ones must name the same key path.
+//! Loader tests, by area: each test names the key path of every error it expects, and the
+//! fixtures below are edited one line at a time.
 
 mod arms;
 mod basics;
@@ -9,34 +8,11 @@ mod keys;
 mod resolvers;
 mod robustness;
 
-pub(super) use resolver_models::presets::PopulationPreset;
 pub(super) use sim_engine::config::*;
 pub(super) use sim_engine::{MS, SEC};
 
 pub(super) use super::resolve::default_health_check;
-pub(super) use super::{LoadError, apply_population};
-
-/// The new loader, checked against the legacy walker.
-fn parse_workload(text: &str) -> Result<Workload, LoadError> {
-    parse_workload_with(text, None)
-}
-
-/// [`super::parse_workload_with`], checked against the legacy walker.
-#[track_caller]
-fn parse_workload_with(
-    text: &str,
-    preset: Option<PopulationPreset>,
-) -> Result<Workload, LoadError> {
-    let new = super::parse_workload_with(text, preset.clone());
-    let old = super::legacy::parse_workload_with(text, preset);
-    match (&new, &old) {
-        (Ok(a), Ok(b)) => assert_eq!(a, b, "legacy and new loaders differ on:\n{text}"),
-        (Err(a), Err(b)) => assert_eq!(a.path, b.path, "new: {a}\nlegacy: {b}\non:\n{text}"),
-        (Ok(_), Err(b)) => panic!("only the legacy loader refuses ({b}):\n{text}"),
-        (Err(a), Ok(_)) => panic!("only the new loader refuses ({a}):\n{text}"),
-    }
-    new
-}
+pub(super) use super::{LoadError, apply_population, parse_workload, parse_workload_with};
 
 /// The smallest workload: required keys only, plus one of each table that has defaults.
 pub(super) const MINIMAL: &str = r#"
