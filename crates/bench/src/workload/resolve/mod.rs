@@ -6,6 +6,7 @@ mod actions;
 mod clients;
 mod failures;
 mod ga;
+mod health;
 mod records;
 mod regions;
 mod resolvers;
@@ -21,7 +22,7 @@ use super::schema::{Num, RawWorkload, Tables};
 use super::{LoadError, population_clients, population_resolvers};
 
 #[cfg(test)]
-pub(crate) use route53::default_health_check;
+pub(crate) use health::default_health_check;
 
 pub(super) type Res<T> = Result<T, LoadError>;
 

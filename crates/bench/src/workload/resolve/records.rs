@@ -9,7 +9,7 @@ use sim_engine::geography::{Continent, WORLD_INTERNET_USERS, continent_of_point}
 use super::super::schema::{
     GeoSpec, HealthCheckSpec, RawCalculated, RawHealthCheck, RawRecord, Tables,
 };
-use super::route53::{default_health_check, health_check};
+use super::health::{default_health_check, health_check};
 use super::{At, Context, Res, items};
 
 pub(super) fn records(
