@@ -8,7 +8,9 @@
 //!   \"route53\"", defaults per policy, shares summing to 1, …), by area.
 //!
 //! Every error names its key path and, when the key is in the file, its line; the first error
-//! wins. A key written with its default value is always accepted, even when the feature behind
+//! wins. Schema errors (an unknown key, a wrong type, an unknown name) come before any rule
+//! error, so a misspelt key is reported as such rather than as the required key it was meant to
+//! be; within one table, keys are read in sorted order. A key written with its default value is always accepted, even when the feature behind
 //! its other values does not exist yet; a non-default value of such a feature is refused with a
 //! message containing "not supported yet". No input panics: every integer is range-checked
 //! before conversion.
@@ -153,7 +155,11 @@ fn line_of_path(root: &toml::Spanned<toml::de::DeTable>, path: &str) -> Option<u
     for seg in path_segments(path) {
         match seg {
             Seg::Key(k) => {
-                let (key, value) = table?.iter().find(|(key, _)| key.get_ref() == &k)?;
+                let Some((key, value)) =
+                    table.and_then(|t| t.iter().find(|(key, _)| key.get_ref() == &k))
+                else {
+                    break;
+                };
                 found = Some(key.span().start);
                 (table, array) = (None, None);
                 match value.get_ref() {
@@ -163,7 +169,9 @@ fn line_of_path(root: &toml::Spanned<toml::de::DeTable>, path: &str) -> Option<u
                 }
             }
             Seg::Index(i) => {
-                let item = array?.get(i)?;
+                let Some(item) = array.and_then(|a| a.get(i)) else {
+                    break;
+                };
                 found = Some(item.span().start);
                 (table, array) = (None, None);
                 match item.get_ref() {

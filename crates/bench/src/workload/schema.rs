@@ -442,8 +442,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tables<T> {
     }
 }
 
-/// A visitor for a value that is a table or one of a few other forms: `expecting` names the
-/// forms, `on_*` handle them (the default refuses the form with serde's type error).
+/// `Deserialize` for a value that is a table or one of a few other forms: `expecting` names the
+/// forms, the `visit_*` methods given handle them (any other form gets serde's type error, which
+/// `super::tidy` words as "expected <expecting>, got <form>").
 macro_rules! forms {
     ($ty:ident, $expecting:expr, { $($body:tt)* }) => {
         impl<'de> Deserialize<'de> for $ty {

@@ -670,3 +670,29 @@ fn default_values_written_explicitly_are_accepted() {
     );
     assert_eq!(a.records[0], b.records[0]);
 }
+
+/// Errors found after the schema is read (a range, a missing key) also give a line: the key's,
+/// or for a missing key the line where its table starts.
+#[test]
+fn rule_errors_give_the_line_of_their_key() {
+    let text = edit("interval = \"10s\"", "interval = \"20s\"");
+    let e = expect_err(&text, "arms[0].health_check.interval", "must be 10s or 30s");
+    let line = text.lines().position(|l| l.contains("\"20s\"")).unwrap() + 1;
+    assert_eq!(e.line, Some(line));
+    assert_eq!(
+        e.to_string(),
+        format!("arms[0].health_check.interval (line {line}): must be 10s or 30s")
+    );
+    let text = edit("ttl = 30\n", "");
+    let e = expect_err(&text, "arms[1].ttl", "is required");
+    let second_arm = text.match_indices("[[arms]]").nth(1).unwrap().0;
+    let header = text[..second_arm].lines().count() + 1;
+    let line = e.line.expect("a line");
+    assert!(
+        (header..=header + 1).contains(&line),
+        "{e}; [[arms]] at line {header}"
+    );
+    // The root has no line.
+    let e = expect_err(&edit("name = \"mini\"\n", ""), "name", "is required");
+    assert_eq!(e.line, None);
+}
