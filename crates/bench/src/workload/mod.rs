@@ -1,10 +1,10 @@
 //! The workload loader: TOML text → [`sim_engine::config::Workload`] (`docs/workload.md`).
 //!
 //! Two passes, as cargo reads `Cargo.toml`:
-//! - [`schema`]: the file as written, serde-derived (`deny_unknown_fields`, every key declared
+//! - `schema`: the file as written, serde-derived (`deny_unknown_fields`, every key declared
 //!   once), read through `serde_path_to_error` so a misspelt key or a wrong type names its key
 //!   path (`arms[1].health_check.intervall`);
-//! - [`resolve`]: every rule that needs context (required keys, ranges, "only for kind =
+//! - `resolve`: every rule that needs context (required keys, ranges, "only for kind =
 //!   \"route53\"", defaults per policy, shares summing to 1, …), by area.
 //!
 //! Every error names its key path and, when the key is in the file, its line; the first error

@@ -444,7 +444,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tables<T> {
 
 /// `Deserialize` for a value that is a table or one of a few other forms: `expecting` names the
 /// forms, the `visit_*` methods given handle them (any other form gets serde's type error, which
-/// `super::tidy` words as "expected <expecting>, got <form>").
+/// `super::tidy` words as "expected …, got …").
 macro_rules! forms {
     ($ty:ident, $expecting:expr, { $($body:tt)* }) => {
         impl<'de> Deserialize<'de> for $ty {
