@@ -12,7 +12,6 @@
 //! flags, paths or files.
 
 pub mod cmd;
-pub mod duration;
 pub mod error;
 pub mod files;
 pub mod report;
@@ -21,6 +20,7 @@ pub mod sweep;
 pub mod workload;
 
 pub use error::Error;
+pub use workload::duration;
 
 /// The embedded default workload (`workloads/seed000-latency-vs-ga.toml`: seed 000's question,
 /// Route 53 latency routing vs Global Accelerator), run when `gtsim run` is given no file.

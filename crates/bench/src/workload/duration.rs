@@ -1,4 +1,4 @@
-//! Durations and rates as written in workload files (`spec/WORKLOAD.md`).
+//! Durations and rates as written in workload files (`docs/workload.md`).
 //!
 //! Durations are numbers (seconds, may be fractional) or strings with a unit: `"250ms"`,
 //! `"30s"`, `"5m"`, `"6h"`, `"1d"` (also `"us"`, fractional `"1.5s"`, compound `"1h30m"` as

@@ -1,0 +1,131 @@
+//! The Global Accelerator arm (GA-API for ranges and defaults; ELB-API for the load balancer's
+//! target health check).
+
+use sim_engine::SEC;
+use sim_engine::config::{
+    ClientAffinity, EndpointGroup, EndpointType, GaHealthCheck, GlobalAcceleratorArm, HcProtocol,
+    LbHealthCheck, Propagation,
+};
+
+use super::super::schema::{HealthCheckSpec, RawArm};
+use super::{At, Context, Res, items, num};
+
+pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context) -> Res<GlobalAcceleratorArm> {
+    let r53_only = "kind = \"route53\"";
+    o.only("policy", &a.policy, r53_only)?;
+    o.only("records", &a.records, r53_only)?;
+    o.only("control", &a.control, r53_only)?;
+    let endpoint_type = a.endpoint_type.map_or(EndpointType::Alb, |e| e.0);
+    let propagation = a.propagation.map_or(Propagation::Default, |p| p.0);
+    // The accelerator's DNS name: its addresses never change, so the TTL only sets query
+    // volume. ASSUMED default 60 s, as for alias records to AWS load balancers.
+    let dns_ttl = a.ttl.map_or(60 * SEC, |d| d.0);
+    let mut health_check = GaHealthCheck::default();
+    match a.health_check {
+        None => {}
+        Some(HealthCheckSpec::Off) => {
+            return Err(o.at(
+                "health_check",
+                "a Global Accelerator always checks its endpoints: write a table, not false",
+            ));
+        }
+        Some(HealthCheckSpec::Table(h)) => {
+            let at = o.key("health_check");
+            at.only(
+                "failure_threshold",
+                &h.failure_threshold,
+                "kind = \"route53\" (Global Accelerator says threshold)",
+            )?;
+            for (k, written) in [
+                ("calculated", h.calculated.is_some()),
+                ("checker_regions", h.checker_regions.is_some()),
+                ("checkers_per_region", h.checkers_per_region.is_some()),
+                ("healthy_fraction", h.healthy_fraction.is_some()),
+            ] {
+                if written {
+                    return Err(at.at(k, "only for kind = \"route53\""));
+                }
+            }
+            if let Some(i) = h.interval {
+                if i.0 != 10 * SEC && i.0 != 30 * SEC {
+                    return Err(at.at("interval", "must be 10s or 30s"));
+                }
+                health_check.interval = i.0;
+            }
+            if let Some(t) = at.u32_in("threshold", h.threshold, 1, 10)? {
+                health_check.threshold = t;
+            }
+            health_check.protocol = h.protocol.map_or(HcProtocol::Tcp, |p| p.0);
+            health_check.deep = h.deep.unwrap_or(false);
+        }
+    }
+    let mut lb_health_check = LbHealthCheck::default();
+    if let Some(h) = a.lb_health_check {
+        let at = o.key("lb_health_check");
+        // ELB-API CreateTargetGroup ranges: interval 5-300 s, thresholds 2-10, timeout 2-120 s.
+        if let Some(i) = h.interval {
+            if !(5 * SEC..=300 * SEC).contains(&i.0) {
+                return Err(at.at("interval", "must be between 5s and 300s"));
+            }
+            lb_health_check.interval = i.0;
+        }
+        if let Some(t) = at.u32_in("unhealthy_threshold", h.unhealthy_threshold, 2, 10)? {
+            lb_health_check.unhealthy_threshold = t;
+        }
+        if let Some(t) = at.u32_in("healthy_threshold", h.healthy_threshold, 2, 10)? {
+            lb_health_check.healthy_threshold = t;
+        }
+        if let Some(t) = h.timeout {
+            if !(2 * SEC..=120 * SEC).contains(&t.0) {
+                return Err(at.at("timeout", "must be between 2s and 120s"));
+            }
+            lb_health_check.timeout = t.0;
+        }
+        if lb_health_check.timeout >= lb_health_check.interval {
+            return Err(at.at("timeout", "must be shorter than the interval (ELB rule)"));
+        }
+    }
+    let endpoint_groups = match a.endpoint_groups {
+        // Default: one endpoint group per declared region, dial 100 %.
+        None => (0..cx.regions.len())
+            .map(|region| EndpointGroup {
+                region,
+                traffic_dial: 100.0,
+            })
+            .collect(),
+        Some(t) => {
+            let list = items(o, "endpoint_groups", Some(t));
+            if list.is_empty() {
+                return Err(o.at("endpoint_groups", "at least one endpoint group is required"));
+            }
+            let mut groups: Vec<EndpointGroup> = Vec::new();
+            for (g, raw) in list {
+                let region = g.region("region", raw.region, cx.regions)?;
+                if groups.iter().any(|x| x.region == region) {
+                    return Err(g.at(
+                        "region",
+                        "one endpoint group per region (GA allows one per region per listener)",
+                    ));
+                }
+                let traffic_dial = num(raw.traffic_dial).unwrap_or(100.0);
+                if !(0.0..=100.0).contains(&traffic_dial) {
+                    return Err(g.at("traffic_dial", "must be between 0 and 100 (percent)"));
+                }
+                groups.push(EndpointGroup {
+                    region,
+                    traffic_dial,
+                });
+            }
+            groups
+        }
+    };
+    Ok(GlobalAcceleratorArm {
+        endpoint_type,
+        health_check,
+        lb_health_check,
+        endpoint_groups,
+        client_affinity: a.client_affinity.map_or(ClientAffinity::None, |c| c.0),
+        propagation,
+        dns_ttl,
+    })
+}
