@@ -331,7 +331,7 @@ fn group<'a>(inv: &'a Inventory, name: &str) -> Vec<&'a RecordSet> {
         .collect()
 }
 
-fn in_zone(cx: &Ctx, rec: &RecordSet, a: &Alias) -> bool {
+fn in_zone(cx: &Ctx<'_>, rec: &RecordSet, a: &Alias) -> bool {
     let zone = rec.zone_id.as_ref().or(cx.inv.zone_id.as_ref());
     if let Some(z) = zone {
         return *z == a.zone_id;
@@ -340,7 +340,7 @@ fn in_zone(cx: &Ctx, rec: &RecordSet, a: &Alias) -> bool {
     !group(cx.inv, &a.dns_name).is_empty() && names::target_of_dns(&a.dns_name) == Target::Unknown
 }
 
-fn route53_arm(cx: &mut Ctx, name: &str) -> Res<Option<R53Ir>> {
+fn route53_arm(cx: &mut Ctx<'_>, name: &str) -> Res<Option<R53Ir>> {
     let mut recs = group(cx.inv, name);
     let mut chain = vec![name.to_string()];
     if recs.is_empty() {
@@ -914,7 +914,7 @@ fn refuse_cloudwatch(h: &HealthCheck) -> Res<()> {
 }
 
 /// The region a health check probes: its FQDN's, its address's (`--region-of`), else `default`.
-fn hc_region(cx: &Ctx, h: &HealthCheck, default: &str) -> String {
+fn hc_region(cx: &Ctx<'_>, h: &HealthCheck, default: &str) -> String {
     if let Some(f) = &h.fqdn {
         match names::target_of_dns(f) {
             Target::Elb { region, .. } | Target::Regional { region, .. } => return region,
@@ -928,7 +928,11 @@ fn hc_region(cx: &Ctx, h: &HealthCheck, default: &str) -> String {
 }
 
 /// A record's health check: the inline form, or the ARN of the ARC routing control driving it.
-fn record_health(cx: &mut Ctx, r: &RecordSet, region: &str) -> Res<(Option<HcIr>, Option<String>)> {
+fn record_health(
+    cx: &mut Ctx<'_>,
+    r: &RecordSet,
+    region: &str,
+) -> Res<(Option<HcIr>, Option<String>)> {
     let Some(id) = &r.health_check_id else {
         return Ok((None, None));
     };
@@ -1015,7 +1019,7 @@ fn record_health(cx: &mut Ctx, r: &RecordSet, region: &str) -> Res<(Option<HcIr>
     }
 }
 
-fn endpoint_type(cx: &mut Ctx, e: &Endpoint, g: &EndpointGroup) -> Res<String> {
+fn endpoint_type(cx: &mut Ctx<'_>, e: &Endpoint, g: &EndpointGroup) -> Res<String> {
     if let Some(arn) = names::parse_arn(&e.id) {
         let kind = names::lb_kind_of_arn(&arn);
         let t = match kind {
@@ -1097,7 +1101,7 @@ fn ga_hc(g: &EndpointGroup) -> Res<GaHc> {
     })
 }
 
-fn ga_arms(cx: &mut Ctx) -> Res<Vec<GaIr>> {
+fn ga_arms(cx: &mut Ctx<'_>) -> Res<Vec<GaIr>> {
     let inv = cx.inv;
     let mut arms: Vec<GaIr> = Vec::new();
     for l in &inv.listeners {
@@ -1225,11 +1229,11 @@ fn ga_arms(cx: &mut Ctx) -> Res<Vec<GaIr>> {
     Ok(arms)
 }
 
-fn lb_type_in(cx: &Ctx, region: &str) -> Option<LbKind> {
+fn lb_type_in(cx: &Ctx<'_>, region: &str) -> Option<LbKind> {
     cx.lbs.iter().find(|l| l.0 == region).map(|l| l.1)
 }
 
-fn compare_ga(cx: &Ctx, regions: &[String]) -> GaIr {
+fn compare_ga(cx: &Ctx<'_>, regions: &[String]) -> GaIr {
     let t = match regions
         .iter()
         .map(|r| lb_type_in(cx, r))
@@ -1265,7 +1269,7 @@ fn compare_ga(cx: &Ctx, regions: &[String]) -> GaIr {
     }
 }
 
-fn compare_r53(cx: &Ctx, regions: &[String]) -> R53Ir {
+fn compare_r53(cx: &Ctx<'_>, regions: &[String]) -> R53Ir {
     let records: Vec<RecIr> = regions
         .iter()
         .map(|r| {
@@ -1313,7 +1317,7 @@ fn tg_hc(tg: &TargetGroup, kind: &str) -> LbHc {
 }
 
 /// `regions[].load_balancer` for every region whose load balancer a record or endpoint uses.
-fn attach_lbs(cx: &mut Ctx, set: &mut ArmSet) -> Res<()> {
+fn attach_lbs(cx: &mut Ctx<'_>, set: &mut ArmSet) -> Res<()> {
     let inv = cx.inv;
     let uses = std::mem::take(&mut cx.lbs);
     for region in &mut set.regions {

@@ -126,7 +126,7 @@ pub(crate) fn read_doc(file: &str, text: &str, inv: &mut Inventory) -> Res<()> {
 
 /// A listing is partial when it carries `NextToken`, `IsTruncated: true`, `NextRecordName` or
 /// `NextMarker` (`--max-items` / `--no-paginate`, BC-PAG).
-fn refuse_truncated(root: &Node) -> Res<()> {
+fn refuse_truncated(root: &Node<'_>) -> Res<()> {
     let why = "the listing is partial (made with --max-items or --no-paginate); rerun the \
                command without them so the CLI fetches every page";
     for k in ["NextToken", "NextRecordName", "NextMarker"] {
@@ -134,15 +134,15 @@ fn refuse_truncated(root: &Node) -> Res<()> {
             return Err(n.err(why));
         }
     }
-    if let Some(n) = root.get("IsTruncated") {
-        if n.boolean()? {
-            return Err(n.err(why));
-        }
+    if let Some(n) = root.get("IsTruncated")
+        && n.boolean()?
+    {
+        return Err(n.err(why));
     }
     Ok(())
 }
 
-fn record_set(n: &Node) -> Res<RecordSet> {
+fn record_set(n: &Node<'_>) -> Res<RecordSet> {
     n.expect_object()?;
     let name = norm_name(n.req_str("Name")?);
     let rtype = n.req_str("Type")?.to_ascii_uppercase();
@@ -234,16 +234,16 @@ fn record_set(n: &Node) -> Res<RecordSet> {
 /// A geoproximity location; `coords` is the coordinates node with its latitude and longitude
 /// member names (CLI: strings `Latitude`/`Longitude`; Terraform: `latitude`/`longitude`).
 pub(crate) fn geoproximity(
-    n: &Node,
+    n: &Node<'_>,
     aws_region: Option<&str>,
-    coords: Option<(Node, &str, &str)>,
-    bias: Option<Node>,
+    coords: Option<(Node<'_>, &str, &str)>,
+    bias: Option<Node<'_>>,
     local_zone_group: Option<&str>,
 ) -> Res<Policy> {
-    if let Some(r) = aws_region {
-        if !crate::names::is_region(r) {
-            return Err(n.err(format!("AWS region {r:?} is not a known region code")));
-        }
+    if let Some(r) = aws_region
+        && !crate::names::is_region(r)
+    {
+        return Err(n.err(format!("AWS region {r:?} is not a known region code")));
     }
     let coordinates = match coords {
         None => None,
@@ -296,7 +296,7 @@ pub(crate) fn geoproximity(
     })
 }
 
-pub(crate) fn hc_type(n: &Node, s: &str) -> Res<HcType> {
+pub(crate) fn hc_type(n: &Node<'_>, s: &str) -> Res<HcType> {
     Ok(match s.to_ascii_uppercase().as_str() {
         "HTTP" => HcType::Http,
         "HTTPS" => HcType::Https,
@@ -312,7 +312,7 @@ pub(crate) fn hc_type(n: &Node, s: &str) -> Res<HcType> {
 
 /// `Regions` absent, empty or all eight = the default checker set; otherwise at least three of
 /// the eight (BC-R53 `HealthCheckRegion`, list 3-64).
-pub(crate) fn checker_regions(n: Option<Node>) -> Res<Option<Vec<String>>> {
+pub(crate) fn checker_regions(n: Option<Node<'_>>) -> Res<Option<Vec<String>>> {
     let Some(n) = n else { return Ok(None) };
     let mut regions = Vec::new();
     for r in n.arr()? {
@@ -341,7 +341,7 @@ pub(crate) fn checker_regions(n: Option<Node>) -> Res<Option<Vec<String>>> {
     Ok(Some(regions))
 }
 
-fn health_check(n: &Node) -> Res<HealthCheck> {
+fn health_check(n: &Node<'_>) -> Res<HealthCheck> {
     n.expect_object()?;
     let id = n.req_str("Id")?.to_string();
     let c = n.req("HealthCheckConfig")?;
@@ -380,12 +380,12 @@ fn health_check(n: &Node) -> Res<HealthCheck> {
 /// An error at a member of `n`.
 pub(crate) struct ImportErrorAt;
 impl ImportErrorAt {
-    pub fn at(n: &Node, k: &str, msg: String) -> crate::ImportError {
+    pub fn at(n: &Node<'_>, k: &str, msg: String) -> crate::ImportError {
         crate::ImportError::new(n.file, &n.key_path(k), msg)
     }
 }
 
-fn accelerator(n: &Node) -> Res<Accelerator> {
+fn accelerator(n: &Node<'_>) -> Res<Accelerator> {
     n.expect_object()?;
     let mut dns_names = Vec::new();
     for k in ["DnsName", "DualStackDnsName"] {
@@ -410,7 +410,7 @@ pub(crate) fn parent_arn(arn: &str, child: &str) -> String {
     }
 }
 
-pub(crate) fn affinity(n: &Node, s: &str) -> Res<bool> {
+pub(crate) fn affinity(n: &Node<'_>, s: &str) -> Res<bool> {
     match s.to_ascii_uppercase().as_str() {
         "NONE" => Ok(false),
         "SOURCE_IP" => Ok(true),
@@ -418,7 +418,7 @@ pub(crate) fn affinity(n: &Node, s: &str) -> Res<bool> {
     }
 }
 
-fn listener(n: &Node) -> Res<Listener> {
+fn listener(n: &Node<'_>) -> Res<Listener> {
     n.expect_object()?;
     let arn = n.req_str("ListenerArn")?.to_string();
     let source_ip_affinity = match n.get("ClientAffinity") {
@@ -442,7 +442,7 @@ fn listener(n: &Node) -> Res<Listener> {
     })
 }
 
-pub(crate) fn ga_interval(n: Option<Node>) -> Res<u32> {
+pub(crate) fn ga_interval(n: Option<Node<'_>>) -> Res<u32> {
     match n {
         None => Ok(30),
         Some(n) => {
@@ -455,7 +455,7 @@ pub(crate) fn ga_interval(n: Option<Node>) -> Res<u32> {
     }
 }
 
-fn endpoint_group(n: &Node) -> Res<EndpointGroup> {
+fn endpoint_group(n: &Node<'_>) -> Res<EndpointGroup> {
     n.expect_object()?;
     let arn = n.req_str("EndpointGroupArn")?.to_string();
     let r = n.req("EndpointGroupRegion")?;
@@ -498,7 +498,7 @@ fn endpoint_group(n: &Node) -> Res<EndpointGroup> {
     })
 }
 
-fn load_balancer(n: &Node) -> Res<LoadBalancer> {
+fn load_balancer(n: &Node<'_>) -> Res<LoadBalancer> {
     n.expect_object()?;
     let arn = n.req_str("LoadBalancerArn")?.to_string();
     let region = crate::names::parse_arn(&arn)
@@ -516,7 +516,7 @@ fn load_balancer(n: &Node) -> Res<LoadBalancer> {
     })
 }
 
-fn target_group(n: &Node) -> Res<TargetGroup> {
+fn target_group(n: &Node<'_>) -> Res<TargetGroup> {
     n.expect_object()?;
     let u = |k: &str, lo: i64, hi: i64| -> Res<Option<u32>> {
         Ok(n.opt_int_in(k, lo, hi)?.map(|v| v as u32))
@@ -536,7 +536,7 @@ fn target_group(n: &Node) -> Res<TargetGroup> {
     })
 }
 
-fn routing_control(n: &Node, inv: &mut Inventory) -> Res<()> {
+fn routing_control(n: &Node<'_>, inv: &mut Inventory) -> Res<()> {
     n.expect_object()?;
     let arn = n.req_str("RoutingControlArn")?.to_string();
     let name = n
@@ -567,7 +567,7 @@ fn routing_control(n: &Node, inv: &mut Inventory) -> Res<()> {
     Ok(())
 }
 
-fn safety_rule(n: &Node, gating: bool) -> Res<SafetyRule> {
+fn safety_rule(n: &Node<'_>, gating: bool) -> Res<SafetyRule> {
     n.expect_object()?;
     let cfg = n.req("RuleConfig")?;
     let t = cfg.req("Type")?;

@@ -61,13 +61,13 @@ fn ep_hc(h: &EpHc, region: Option<&str>) -> String {
     parts.push(format!("interval = \"{}s\"", h.interval));
     parts.push(format!("failure_threshold = {}", h.failure_threshold));
     parts.push(format!("protocol = {}", q(h.protocol)));
-    if let Some(rs) = &h.checker_regions {
-        if rs.len() != CHECKER_REGIONS.len() {
-            parts.push(format!(
-                "checker_regions = [{}]",
-                rs.iter().map(|r| q(r)).collect::<Vec<_>>().join(", ")
-            ));
-        }
+    if let Some(rs) = &h.checker_regions
+        && rs.len() != CHECKER_REGIONS.len()
+    {
+        parts.push(format!(
+            "checker_regions = [{}]",
+            rs.iter().map(|r| q(r)).collect::<Vec<_>>().join(", ")
+        ));
     }
     if h.inverted {
         parts.push("inverted = true".into());

@@ -189,16 +189,15 @@ pub fn target_of_dns(name: &str) -> Target {
             };
         }
     }
-    if len == 3 {
-        if let Some(r) = labels[0]
+    if len == 3
+        && let Some(r) = labels[0]
             .strip_prefix("s3-website-")
             .filter(|r| is_region(r))
-        {
-            return Target::Regional {
-                region: r.to_string(),
-                service: "s3-website",
-            };
-        }
+    {
+        return Target::Regional {
+            region: r.to_string(),
+            service: "s3-website",
+        };
     }
     if n.ends_with(".elasticbeanstalk.com") && len >= 4 && is_region(labels[len - 3]) {
         return Target::Regional {
@@ -235,7 +234,7 @@ pub fn parse_arn(s: &str) -> Option<Arn<'_>> {
 
 /// The load-balancer kind of an ELB ARN (`loadbalancer/app/…` → ALB, `loadbalancer/net/…` →
 /// NLB, `loadbalancer/gwy/…` → Gateway).
-pub fn lb_kind_of_arn(arn: &Arn) -> Option<LbKind> {
+pub fn lb_kind_of_arn(arn: &Arn<'_>) -> Option<LbKind> {
     if arn.service != "elasticloadbalancing" {
         return None;
     }

@@ -18,7 +18,7 @@ struct Resource<'a> {
     unknown: Option<&'a Value>,
 }
 
-fn check_format(root: &Node) -> Res<()> {
+fn check_format(root: &Node<'_>) -> Res<()> {
     root.expect_object()?;
     let Some(f) = root.get("format_version") else {
         if root.has("lineage") || root.has("resources") {
@@ -65,10 +65,10 @@ fn module_resources<'a>(m: &Node<'a>, out: &mut Vec<Resource<'a>>) -> Res<()> {
 
 fn state_resources<'a>(root: &Node<'a>) -> Res<Vec<Resource<'a>>> {
     let mut out = Vec::new();
-    if let Some(values) = root.get("values") {
-        if let Some(m) = values.get("root_module") {
-            module_resources(&m, &mut out)?;
-        }
+    if let Some(values) = root.get("values")
+        && let Some(m) = values.get("root_module")
+    {
+        module_resources(&m, &mut out)?;
     }
     Ok(out)
 }
@@ -108,7 +108,7 @@ pub(crate) fn read_plan(state: (&str, &str), plan: (&str, &str)) -> Res<Inventor
         ));
     }
     let cfg = Config::read(&proot)?;
-    let mut res: Vec<Resource> = Vec::new();
+    let mut res: Vec<Resource<'_>> = Vec::new();
     let mut mentioned = Vec::new();
     for rc in proot.req("resource_changes")?.arr()? {
         rc.expect_object()?;
@@ -202,19 +202,18 @@ impl<'a> Config<'a> {
         let Some(c) = root.get("configuration") else {
             return Ok(cfg);
         };
-        if let Some(pc) = c.get("provider_config") {
-            if let Value::Object(m) = pc.v {
-                for k in m.keys() {
-                    let Some(p) = pc.get(k) else { continue };
-                    if let Some(r) = p
-                        .get("expressions")
-                        .and_then(|e| e.get("region"))
-                        .and_then(|r| r.get("constant_value"))
-                    {
-                        if let Ok(s) = r.str() {
-                            cfg.provider_region.insert(k.clone(), s.to_string());
-                        }
-                    }
+        if let Some(pc) = c.get("provider_config")
+            && let Value::Object(m) = pc.v
+        {
+            for k in m.keys() {
+                let Some(p) = pc.get(k) else { continue };
+                if let Some(r) = p
+                    .get("expressions")
+                    .and_then(|e| e.get("region"))
+                    .and_then(|r| r.get("constant_value"))
+                    && let Ok(s) = r.str()
+                {
+                    cfg.provider_region.insert(k.clone(), s.to_string());
                 }
             }
         }
@@ -235,12 +234,12 @@ impl<'a> Config<'a> {
                 self.exprs.insert(addr, (pkey, e));
             }
         }
-        if let Some(calls) = m.get("module_calls") {
-            if let Value::Object(mm) = calls.v {
-                for k in mm.keys() {
-                    if let Some(sub) = calls.get(k).and_then(|c| c.get("module")) {
-                        self.module(&sub, &format!("{prefix}module.{k}."))?;
-                    }
+        if let Some(calls) = m.get("module_calls")
+            && let Value::Object(mm) = calls.v
+        {
+            for k in mm.keys() {
+                if let Some(sub) = calls.get(k).and_then(|c| c.get("module")) {
+                    self.module(&sub, &format!("{prefix}module.{k}."))?;
                 }
             }
         }
@@ -277,10 +276,10 @@ impl<'a> Config<'a> {
         };
         for r in n.str_list("references").ok()? {
             let mut it = r.split('.');
-            if it.next() == Some(rtype) {
-                if let Some(name) = it.next() {
-                    return Some(format!("{prefix}{rtype}.{name}"));
-                }
+            if it.next() == Some(rtype)
+                && let Some(name) = it.next()
+            {
+                return Some(format!("{prefix}{rtype}.{name}"));
             }
         }
         None
@@ -293,9 +292,8 @@ impl<'a> Config<'a> {
 }
 
 fn is_unknown(u: Option<&Value>, path: &[&str]) -> bool {
-    let mut v = match u {
-        Some(v) => v,
-        None => return false,
+    let Some(mut v) = u else {
+        return false;
     };
     for p in path {
         v = match v {
@@ -333,9 +331,9 @@ fn find<'r, 'a>(all: &'r [Resource<'a>], address: &str) -> Option<&'r Resource<'
 /// The value of `attr` (its id or ARN), or, when unknown until apply, the placeholder of the
 /// resource its configuration references.
 fn known_or_ref(
-    n: &Node,
-    r: &Resource,
-    cfg: &Config,
+    n: &Node<'_>,
+    r: &Resource<'_>,
+    cfg: &Config<'_>,
     path: &[&str],
     attr: &str,
     rtype: &str,
@@ -357,7 +355,7 @@ fn known_or_ref(
     Ok(n.opt_nonempty(attr)?.map(str::to_string))
 }
 
-fn own_id(n: &Node, r: &Resource, attr: &str) -> Res<String> {
+fn own_id(n: &Node<'_>, r: &Resource<'_>, attr: &str) -> Res<String> {
     if is_unknown(r.unknown, &[attr]) {
         return Ok(planned_id(&r.address));
     }
@@ -368,9 +366,9 @@ fn own_id(n: &Node, r: &Resource, attr: &str) -> Res<String> {
 
 fn resource(
     file: &str,
-    r: &Resource,
-    all: &[Resource],
-    cfg: &Config,
+    r: &Resource<'_>,
+    all: &[Resource<'_>],
+    cfg: &Config<'_>,
     inv: &mut Inventory,
 ) -> Res<()> {
     let n = Node {
@@ -808,7 +806,7 @@ fn synth_dns(address: &str, lb_type: &str, region: &str) -> String {
     }
 }
 
-fn planned_lb<'r, 'a>(n: &Node, lb: &str, all: &'r [Resource<'a>]) -> Res<&'r Resource<'a>> {
+fn planned_lb<'r, 'a>(n: &Node<'_>, lb: &str, all: &'r [Resource<'a>]) -> Res<&'r Resource<'a>> {
     find(all, lb).ok_or_else(|| {
         n.err(format!(
             "refers to {lb}, which is in neither the plan nor the state"
@@ -816,17 +814,17 @@ fn planned_lb<'r, 'a>(n: &Node, lb: &str, all: &'r [Resource<'a>]) -> Res<&'r Re
     })
 }
 
-fn planned_lb_dns(n: &Node, lb: &str, all: &[Resource], cfg: &Config) -> Res<String> {
+fn planned_lb_dns(n: &Node<'_>, lb: &str, all: &[Resource<'_>], cfg: &Config<'_>) -> Res<String> {
     let r = planned_lb(n, lb, all)?;
     let ln = Node {
         v: r.values,
         file: n.file,
         path: r.address.clone(),
     };
-    if !is_unknown(r.unknown, &["dns_name"]) {
-        if let Some(d) = ln.opt_nonempty("dns_name")? {
-            return Ok(norm_target(d));
-        }
+    if !is_unknown(r.unknown, &["dns_name"])
+        && let Some(d) = ln.opt_nonempty("dns_name")?
+    {
+        return Ok(norm_target(d));
     }
     let lb_type = ln
         .opt_nonempty("load_balancer_type")?
@@ -838,17 +836,17 @@ fn planned_lb_dns(n: &Node, lb: &str, all: &[Resource], cfg: &Config) -> Res<Str
     Ok(synth_dns(&r.address, &lb_type, &region))
 }
 
-fn planned_lb_arn(n: &Node, lb: &str, region: &str, all: &[Resource]) -> Res<String> {
+fn planned_lb_arn(n: &Node<'_>, lb: &str, region: &str, all: &[Resource<'_>]) -> Res<String> {
     let r = planned_lb(n, lb, all)?;
     let ln = Node {
         v: r.values,
         file: n.file,
         path: r.address.clone(),
     };
-    if !is_unknown(r.unknown, &["arn"]) {
-        if let Some(a) = ln.opt_nonempty("arn")? {
-            return Ok(a.to_string());
-        }
+    if !is_unknown(r.unknown, &["arn"])
+        && let Some(a) = ln.opt_nonempty("arn")?
+    {
+        return Ok(a.to_string());
     }
     let lb_type = ln
         .opt_nonempty("load_balancer_type")?

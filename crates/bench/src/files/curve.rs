@@ -1,9 +1,9 @@
 //! `curve.csv` (docs/metrics.md): one row per arm per curve bin, `arm,t_s` then the engine's
 //! bin columns ([`sim_engine::curve::COLUMNS`]).
 
+use sim_engine::curve::COLUMNS as BIN_COLUMNS;
 use sim_engine::metrics::secs;
 use sim_engine::run::RunOutput;
-use sim_engine::curve::COLUMNS as BIN_COLUMNS;
 
 use super::csv;
 

@@ -235,7 +235,10 @@ pub fn plan(text: &str, axes: Vec<Axis>, seeds: u64, clients: Option<u64>) -> Re
             .join(", ");
         let cell_err = |m: String| bad(format!("cell {} ({what}): {m}", p * seeds as usize));
         let toml_text = toml::to_string(&t).map_err(|e| cell_err(e.to_string()))?;
-        let mut w = parse_workload(&toml_text).map_err(|e| cell_err(e.to_string()))?;
+        // The line of an error would be the re-serialised cell's, not the user's file: name
+        // the key path alone.
+        let mut w = parse_workload(&toml_text)
+            .map_err(|e| cell_err(crate::workload::LoadError { line: None, ..e }.to_string()))?;
         if let Some(n) = clients {
             w.simulation.clients = n;
         }

@@ -147,7 +147,7 @@ fn tidy(msg: &str) -> String {
 
 /// The byte offset of the key at `path` (`arms[1].health_check.interval`), or of the nearest
 /// table or array on the way to it that is in the file.
-fn line_of_path(root: &toml::Spanned<toml::de::DeTable>, path: &str) -> Option<usize> {
+fn line_of_path(root: &toml::Spanned<toml::de::DeTable<'_>>, path: &str) -> Option<usize> {
     use toml::de::DeValue;
     let mut found = None;
     let mut table = Some(root.get_ref());

@@ -427,7 +427,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tables<T> {
         struct V<T>(PhantomData<T>);
         impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
             type Value = Tables<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an array of tables")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tables<T>, A::Error> {
@@ -452,7 +452,7 @@ macro_rules! forms {
                 struct V;
                 impl<'de> Visitor<'de> for V {
                     type Value = $ty;
-                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                         f.write_str($expecting)
                     }
                     $($body)*

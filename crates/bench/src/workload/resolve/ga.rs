@@ -10,7 +10,7 @@ use sim_engine::config::{
 use super::super::schema::{HealthCheckSpec, RawArm};
 use super::{At, Context, Res, items, num};
 
-pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context) -> Res<GlobalAcceleratorArm> {
+pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<GlobalAcceleratorArm> {
     let r53_only = "kind = \"route53\"";
     o.only("policy", &a.policy, r53_only)?;
     o.only("records", &a.records, r53_only)?;

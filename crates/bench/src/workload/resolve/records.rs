@@ -18,7 +18,7 @@ pub(super) fn records(
     policy: Policy,
     endpoint_type: EndpointType,
     arm_hc: Option<&HealthCheck>,
-    cx: &Context,
+    cx: &Context<'_>,
 ) -> Res<Vec<Record>> {
     let list = items(arm, "records", Some(raw));
     if list.is_empty() {
@@ -164,7 +164,7 @@ pub(super) fn default_records(
     o: &At,
     policy: Policy,
     arm_hc: Option<&HealthCheck>,
-    cx: &Context,
+    cx: &Context<'_>,
 ) -> Res<Vec<Record>> {
     let record = |region: usize, role: Option<Role>| Record {
         region,
@@ -279,7 +279,7 @@ fn calculated_check(
     c: &At,
     raw: RawCalculated,
     base: &HealthCheck,
-    cx: &Context,
+    cx: &Context<'_>,
 ) -> Res<CalculatedCheck> {
     let threshold = c
         .u32_in("threshold", raw.threshold, 0, 256)?

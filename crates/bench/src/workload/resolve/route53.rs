@@ -13,7 +13,7 @@ use super::{At, Context, Res, clients, ga, items, records};
 /// The TTL of an alias record to a load balancer (the target's TTL).
 const ALIAS_TTL: Micros = 60 * SEC;
 
-pub(super) fn arms(top: &At, raw: Option<Tables<RawArm>>, cx: &Context) -> Res<Vec<Arm>> {
+pub(super) fn arms(top: &At, raw: Option<Tables<RawArm>>, cx: &Context<'_>) -> Res<Vec<Arm>> {
     let list = items(top, "arms", raw);
     if list.is_empty() {
         return Err(top.at("arms", "at least one [[arms]] is required"));
@@ -54,7 +54,7 @@ pub(super) fn arms(top: &At, raw: Option<Tables<RawArm>>, cx: &Context) -> Res<V
     Ok(out)
 }
 
-fn route53(o: &At, a: RawArm, cx: &Context) -> Res<Route53Arm> {
+fn route53(o: &At, a: RawArm, cx: &Context<'_>) -> Res<Route53Arm> {
     let policy = o.req("policy", a.policy)?.0;
     let propagation = a.propagation.map_or(Propagation::Default, |p| p.0);
     let endpoint_type = a.endpoint_type.map_or(EndpointType::Alb, |e| e.0);
@@ -137,7 +137,7 @@ fn control(
     o: &At,
     c: RawControl,
     records: &[sim_engine::config::Record],
-    cx: &Context,
+    cx: &Context<'_>,
 ) -> Res<sim_engine::config::ArcControl> {
     let ControlKind::Arc = o.req("kind", c.kind)?.0;
     let flip_at = o.req("flip_at", c.flip_at)?.0;

@@ -41,7 +41,7 @@ fn minimal_round_trip_with_defaults() {
             siting: Siting::default(),
             ttl_mix: None,
             clock: CacheClock::Exact,
-            display: resolver_models::TtlDisplay::Exact,
+            display: TtlDisplay::Exact,
         }]
     );
     assert_eq!(

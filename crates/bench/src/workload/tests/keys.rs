@@ -196,9 +196,8 @@ fn full_key(table: &str, key: &str) -> String {
 #[track_caller]
 fn unknown_key_error(doc: &Table, table: &At) -> LoadError {
     let text = with_key(doc, table, UNKNOWN, Value::Integer(1));
-    let e = match parse_workload(&text) {
-        Ok(_) => panic!("{}: an unknown key was accepted", table.as_str()),
-        Err(e) => e,
+    let Err(e) = parse_workload(&text) else {
+        panic!("{}: an unknown key was accepted", table.as_str())
     };
     assert_eq!(e.path, table.key(UNKNOWN).as_str(), "{e}\n{text}");
     assert!(

@@ -221,23 +221,14 @@ fn software_presets_and_key() {
             max: 518_400 * SEC
         }
     );
-    assert_eq!(
-        w.resolvers[0].display,
-        resolver_models::TtlDisplay::LifeThenRecord
-    );
+    assert_eq!(w.resolvers[0].display, TtlDisplay::LifeThenRecord);
     let w = load(&resolver0("software = \"bind\""));
     assert_eq!(
         w.resolvers[0].clock,
         CacheClock::WholeSeconds { inclusive: false }
     );
-    assert_eq!(
-        w.resolvers[0].display,
-        resolver_models::TtlDisplay::LifeCountdown
-    );
-    assert_eq!(
-        load(MINIMAL).resolvers[0].display,
-        resolver_models::TtlDisplay::Exact
-    );
+    assert_eq!(w.resolvers[0].display, TtlDisplay::LifeCountdown);
+    assert_eq!(load(MINIMAL).resolvers[0].display, TtlDisplay::Exact);
     assert_eq!(w.resolvers[0].ttl, TtlPolicy::Cap { max: 604_800 * SEC });
     let w = load(&resolver0(
         "software = \"unbound\"\nttl = { mode = \"floor\", min = \"30s\" }",
