@@ -4,7 +4,7 @@
 //! its own. Every function is a pure computation on simulated time (integer microseconds),
 //! so the simulator and the live harness (`crates/dns-harness`) can share it.
 //!
-//! The caching rule of the workload contract (`spec/WORKLOAD.md`): *every cache level (app,
+//! The caching rule of the workload contract (`docs/workload.md`): *every cache level (app,
 //! stub, resolver) stores the remaining TTL it received, applies its own floor or cap, and
 //! counts down; a resolver hands on the remaining TTL.* [`TtlPolicy::apply`] is that "applies
 //! its own floor or cap"; [`CacheEntry`] is the count-down.

@@ -215,7 +215,7 @@ pub enum PresetPlacement {
 
 /// A population preset (workload `population = "…"`): resolver classes and client caches and
 /// connection reuse, built bottom-up from the parts. A workload's own keys override it (see
-/// `spec/WORKLOAD.md` and `docs/calibration.md`).
+/// `docs/workload.md` and `docs/calibration.md`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PopulationPreset {
     pub name: &'static str,

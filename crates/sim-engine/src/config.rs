@@ -1,4 +1,4 @@
-//! The validated, typed form of a workload (see `shared/spec/WORKLOAD.md`).
+//! The validated, typed form of a workload (see docs/workload.md).
 //!
 //! The engine only ever sees these types: the TOML loader with its key-path errors lives in
 //! the `gtsim` crate. Region references are indices into [`Workload::regions`]; times and
@@ -117,7 +117,7 @@ pub struct Clients {
 }
 
 impl Default for Clients {
-    /// The defaults of `spec/WORKLOAD.md` ("Required keys and defaults").
+    /// The defaults of `docs/workload.md` ("Required keys and defaults").
     fn default() -> Self {
         Clients {
             geography: "world-internet-users".into(),

@@ -1,4 +1,4 @@
-//! Monthly cost of an arm (`cost_usd_month` in `spec/METRICS.md`): a price table with sources,
+//! Monthly cost of an arm (`cost_usd_month` in `docs/metrics.md`): a price table with sources,
 //! the traffic of the run scaled to a month, and the formula per arm kind.
 //!
 //! Every price is a named constant with its source and status; `docs/prices.md` is the same

@@ -4,7 +4,7 @@
 //! ([`controlplane`]) over the ground truth ([`world`]) → the client population cut into
 //! shards ([`population`]) → each shard's event loop ([`sim`]; stepped by [`lockstep`] when a
 //! region has a capacity, see [`overload`]) → merged curves ([`curve::Bin`]) and histograms
-//! → the figures of `spec/METRICS.md` ([`metrics`]). [`run::run`] drives it.
+//! → the figures of `docs/metrics.md` ([`metrics`]). [`run::run`] drives it.
 //!
 //! Architecture invariant: this crate does no I/O and never reads the wall clock. The only
 //! randomness is the seeded, counter-based streams of [`rng`], so a workload and a seed fix

@@ -1,5 +1,5 @@
 //! Summary figures computed from the curve and the per-client RTO histogram, exactly as
-//! `shared/spec/METRICS.md` defines them.
+//! docs/metrics.md defines them.
 
 use serde::Serialize;
 

@@ -1,7 +1,7 @@
 //! Ground truth: which regions are actually up, when.
 //!
 //! Control planes (health checks, ARC, Global Accelerator) only *observe* this; a request is
-//! ok when it reaches a region that is actually up (`spec/METRICS.md`, "ok").
+//! ok when it reaches a region that is actually up (`docs/metrics.md`, "ok").
 
 use crate::Micros;
 use crate::config::{FailureKind, HardMode, Workload};

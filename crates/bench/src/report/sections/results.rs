@@ -15,7 +15,7 @@ const RESULTS_INTRO: &str = "Failure figures are over the cohort: clients whose 
     between requests (the mean is in the table).";
 
 /// This text is part of report.md (kept as it was: it names the contract the figures follow).
-const CELL_NOTE: &str = "\"-\" means undefined (spec/METRICS.md: e.g. no qualifying bin); \
+const CELL_NOTE: &str = "\"-\" means undefined (docs/metrics.md: e.g. no qualifying bin); \
     \"not modelled yet\" means the model behind the figure is not built yet (null in \
     summary.json, never 0); \"n/a\" means summary.json does not have the figure.";
 
