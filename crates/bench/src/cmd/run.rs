@@ -25,6 +25,7 @@ pub struct RunArgs {
     /// Workload TOML file; without it, the embedded default workload.
     pub workload: Option<PathBuf>,
     /// Output folder [default: out/<workload name>].
+    #[allow(rustdoc::invalid_html_tags)] // the line is clap's --help text, not Markdown
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Override simulation.seed.

@@ -20,6 +20,7 @@ pub struct SweepArgs {
     pub workload: PathBuf,
     /// KEY=V1,V2,...: a dotted key path (arms.0.ttl; arms[0].ttl also accepted) and TOML
     /// values (bare words are strings). Repeat for more keys; the last varies fastest.
+    #[allow(rustdoc::broken_intra_doc_links)] // clap's --help text, not Markdown
     #[arg(long = "grid", required = true)]
     pub grid: Vec<String>,
     /// Seeds per grid point: simulation.seed + 0..N.

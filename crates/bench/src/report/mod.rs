@@ -45,7 +45,7 @@ pub struct Report {
     pub plots: Vec<RenderedPlot>,
 }
 
-/// Reads `dir`, draws the report and writes it there ([`write`]).
+/// Reads `dir`, draws the report and writes it there ([`write()`]).
 pub fn generate(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let inputs = load(dir)?;
     let report = build(&inputs).map_err(Error::Other)?;

@@ -8,7 +8,7 @@ use crate::files::replications::Replications;
 use crate::report::doc::{Block, Head, Table, text};
 use crate::stats::{fmt_ci, mean_ci};
 
-/// How each figure reads in a report table, in [`FIGURES`] order, and whether it is a count
+/// How each figure reads in a report table, in [`FIGURES`](crate::files::replications::FIGURES) order, and whether it is a count
 /// (shown without decimals).
 const LABELS: [(&str, bool); 18] = [
     ("cohort clients", true),
