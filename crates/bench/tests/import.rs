@@ -128,7 +128,11 @@ fn bad_terraform_input_and_bad_flags_exit_2() {
         s(&out),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("state.json: not a plan"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("state.json: not a plan"),
+        "{}",
+        stderr(&o)
+    );
     // A plain IP record without --region-of names the resource address.
     let o = gtsim(&[
         "import",
@@ -151,7 +155,13 @@ fn bad_terraform_input_and_bad_flags_exit_2() {
         ["--region-of", "198.51.100.10=mars-1"],
         ["--compare", "cloudfront"],
     ] {
-        let mut args = vec!["import", "terraform", s(&state), "--name", "www.example.com"];
+        let mut args = vec![
+            "import",
+            "terraform",
+            s(&state),
+            "--name",
+            "www.example.com",
+        ];
         args.extend(["--out", s(&out)]);
         args.extend(bad);
         let o = gtsim(&args);
@@ -222,7 +232,10 @@ fn a_terraform_import_with_a_plan_writes_the_planned_arms() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = fs::read_to_string(&out).unwrap();
-    assert!(text.starts_with("# Command: gtsim import terraform "), "{text}");
+    assert!(
+        text.starts_with("# Command: gtsim import terraform "),
+        "{text}"
+    );
     let doc: toml::Table = text.parse().unwrap();
     let names: Vec<&str> = doc["arms"]
         .as_array()
