@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use gtsim::Error;
-use gtsim::cmd::{self, claims, explain, report, run, sweep, validate};
+use gtsim::cmd::{self, claims, explain, import, report, run, sweep, validate};
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +50,9 @@ enum Command {
     /// prints a table, writes DIR/report.md and DIR/plots/; exits 1 when a KS distance exceeds
     /// its critical value or a resolver asked for did not run.
     Validate(validate::ValidateArgs),
+    /// Import AWS CLI JSON (`import aws DIR`) or `terraform show -json` (`import terraform
+    /// STATE.json [--plan PLAN.json]`) as a workload TOML file (docs/import.md); notes on stderr.
+    Import(import::ImportArgs),
 }
 
 fn dispatch(command: Command) -> Result<(), Error> {
@@ -61,6 +64,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
         Command::Sweep(a) => sweep::sweep(&a),
         Command::ExplainPreset(a) => explain::explain_preset(&a),
         Command::Validate(a) => validate::validate(&a),
+        Command::Import(a) => import::import(&a),
     }
 }
 
