@@ -19,6 +19,7 @@ pub mod perf;
 pub mod replications;
 pub mod summary;
 pub mod sweep;
+pub mod sweep_shard;
 
 /// `command.txt`: the command that reproduces the run.
 pub const COMMAND_FILE: &str = "command.txt";
