@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use gtsim::Error;
-use gtsim::cmd::{self, claims, explain, report, run, sweep, validate};
+use gtsim::cmd::{self, claims, explain, merge, report, run, sweep, validate};
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +50,9 @@ enum Command {
     /// prints a table, writes DIR/report.md and DIR/plots/; exits 1 when a KS distance exceeds
     /// its critical value or a resolver asked for did not run.
     Validate(validate::ValidateArgs),
+    /// Fold the parts of a run cut by index (DIR/shards/run-part-*.json, from `gtsim run
+    /// --shards S --index I`) into DIR's run folder, byte-identical to the one-machine run.
+    Merge(merge::MergeArgs),
 }
 
 fn dispatch(command: Command) -> Result<(), Error> {
@@ -61,6 +64,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
         Command::Sweep(a) => sweep::sweep(&a),
         Command::ExplainPreset(a) => explain::explain_preset(&a),
         Command::Validate(a) => validate::validate(&a),
+        Command::Merge(a) => merge::merge(&a),
     }
 }
 

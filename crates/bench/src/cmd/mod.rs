@@ -9,6 +9,7 @@ use crate::error::{Error, bad_input};
 
 pub mod claims;
 pub mod explain;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod sweep;

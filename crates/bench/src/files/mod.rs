@@ -17,6 +17,7 @@ pub mod distributions;
 pub mod load;
 pub mod perf;
 pub mod replications;
+pub mod run_part;
 pub mod summary;
 pub mod sweep;
 pub mod sweep_shard;
