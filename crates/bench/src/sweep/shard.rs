@@ -85,14 +85,30 @@ pub fn prepare(
     })?;
     let rows = sdir.join(file::csv_name(shards, index));
     let header = plan.header();
-    // Created once, never truncated: a second task of the same index only appends.
-    match OpenOptions::new().write(true).create_new(true).open(&rows) {
-        Ok(mut f) => f
-            .write_all(header.as_bytes())
+    // Created once with its header (a hard link of a finished temporary file, so no task ever
+    // sees it empty), never truncated: a second task of the same index only appends.
+    if !rows.exists() {
+        let tmp = rows.with_file_name(format!(
+            ".{}.{}.tmp",
+            file::csv_name(shards, index),
+            std::process::id()
+        ));
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .map_err(|e| io(&tmp, e))?;
+        f.write_all(header.as_bytes())
             .and_then(|()| f.sync_all())
-            .map_err(|e| io(&rows, e))?,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(io(&rows, e)),
+            .map_err(|e| io(&tmp, e))?;
+        let linked = std::fs::hard_link(&tmp, &rows);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(&rows, e)),
+        }
     }
     let existing = std::fs::read_to_string(&rows).map_err(|e| io(&rows, e))?;
     let blocks =
