@@ -369,7 +369,7 @@ k8s_indexes() {
   local -a pids=() idx=()
   for i in $(seq 0 $((n - 1))) 0; do
     env -i PATH="$PATH" HOME="$WORK" FLAKY_DIR="$FLAKY_DIR" FLAKY_REAL="$FLAKY_REAL" \
-      JOB_COMPLETION_INDEX="$i" "${argv[@]}" 2>>"$WORK/logs/k8s.err" &
+      JOB_COMPLETION_INDEX="$i" "${argv[@]}" >>"$WORK/logs/k8s.out" 2>>"$WORK/logs/k8s.err" &
     pids+=($!)
     idx+=("$i")
   done

@@ -97,7 +97,7 @@ fn histogram(mut h: Histogram<u64>, c: &Counts) -> Result<Histogram<u64>, String
 /// The workload hash a part names.
 pub fn workload_hash(w: &sim_engine::config::Workload) -> String {
     let text = format!("{} {w:?}", env!("CARGO_PKG_VERSION"));
-    format!("{:016x}", crate::sweep::fnv1a64(text.as_bytes()))
+    super::sweep_shard::manifest_hash(&text)
 }
 
 impl Part {

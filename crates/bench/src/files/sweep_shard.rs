@@ -73,7 +73,8 @@ impl Sidecar {
     }
 }
 
-/// The manifest hash a sidecar names: FNV-1a 64 of `sweep.json`'s text, 16 hex digits.
+/// The manifest hash a sidecar names: FNV-1a 64 of `sweep.json`'s text, 16 hex digits (also
+/// the workload hash of a run part, `run_part::workload_hash`).
 pub fn manifest_hash(manifest_text: &str) -> String {
     let h = manifest_text
         .bytes()
@@ -101,9 +102,14 @@ pub fn write(header: &str, blocks: &[Block]) -> String {
 }
 
 /// Reads a shard rows file: checks the header (that of `sweep.csv` for this sweep) and groups
-/// consecutive whole lines of one cell into blocks; a cell written twice gives two blocks, and a
-/// last line cut short (a task killed mid-write) is dropped.
-pub fn parse(text: &str, header: &str) -> Result<Vec<Block>, String> {
+/// consecutive whole lines of one cell into blocks of at most `arms(cell)` lines; a cell
+/// written twice (two tasks of one index, even back to back) gives two blocks, and a last line
+/// cut short (a task killed mid-write) is dropped.
+pub fn parse(
+    text: &str,
+    header: &str,
+    arms: &dyn Fn(usize) -> usize,
+) -> Result<Vec<Block>, String> {
     let body = text
         .strip_prefix(header)
         .ok_or_else(|| format!("its header is not that of this sweep's {CSV}"))?;
@@ -115,7 +121,7 @@ pub fn parse(text: &str, header: &str) -> Result<Vec<Block>, String> {
             .and_then(|c| c.parse::<usize>().ok())
             .ok_or_else(|| format!("a row does not start with a cell number: {line:?}"))?;
         match blocks.last_mut() {
-            Some(b) if b.cell == cell => {
+            Some(b) if b.cell == cell && b.lines < arms(cell) => {
                 b.rows.push_str(line);
                 b.lines += 1;
             }
@@ -154,12 +160,20 @@ mod tests {
             })
             .collect();
         let text = write(&header, &blocks);
-        assert_eq!(parse(&text, &header).unwrap(), blocks);
+        let n = out.summary.arms.len();
+        let arms = |_: usize| n;
+        assert_eq!(parse(&text, &header, &arms).unwrap(), blocks);
         // A line cut short is dropped; a foreign header refused.
         let cut = &text[..text.len() - 3];
-        let parsed = parse(cut, &header).unwrap();
+        let parsed = parse(cut, &header, &arms).unwrap();
         assert_eq!(parsed[1].lines, blocks[1].lines - 1);
-        assert!(parse(&text, "cell,x\n").is_err());
+        assert!(parse(&text, "cell,x\n", &arms).is_err());
+        // One cell written twice back to back: two blocks.
+        let twice = write(&header, &[blocks[0].clone(), blocks[0].clone()]);
+        assert_eq!(
+            parse(&twice, &header, &arms).unwrap(),
+            [blocks[0].clone(), blocks[0].clone()]
+        );
 
         let s = Sidecar::new("{}\n", 4, 3);
         assert_eq!(Sidecar::parse(&s.write()).unwrap(), s);

@@ -111,13 +111,20 @@ pub fn prepare(
         }
     }
     let existing = std::fs::read_to_string(&rows).map_err(|e| io(&rows, e))?;
-    let blocks =
-        file::parse(&existing, &header).map_err(|e| bad(format!("{}: {e}", rows.display())))?;
+    let blocks = file::parse(&existing, &header, &|c| arms_of(plan, c))
+        .map_err(|e| bad(format!("{}: {e}", rows.display())))?;
     let done = complete(plan, &blocks).map(|b| b.cell).collect();
     let mine = (0..plan.cells.len())
         .filter(|c| *c as u64 % shards == index)
         .collect();
     Ok(Prepared { rows, done, mine })
+}
+
+/// The arms of cell `c` (rows per cell); 1 for a cell number outside the plan.
+fn arms_of(plan: &Plan, c: usize) -> usize {
+    plan.cells
+        .get(c)
+        .map_or(1, |c| c.workload.arms.len().max(1))
 }
 
 /// The blocks that are whole cells of `plan` (one row per arm).
@@ -217,6 +224,7 @@ pub fn merge(dir: &Path) -> Result<(Plan, Merged), Error> {
     }
     names.sort();
     let header = plan.header();
+    let plan_ref = &plan;
     let mut cells: BTreeMap<usize, (String, PathBuf)> = BTreeMap::new();
     let mut shard_counts: BTreeSet<u64> = BTreeSet::new();
     for (s, i, path) in &names {
@@ -244,8 +252,8 @@ pub fn merge(dir: &Path) -> Result<(Plan, Merged), Error> {
         }
         shard_counts.insert(*s);
         let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
-        let blocks =
-            file::parse(&text, &header).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+        let blocks = file::parse(&text, &header, &|c| arms_of(plan_ref, c))
+            .map_err(|e| bad(format!("{}: {e}", path.display())))?;
         for b in complete(&plan, &blocks) {
             match cells.get(&b.cell) {
                 Some((rows, from)) if rows != &b.rows => {
