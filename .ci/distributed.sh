@@ -7,9 +7,9 @@
 # 2. Slurm array jobs with a trivial task: `sbatch --wait --array=0-3` writes one file per index,
 #    two tasks run at once on 2 CPUs, index 2 fails on purpose (exit 1) and is detected from
 #    sbatch's exit status, the per-task files and jobcomp; `sbatch --wait --array=2` reruns it.
-# 3. The templates deploy/slurm/{sweep,run,merge}.sbatch run under Slurm, a failed index is
-#    rerun and merged. Until the sharding flags land the gtsim they run is a stand-in that checks
-#    the argument contract (bin/gtsim-stub below); the `# WIRE:` spots say what changes then.
+# 3. The templates deploy/slurm/{sweep,run,merge}.sbatch run under Slurm with the real gtsim
+#    (target/release/gtsim), a failed index is rerun and merged, and the merged sweeps (S = 1, 3,
+#    4) and sharded run are compared byte for byte with one-machine runs.
 # 4. Validates deploy/kubernetes/*.yaml against the Kubernetes 1.29 and 1.33 schemas
 #    (kubernetes-validate from PyPI, pinned; its schemas ship in the wheel, no network at
 #    validation time) and shows that broken manifests are rejected.
@@ -174,66 +174,6 @@ check "on the rerun SLURM_ARRAY_TASK_COUNT is 1, not 4 (why the shard count is p
 
 # --- 3. the gtsim templates under Slurm ------------------------------------------------------
 
-# A stand-in for gtsim until --shards/--index/--index-from-env and the merge commands land: it
-# checks the argument contract of deploy/ and writes one shard file per index atomically (the
-# same bytes when an index runs twice); its merge lists missing indexes and exits 1.
-cat >"$WORK/bin/gtsim-stub" <<'EOF'
-#!/usr/bin/env bash
-set -euo pipefail
-die() { echo "gtsim-stub: $*" >&2; exit 2; }
-kind="${1:-}"; shift || true
-if [ "$kind" = sweep ] && [ "${1:-}" = merge ]; then kind=sweep-merge; shift; fi
-case "$kind" in
-  sweep-merge | merge)
-    dir="${1:?merge DIR}"
-    [ "$kind" = merge ] && want=run || want=sweep
-    shopt -s nullglob
-    files=("$dir"/shards/stub-"$want"-*-of-*.txt)
-    [ "${#files[@]}" -gt 0 ] || { echo "gtsim-stub: no shard files in $dir/shards" >&2; exit 1; }
-    s="${files[0]##*-of-}"; s="${s%.txt}"
-    missing=""
-    for ((i = 0; i < s; i++)); do
-      [ -e "$dir/shards/stub-$want-$i-of-$s.txt" ] || missing="$missing,$i"
-    done
-    if [ -n "$missing" ]; then
-      echo "gtsim-stub: missing shards ${missing#,} of $s; rerun: sbatch --array=${missing#,} ..." >&2
-      exit 1
-    fi
-    # Every shard must come from the same command (the stand-in for the manifest hash).
-    [ "$(tail -q -n +2 "$dir"/shards/stub-"$want"-*-of-"$s".txt | sort -u | wc -l)" = 1 ] \
-      || { echo "gtsim-stub: shards of different sweeps in $dir/shards" >&2; exit 2; }
-    cat "$dir"/shards/stub-"$want"-*-of-"$s".txt >"$dir/merged.txt"
-    exit 0 ;;
-  sweep | run) ;;
-  *) die "unknown command '$kind'" ;;
-esac
-out="" shards="" index="" from=""
-rest=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --out) out="$2"; shift 2 ;;
-    --shards) shards="$2"; shift 2 ;;
-    --index) index="$2"; shift 2 ;;
-    --index-from-env) from="$2"; shift 2 ;;
-    --threads) shift 2 ;;   # results do not depend on it
-    *) rest+=("$1"); shift ;;
-  esac
-done
-[ -n "$out" ] || die "--out missing"
-[ -n "$shards" ] || die "--shards missing"
-if [ -n "$from" ]; then
-  [ -z "$index" ] || die "--index and --index-from-env both given"
-  index="${!from:-}"
-  [ -n "$index" ] || die "--index-from-env $from: $from is not set"
-fi
-case "$index" in '' | *[!0-9]*) die "index '$index' is not an integer" ;; esac
-[ "$index" -lt "$shards" ] || die "index $index is not below --shards $shards"
-mkdir -p "$out/shards"
-f="$out/shards/stub-$kind-$index-of-$shards.txt"
-printf '%s\n%s\n' "$index" "${rest[*]}" >"$f.tmp.$$"
-mv "$f.tmp.$$" "$f"
-echo "$index" >>"$out/calls.log"
-EOF
 # Fails (exit 1) while $FLAKY_DIR/fail-<index> exists, else runs $FLAKY_REAL.
 cat >"$WORK/bin/flaky" <<'EOF'
 #!/usr/bin/env bash
@@ -244,12 +184,22 @@ if [ -n "$i" ] && [ -e "$FLAKY_DIR/fail-$i" ]; then
 fi
 exec "$FLAKY_REAL" "$@"
 EOF
-chmod +x "$WORK/bin/gtsim-stub" "$WORK/bin/flaky"
+chmod +x "$WORK/bin/flaky"
 
-# WIRE: once the sharding flags exist, GTSIM_REAL is the real binary,
-#   GTSIM_REAL="$ROOT/target/release/gtsim"
-# (built by .ci/run before this script), and the stand-in above goes.
-GTSIM_REAL="$WORK/bin/gtsim-stub"
+# The real binary (built by .ci/run before this script: cargo build --release -p gtsim).
+GTSIM_REAL="$ROOT/target/release/gtsim"
+[ -x "$GTSIM_REAL" ] || {
+  echo "distributed.sh: $GTSIM_REAL missing: cargo build --release -p gtsim first" >&2
+  exit 2
+}
+# same_files A B F...: every F is byte-identical in folders A and B.
+same_files() {
+  local a="$1" b="$2" f
+  shift 2
+  for f in "$@"; do cmp -s "$a/$f" "$b/$f" || { echo "  differs: $f ($a vs $b)"; return 1; }; done
+}
+SWEEP_FILES=(sweep.csv sweep.json sweep.md sweep-summary.csv)
+RUN_FILES=(summary.json curve.csv distributions.csv classes.csv)
 WORKLOAD="$ROOT/workloads/seed000-latency-vs-ga.toml"
 export FLAKY_DIR="$WORK/flaky" FLAKY_REAL="$GTSIM_REAL"
 mkdir -p "$FLAKY_DIR"
@@ -258,8 +208,8 @@ section "slurm: deploy/slurm/sweep.sbatch, S=3, index 1 failing, rerun, merge.sb
 S=3
 SW="$WORK/slurm-sweep"
 export GTSIM="$WORK/bin/flaky" GTSIM_WORKLOAD="$WORKLOAD" GTSIM_OUT="$SW" GTSIM_SHARDS=$S
-# WIRE: a grid small enough for CI with the real binary (2 grid values x 2 seeds at 2,000
-# clients is a few seconds of CPU); keep it in step with the one-machine reference below.
+# A grid small enough for CI (2 grid values x 2 seeds at 2,000 clients: a few seconds of CPU);
+# in step with the one-machine reference below.
 export GTSIM_GRID="arms.0.ttl=20,60" GTSIM_ARGS="--seeds 2 --clients 2000"
 touch "$FLAKY_DIR/fail-1"
 t0=$SECONDS
@@ -268,11 +218,11 @@ sbatch_wait --array=0-$((S - 1)) -o "$WORK/logs/%x-%A_%a.out" deploy/slurm/sweep
 echo "  sbatch --wait --array=0-$((S - 1)) deploy/slurm/sweep.sbatch: exit $rc in $((SECONDS - t0))s"
 check "sweep array exits 1 with index 1 failing" [ "$rc" = 1 ]
 rc=0
-# WIRE: the real merge also writes sweep.csv etc. and must list the missing cells (shard 1)
-# with the command that reruns them; assert that text once its wording is fixed.
 sbatch_wait --export=ALL,GTSIM_MERGE=sweep -o "$WORK/logs/%x-%j.out" deploy/slurm/merge.sbatch || rc=$?
 check "merge.sbatch exits non-zero while shard 1 is missing (exit $rc)" [ "$rc" != 0 ]
 check "the merge's output names the missing shard" grep -qs "missing shards 1 of 3" "$WORK"/logs/gtsim-merge-*.out
+check "the merge's output gives the rerun command" grep -qs "sbatch --array=1 deploy/slurm/sweep.sbatch" "$WORK"/logs/gtsim-merge-*.out
+check "no sweep.csv while shard 1 is missing" [ ! -e "$SW/sweep.csv" ]
 rm "$FLAKY_DIR/fail-1"
 t0=$SECONDS
 jid="$(sbatch --parsable --array=1 -o "$WORK/logs/%x-%A_%a.out" deploy/slurm/sweep.sbatch)"
@@ -281,15 +231,21 @@ sbatch_wait --dependency=afterany:"$jid" --export=ALL,GTSIM_MERGE=sweep \
   -o "$WORK/logs/%x-%j.out" deploy/slurm/merge.sbatch || rc=$?
 echo "  rerun --array=1, then merge.sbatch --dependency=afterany:$jid: exit $rc in $((SECONDS - t0))s"
 check "after the rerun of index 1, merge.sbatch (afterany) exits 0" [ "$rc" = 0 ]
-# WIRE: this and the other checks that read stub-*.txt or calls.log look at the stand-in's
-# files; with the real binary check the real shard files (or drop them for the cmp below).
-check "every shard ran with --shards 3 --index-from-env SLURM_ARRAY_TASK_ID (3 shard files)" \
-  bash -c "ls '$SW/shards' | grep -c . | grep -qx 3"
-# WIRE: with the real binary, compare with the one-machine sweep, byte for byte, for S in {1,3,4}:
-#   "$GTSIM_REAL" sweep "$WORKLOAD" --grid arms.0.ttl=20,60 --seeds 2 --clients 2000 \
-#     --out "$WORK/sweep-local" --quiet
-#   for f in sweep.csv sweep.json sweep.md; do cmp "$WORK/sweep-local/$f" "$SW/$f"; done
-#   (and the same for S=1 with --array=0 and S=4 with --array=0-3 into fresh folders)
+check "every index wrote its shard file (3 shard files of 3)" \
+  bash -c "ls '$SW'/shards/sweep-*-of-3.csv | wc -l | grep -qx 3"
+"$GTSIM_REAL" sweep "$WORKLOAD" --grid arms.0.ttl=20,60 --seeds 2 --clients 2000 \
+  --out "$WORK/sweep-local" --quiet >/dev/null
+check "S=3 merged sweep is byte-identical to the one-machine sweep (${SWEEP_FILES[*]}, plots/)" \
+  bash -c "$(declare -f same_files); same_files '$WORK/sweep-local' '$SW' ${SWEEP_FILES[*]} && diff -r -q '$WORK/sweep-local/plots' '$SW/plots'"
+for S in 1 4; do
+  export GTSIM_OUT="$WORK/slurm-sweep-$S" GTSIM_SHARDS=$S
+  rc=0
+  jid="$(sbatch --parsable --array=0-$((S - 1)) -o "$WORK/logs/%x-%A_%a.out" deploy/slurm/sweep.sbatch)"
+  sbatch_wait --dependency=afterok:"$jid" --export=ALL,GTSIM_MERGE=sweep \
+    -o "$WORK/logs/%x-%j.out" deploy/slurm/merge.sbatch || rc=$?
+  check "S=$S: sweep array and merge exit 0, merged sweep byte-identical to the one-machine sweep" \
+    bash -c "[ $rc = 0 ] && $(declare -f same_files); same_files '$WORK/sweep-local' '$GTSIM_OUT' ${SWEEP_FILES[*]}"
+done
 
 section "slurm: deploy/slurm/run.sbatch, S=2, merge.sbatch"
 S=2
@@ -303,11 +259,10 @@ sbatch_wait --dependency=afterok:"$jid" --export=ALL,GTSIM_MERGE=run \
   -o "$WORK/logs/%x-%j.out" deploy/slurm/merge.sbatch || rc=$?
 echo "  run array 0-$((S - 1)), then merge.sbatch --dependency=afterok:$jid: exit $rc in $((SECONDS - t0))s"
 check "run.sbatch array and its merge (afterok) exit 0" [ "$rc" = 0 ]
-check "two run parts, each with --shards 2 --index <its index>" \
-  bash -c "[ \"\$(cat '$RN'/shards/stub-run-*-of-2.txt | sed -n '1p;3p')\" = \$'0\n1' ]"
-# WIRE: with the real binary, compare with the one-machine run, byte for byte:
-#   "$GTSIM_REAL" run "$WORKLOAD" --clients 20000 --out "$WORK/run-local" --quiet
-#   for f in summary.json curve.csv distributions.csv; do cmp "$WORK/run-local/$f" "$RN/$f"; done
+check "two run parts of 2" bash -c "ls '$RN'/shards/run-part-*-of-2.json | wc -l | grep -qx 2"
+"$GTSIM_REAL" run "$WORKLOAD" --clients 20000 --out "$WORK/run-local" --quiet
+check "the merged run is byte-identical to the one-machine run (${RUN_FILES[*]})" \
+  bash -c "$(declare -f same_files); same_files '$WORK/run-local' '$RN' ${RUN_FILES[*]}"
 rc=0
 sbatch_wait -o "$WORK/logs/%x-%j.out" deploy/slurm/run.sbatch || rc=$?
 check "run.sbatch submitted without --array refuses with exit 2 (exit $rc)" [ "$rc" = 2 ]
@@ -385,6 +340,8 @@ if "--shards" in argv:
 for k, v in overrides.items():
     if k in argv:
         argv[argv.index(k) + 1] = v
+    else:
+        argv += [k, v]
 def local(a):
     for m, d in mounts.items():
         if a == m or a.startswith(m + "/"):
@@ -412,7 +369,7 @@ k8s_indexes() {
   local -a pids=() idx=()
   for i in $(seq 0 $((n - 1))) 0; do
     env -i PATH="$PATH" HOME="$WORK" FLAKY_DIR="$FLAKY_DIR" FLAKY_REAL="$FLAKY_REAL" \
-      JOB_COMPLETION_INDEX="$i" "${argv[@]}" 2>>"$WORK/logs/k8s.err" &
+      JOB_COMPLETION_INDEX="$i" "${argv[@]}" >>"$WORK/logs/k8s.out" 2>>"$WORK/logs/k8s.err" &
     pids+=($!)
     idx+=("$i")
   done
@@ -436,17 +393,17 @@ section "kubernetes: every index of the Indexed Jobs locally, JOB_COMPLETION_IND
 mkdir -p "$WORK/k8s-workload"
 cp "$WORKLOAD" "$WORK/k8s-workload/workload.toml"
 K8="$WORK/k8s"
-# WIRE: with the real binary the same (K8S_GTSIM runs $GTSIM_REAL through the flaky wrapper);
-# the overrides --clients 2000 --threads 1 keep the manifests' sizes out of CI.
+# K8S_GTSIM runs $GTSIM_REAL through the flaky wrapper; the overrides --clients 2000
+# --threads 1 keep the manifests' sizes out of CI.
 K8S_GTSIM="$WORK/bin/flaky"
 touch "$FLAKY_DIR/fail-2"
 failed="$(k8s_indexes deploy/kubernetes/sweep-job.yaml "$K8/out" --clients=2000 --threads=1)"
 check "sweep-job.yaml: indexes 0, 1, 3 exit 0 (0 twice), index 2 fails on purpose ('$failed')" \
   [ "$failed" = 2 ]
-check "index 0 ran twice and left one shard file" \
-  bash -c "[ \"\$(grep -c '^0\$' '$K8/out/sweep/calls.log')\" = 2 ] && [ \"\$(ls '$K8/out/sweep/shards' | wc -l)\" = 3 ]"
+check "index 0 ran twice and left one shard file (3 shard files of 4)" \
+  bash -c "ls '$K8/out/sweep/shards'/sweep-*-of-4.csv | wc -l | grep -qx 3"
 mapfile -d '' merge < <(k8s_command deploy/kubernetes/merge-job.yaml /out="$K8/out")
-merge=("$GTSIM_REAL" "${merge[@]:2}") # WIRE: the real binary for merge-job.yaml's command too
+merge=("$GTSIM_REAL" "${merge[@]:2}") # the real binary for merge-job.yaml's command
 rc=0
 "${merge[@]}" 2>>"$WORK/logs/k8s.err" || rc=$?
 check "merge-job.yaml's command (${merge[*]:1}) exits non-zero while index 2 is missing (exit $rc)" \
@@ -458,12 +415,16 @@ check "the rerun Job of index 2 (docs/distributed.md) is valid for Kubernetes ${
 failed="$(k8s_indexes "$WORK/rerun-2.yaml" "$K8/out" --clients=2000 --threads=1)"
 check "the rerun Job of index 2 exits 0, also when its pod runs twice" [ -z "$failed" ]
 check "after the rerun, merge-job.yaml's command exits 0" "${merge[@]}"
-# WIRE: compare "$K8/out/sweep"/{sweep.csv,sweep.json,sweep.md} with a one-machine sweep of the
-# manifest's grid at --clients 2000 (cmp), as in the Slurm section.
+"$GTSIM_REAL" sweep "$WORK/k8s-workload/workload.toml" --grid arms.0.ttl=20,60,300 --seeds 3 \
+  --clients 2000 --threads 1 --out "$WORK/k8s-sweep-local" --quiet >/dev/null
+check "sweep-job.yaml merged: byte-identical to the one-machine sweep (${SWEEP_FILES[*]})" \
+  bash -c "$(declare -f same_files); same_files '$WORK/k8s-sweep-local' '$K8/out/sweep' ${SWEEP_FILES[*]}"
 failed="$(k8s_indexes deploy/kubernetes/run-job.yaml "$K8/out" --clients=20000 --threads=1)"
 check "run-job.yaml: every index exits 0 (0 twice)" [ -z "$failed" ]
 check "run-job.yaml: the run merge (gtsim merge /out/run) exits 0" "$GTSIM_REAL" merge "$K8/out/run"
-# WIRE: compare "$K8/out/run"/{summary.json,curve.csv,distributions.csv} with a one-machine
-# `gtsim run /workload/workload.toml --clients 20000` (cmp).
+"$GTSIM_REAL" run "$WORK/k8s-workload/workload.toml" --clients 20000 --threads 1 \
+  --out "$WORK/k8s-run-local" --quiet
+check "run-job.yaml merged: byte-identical to the one-machine run (${RUN_FILES[*]})" \
+  bash -c "$(declare -f same_files); same_files '$WORK/k8s-run-local' '$K8/out/run' ${RUN_FILES[*]}"
 
 section "done"

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use gtsim::Error;
-use gtsim::cmd::{self, claims, explain, import, report, run, sweep, validate};
+use gtsim::cmd::{self, claims, explain, import, merge, report, run, sweep, validate};
 
 #[derive(Parser)]
 #[command(
@@ -53,6 +53,9 @@ enum Command {
     /// Import AWS CLI JSON (`import aws DIR`) or `terraform show -json` (`import terraform
     /// STATE.json [--plan PLAN.json]`) as a workload TOML file (docs/import.md); notes on stderr.
     Import(import::ImportArgs),
+    /// Fold the parts of a run cut by index (DIR/shards/run-part-*.json, from `gtsim run
+    /// --shards S --index I`) into DIR's run folder, byte-identical to the one-machine run.
+    Merge(merge::MergeArgs),
 }
 
 fn dispatch(command: Command) -> Result<(), Error> {
@@ -65,6 +68,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
         Command::ExplainPreset(a) => explain::explain_preset(&a),
         Command::Validate(a) => validate::validate(&a),
         Command::Import(a) => import::import(&a),
+        Command::Merge(a) => merge::merge(&a),
     }
 }
 

@@ -74,6 +74,40 @@ impl Bin {
     }
 }
 
+impl Bin {
+    /// The bin of counts in [`COLUMNS`] order (the inverse of [`Bin::values`]).
+    pub fn from_values(v: [u64; 12]) -> Bin {
+        let [
+            requests,
+            ok,
+            failed,
+            attempts,
+            attempts_failed_region,
+            dns_answers,
+            dns_answers_failed_region,
+            auth_queries,
+            cohort_requests,
+            cohort_ok,
+            cohort_attempts,
+            cohort_attempts_failed_region,
+        ] = v;
+        Bin {
+            requests,
+            ok,
+            failed,
+            attempts,
+            attempts_failed_region,
+            dns_answers,
+            dns_answers_failed_region,
+            auth_queries,
+            cohort_requests,
+            cohort_ok,
+            cohort_attempts,
+            cohort_attempts_failed_region,
+        }
+    }
+}
+
 impl AddAssign<&Bin> for Bin {
     /// Field-by-field sum (shard results merge exactly, in any order).
     #[inline]

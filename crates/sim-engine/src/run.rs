@@ -55,6 +55,9 @@ pub enum RunError {
     Cancelled,
     #[error("could not start worker threads: {0}")]
     Threads(String),
+    /// A run cut by index of a workload that needs all shards at once.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// One arm's curve: `bins[i]` starts at `i * bin` seconds.
@@ -633,89 +636,147 @@ fn arm_distributions(
     }
 }
 
-fn run_in_pool(
+/// The resolver shards of `w`'s population under `opts` (the units a run cut by index
+/// divides: shard k goes to index k mod S), one-pass runs only.
+pub fn shard_count(w: &Workload, opts: &RunOptions<'_>) -> usize {
+    Layout::new(w).shards(opts.shard_clients.max(1)).len()
+}
+
+/// Runs only the resolver shards `select` keeps (by their index in the layout, see
+/// [`shard_count`]) of every arm and returns, per arm, their exact merge, not finalised:
+/// [`finalise`] of the merge of every shard's partial equals [`run`]'s output. Lockstep
+/// workloads (any region with `capacity_rps`) are refused: their shards need a barrier per bin.
+pub fn run_partial(
     w: &Workload,
     opts: &RunOptions<'_>,
+    select: &(dyn Fn(usize) -> bool + Sync),
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<RunOutput, RunError> {
-    let offset = warmup(w);
-    let start = offset;
-    let end = offset + w.simulation.duration;
-    let bin = w.simulation.bin;
-    let nbins = w.simulation.duration.div_ceil(bin) as usize;
-    let world = World::new(w, offset);
-    let failure = failure_ref(w, offset, end);
-    let layout = Layout::new(w);
-    // Lockstep shards all stay alive for the whole run (one-pass shards are merged as they
-    // finish), so they are made larger: fewer copies of the per-shard histograms (see
-    // `lockstep::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.
-    let shard_clients = if crate::overload::lockstep(w) {
-        opts.shard_clients
-            .saturating_mul(crate::lockstep::LOCKSTEP_SHARD_FACTOR)
-    } else {
-        opts.shard_clients
-    };
-    let shards = layout.shards(shard_clients.max(1));
-    let classes: Vec<_> = w.resolvers.iter().map(|c| c.behaviour()).collect();
-    let geo = Geo::new(w);
-    let total = (shards.len() * w.arms.len()) as u64;
-    let done = AtomicU64::new(0);
-    let cancelled = || opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+) -> Result<Vec<crate::sim::ShardResult>, RunError> {
+    if crate::overload::lockstep(w) {
+        return Err(RunError::Unsupported(
+            "a region has capacity_rps (lockstep: every shard waits for the others at each \
+             curve bin), so the run cannot be cut by index; run it on one machine"
+                .to_string(),
+        ));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    pool.install(|| {
+        let p = Prepared::new(w);
+        let shards: Vec<_> = p
+            .layout
+            .shards(opts.shard_clients.max(1))
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| select(*k))
+            .map(|(_, s)| s)
+            .collect();
+        let total = (shards.len() * w.arms.len()) as u64;
+        let done = AtomicU64::new(0);
+        let cancelled = || opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+        let mut out = Vec::new();
+        for arm_index in 0..w.arms.len() {
+            let control = arm_control(w, arm_index, &p.geo, &p.world, p.end);
+            let mixes = crate::mixes::Mixes::new(w, &w.arms[arm_index].clients);
+            let ctx = p.context(w, arm_index, &control, &mixes);
+            let r = one_pass_shards(&ctx, &shards, p.nbins, &cancelled, &done, total, progress);
+            if cancelled() {
+                return Err(RunError::Cancelled);
+            }
+            out.push(r);
+        }
+        Ok(out)
+    })
+}
 
+/// The output of a one-pass run from its per-arm merged shard results (every shard's, merged
+/// in any order): what [`run`] returns, `threads` 0.
+pub fn finalise(w: &Workload, results: Vec<crate::sim::ShardResult>) -> RunOutput {
+    let arms = results.into_iter().map(|r| (r, None)).collect();
+    finish(w, &Prepared::new(w), arms, Vec::new())
+}
+
+/// What every arm of a run shares: the clock, ground truth, layout and geography.
+struct Prepared {
+    start: Micros,
+    end: Micros,
+    bin: Micros,
+    nbins: usize,
+    world: World,
+    failure: Option<FailureRef>,
+    layout: Layout,
+    geo: Geo,
+    classes: Vec<resolver_models::ResolverBehaviour>,
+}
+
+impl Prepared {
+    fn new(w: &Workload) -> Prepared {
+        let offset = warmup(w);
+        let end = offset + w.simulation.duration;
+        Prepared {
+            start: offset,
+            end,
+            bin: w.simulation.bin,
+            nbins: w.simulation.duration.div_ceil(w.simulation.bin) as usize,
+            world: World::new(w, offset),
+            failure: failure_ref(w, offset, end),
+            layout: Layout::new(w),
+            geo: Geo::new(w),
+            classes: w.resolvers.iter().map(|c| c.behaviour()).collect(),
+        }
+    }
+
+    fn context<'a>(
+        &'a self,
+        w: &'a Workload,
+        arm_index: usize,
+        control: &'a ArmControl,
+        mixes: &'a crate::mixes::Mixes,
+    ) -> ArmContext<'a> {
+        let arm = &w.arms[arm_index];
+        ArmContext {
+            control,
+            geo: &self.geo,
+            world: &self.world,
+            clients: &arm.clients,
+            classes: &self.classes,
+            mixes,
+            seed: w.simulation.seed,
+            start: self.start,
+            end: self.end,
+            bin: self.bin,
+            nbins: self.nbins,
+            failure: self.failure,
+            idle_limit: arm_idle_limit(arm),
+            warm: w.simulation.warm_start,
+            overload: None,
+        }
+    }
+}
+
+/// The output from each arm's merged result and, when the run built it, its control plane
+/// (else rebuilt: a one-pass arm's is a function of the workload).
+fn finish(
+    w: &Workload,
+    p: &Prepared,
+    results: Vec<(crate::sim::ShardResult, Option<ArmControl>)>,
+    loads: Vec<crate::overload::ArmLoad>,
+) -> RunOutput {
+    let failure = p.failure;
+    let class_clients: Vec<u64> = p.layout.classes.iter().map(|c| c.clients).collect();
     let mut arms = Vec::new();
     let mut curves = Vec::new();
     let mut distributions = Vec::new();
     let mut classes_out = Vec::new();
-    let class_clients: Vec<u64> = layout.classes.iter().map(|c| c.clients).collect();
     let mut events = 0;
-    let mut loads = Vec::new();
-    for (arm_index, arm) in w.arms.iter().enumerate() {
-        let build = |world: &World, end: Micros| arm_control(w, arm_index, &geo, world, end);
-        let lockstep = crate::overload::lockstep(w);
-        // Lockstep arms build their control plane step by step (`lockstep::run_arm`); their
-        // context `ctx` is the template of every step's, and its control plane has no health
-        // timelines yet.
-        let base_control = build(&world, if lockstep { 0 } else { end });
-        let mixes = crate::mixes::Mixes::new(w, &arm.clients);
-        let ctx = ArmContext {
-            control: &base_control,
-            geo: &geo,
-            world: &world,
-            clients: &arm.clients,
-            classes: &classes,
-            mixes: &mixes,
-            seed: w.simulation.seed,
-            start,
-            end,
-            bin,
-            nbins,
-            failure,
-            idle_limit: arm_idle_limit(arm),
-            warm: w.simulation.warm_start,
-            overload: None,
-        };
-        let (result, control) = if lockstep {
-            let Some(r) =
-                crate::lockstep::run_arm(w, arm, &ctx, &world, &shards, &build, opts.cancel)
-            else {
-                return Err(RunError::Cancelled);
-            };
-            progress(
-                done.fetch_add(shards.len() as u64, Ordering::Relaxed) + shards.len() as u64,
-                total,
-            );
-            loads.push(r.load);
-            (r.result, r.control)
-        } else {
-            let result = one_pass_shards(&ctx, &shards, nbins, &cancelled, &done, total, progress);
-            (result, base_control)
-        };
-        if cancelled() {
-            return Err(RunError::Cancelled);
-        }
+    for (arm_index, (result, control)) in results.into_iter().enumerate() {
+        let arm = &w.arms[arm_index];
+        let control = control.unwrap_or_else(|| arm_control(w, arm_index, &p.geo, &p.world, p.end));
         events += result.events;
         arms.push(arm_summary(
-            w, arm, &geo, &layout, &control, &result, failure,
+            w, arm, &p.geo, &p.layout, &control, &result, failure,
         ));
         classes_out.extend(crate::classes::class_figures(
             w,
@@ -730,6 +791,7 @@ fn run_in_pool(
             bins: result.bins,
         });
     }
+    let start = p.start;
     let summary = Summary {
         workload: w.name.clone(),
         seed: w.simulation.seed,
@@ -741,14 +803,70 @@ fn run_in_pool(
         assumptions: assumptions(w),
         gtsim_version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    Ok(RunOutput {
+    RunOutput {
         summary,
         curves,
         distributions,
         classes: classes_out,
         loads,
-        bin,
+        bin: p.bin,
         events,
         threads: 0,
-    })
+    }
+}
+
+fn run_in_pool(
+    w: &Workload,
+    opts: &RunOptions<'_>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<RunOutput, RunError> {
+    let p = Prepared::new(w);
+    // Lockstep shards all stay alive for the whole run (one-pass shards are merged as they
+    // finish), so they are made larger: fewer copies of the per-shard histograms (see
+    // `lockstep::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.
+    let shard_clients = if crate::overload::lockstep(w) {
+        opts.shard_clients
+            .saturating_mul(crate::lockstep::LOCKSTEP_SHARD_FACTOR)
+    } else {
+        opts.shard_clients
+    };
+    let shards = p.layout.shards(shard_clients.max(1));
+    let total = (shards.len() * w.arms.len()) as u64;
+    let done = AtomicU64::new(0);
+    let cancelled = || opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+
+    let mut results = Vec::new();
+    let mut loads = Vec::new();
+    for (arm_index, arm) in w.arms.iter().enumerate() {
+        let build = |world: &World, end: Micros| arm_control(w, arm_index, &p.geo, world, end);
+        let lockstep = crate::overload::lockstep(w);
+        // Lockstep arms build their control plane step by step (`lockstep::run_arm`); their
+        // context `ctx` is the template of every step's, and its control plane has no health
+        // timelines yet.
+        let base_control = build(&p.world, if lockstep { 0 } else { p.end });
+        let mixes = crate::mixes::Mixes::new(w, &arm.clients);
+        let ctx = p.context(w, arm_index, &base_control, &mixes);
+        let (result, control) = if lockstep {
+            let Some(r) =
+                crate::lockstep::run_arm(w, arm, &ctx, &p.world, &shards, &build, opts.cancel)
+            else {
+                return Err(RunError::Cancelled);
+            };
+            progress(
+                done.fetch_add(shards.len() as u64, Ordering::Relaxed) + shards.len() as u64,
+                total,
+            );
+            loads.push(r.load);
+            (r.result, r.control)
+        } else {
+            let result =
+                one_pass_shards(&ctx, &shards, p.nbins, &cancelled, &done, total, progress);
+            (result, base_control)
+        };
+        if cancelled() {
+            return Err(RunError::Cancelled);
+        }
+        results.push((result, Some(control)));
+    }
+    Ok(finish(w, &p, results, loads))
 }

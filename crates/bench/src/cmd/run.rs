@@ -45,6 +45,8 @@ pub struct RunArgs {
     /// first seed's.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub replications: u64,
+    #[command(flatten)]
+    pub index: super::IndexArgs,
 }
 
 /// `gtsim run`.
@@ -57,7 +59,14 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         clients,
         quiet,
         replications: n_reps,
+        ref index,
     } = *args;
+    let by_index = index.resolve()?;
+    if by_index.is_some() && n_reps > 1 {
+        return Err(bad_input(
+            "--replications with --shards: cut one replication at a time by index",
+        ));
+    }
     let (text, source) = match workload {
         Some(p) => (super::read_workload(p)?, p.display().to_string()),
         None => (
@@ -83,6 +92,20 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
     }
     let cannot_write = |e: String| cannot_write_to(&out_dir, e);
     let cancel = super::ctrlc_flag(None);
+    if let Some((s, i)) = by_index {
+        let part = super::merge::PartRun {
+            dir: &out_dir,
+            workload: workload.as_deref(),
+            text: &text,
+            seed,
+            clients,
+            shards: s,
+            index: i,
+            threads,
+            quiet,
+        };
+        return super::merge::run_part(&part, &w, &cancel);
+    }
 
     let started = Instant::now();
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
@@ -168,16 +191,45 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         threads: out.threads,
         peak_rss_mb: perf::peak_rss_mb(),
     };
-    let command = reproduce_command(workload.as_deref(), &out_dir, &w, n_reps);
+    write_folder(
+        &out_dir,
+        workload.as_deref(),
+        text,
+        &w,
+        &out,
+        &perf,
+        n_reps,
+        &csv,
+        quiet,
+    )
+}
+
+/// Writes a run's output folder from its output (`gtsim run`, and `gtsim merge` of a run cut
+/// by index): the files of `files/`, the report, summary.json last; the arms table unless
+/// `quiet`. `csv`: replications.csv's text when `n_reps` > 1.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_folder(
+    out_dir: &Path,
+    workload: Option<&Path>,
+    text: String,
+    w: &sim_engine::config::Workload,
+    out: &sim_engine::run::RunOutput,
+    perf: &Perf,
+    n_reps: u64,
+    csv: &str,
+    quiet: bool,
+) -> Result<(), Error> {
+    let cannot_write = |e: String| cannot_write_to(out_dir, e);
+    let command = reproduce_command(workload, out_dir, w, n_reps);
     let reps = if n_reps > 1 {
-        Some(replications::parse(&csv).map_err(|e| other(format!("{}: {e}", replications::FILE)))?)
+        Some(replications::parse(csv).map_err(|e| other(format!("{}: {e}", replications::FILE)))?)
     } else {
         None
     };
-    let curve = curve::write(&out);
-    let distributions = distributions::write(&out);
-    let classes = classes::write(&out);
-    let load = load::write(&out);
+    let curve = curve::write(out);
+    let distributions = distributions::write(out);
+    let classes = classes::write(out);
+    let load = load::write(out);
     let summary = summary::write(&out.summary);
     // The report is drawn from the same bytes `gtsim report DIR` reads, so both give the same
     // report.
@@ -214,15 +266,15 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         None => files::remove_if_present(&out_dir.join(load::FILE))
             .map_err(|e| cannot_write(e.to_string()))?,
     }
-    files::write_files(&out_dir, &written).map_err(|e| cannot_write(e.to_string()))?;
-    report::write(&out_dir, &drawn).map_err(cannot_write)?;
+    files::write_files(out_dir, &written).map_err(|e| cannot_write(e.to_string()))?;
+    report::write(out_dir, &drawn).map_err(cannot_write)?;
     if n_reps == 1 {
         // An older run's replications.csv would be read as this run's.
         files::remove_if_present(&out_dir.join(replications::FILE))
             .map_err(|e| cannot_write(e.to_string()))?;
     }
     // Last: its presence marks a complete output folder.
-    files::write_files(&out_dir, &[(summary::FILE, summary)])
+    files::write_files(out_dir, &[(summary::FILE, summary)])
         .map_err(|e| cannot_write(e.to_string()))?;
     if !quiet {
         println!("{}", arms_table(&out.summary));

@@ -15,9 +15,13 @@ use crate::sweep;
 
 /// The flags of `gtsim sweep`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SweepArgs {
+    #[command(subcommand)]
+    pub action: Option<SweepAction>,
     /// Workload TOML file.
-    pub workload: PathBuf,
+    #[arg(required = true)]
+    pub workload: Option<PathBuf>,
     /// KEY=V1,V2,...: a dotted key path (arms.0.ttl; arms[0].ttl also accepted) and TOML
     /// values (bare words are strings). Repeat for more keys; the last varies fastest.
     #[allow(rustdoc::broken_intra_doc_links)] // clap's --help text, not Markdown
@@ -33,11 +37,42 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Output folder.
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required = true)]
+    pub out: Option<PathBuf>,
     /// Print no progress bar.
     #[arg(long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub index: super::IndexArgs,
+}
+
+/// `gtsim sweep merge DIR`.
+#[derive(Debug, clap::Subcommand)]
+pub enum SweepAction {
+    /// Fold the shard files of a sweep run by index (DIR/shards/) into DIR/sweep.csv,
+    /// sweep.json, sweep.md, sweep-summary.csv and plots/, byte-identical to a one-machine
+    /// sweep; while cells are missing, list them with the commands that rerun them (exit 1).
+    Merge {
+        /// The sweep's output folder (every index's --out).
+        dir: PathBuf,
+    },
+}
+
+/// `gtsim sweep merge DIR`.
+fn merge(dir: &std::path::Path) -> Result<(), Error> {
+    let (plan, merged) = sweep::shard::merge(dir)?;
+    let csv = match merged {
+        sweep::shard::Merged::Complete(csv) => csv,
+        sweep::shard::Merged::Missing(msg) => return Err(other(msg)),
+    };
+    let written = crate::report::sweep::finish(dir, &plan, &csv)?;
+    println!(
+        "merged {} cells into {}/{{{CSV},{MANIFEST}}} and {} more files",
+        plan.cells.len(),
+        dir.display(),
+        written.len()
+    );
+    Ok(())
 }
 
 /// `gtsim sweep`. Cells run in parallel, each on one engine thread (on 2 cores, two
@@ -45,25 +80,45 @@ pub struct SweepArgs {
 /// idle tail at the end of each run). Workers take cells in cell order from a shared counter,
 /// so finished cells reach sweep.csv in order with little held back.
 pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
-    let text = super::read_workload(&args.workload)?;
+    if let Some(SweepAction::Merge { dir }) = &args.action {
+        return merge(dir);
+    }
+    let (Some(workload), Some(dir)) = (&args.workload, &args.out) else {
+        return Err(crate::error::bad_input("give WORKLOAD and --out DIR"));
+    };
+    let by_index = args.index.resolve()?;
+    let text = super::read_workload(workload)?;
     let axes = args
         .grid
         .iter()
         .map(|g| sweep::parse_axis(g))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = sweep::plan(&text, axes, args.seeds, args.clients)
-        .map_err(|e| e.context(args.workload.display()))?;
-    let dir = &args.out;
-    let resume = sweep::prepare(dir, &plan)?;
-    let todo: Vec<usize> = (0..plan.cells.len())
-        .filter(|c| !resume.done.contains(c))
-        .collect();
+        .map_err(|e| e.context(workload.display()))?;
+    let (resume, todo, rows_file) = if let Some((s, i)) = by_index {
+        let p = sweep::shard::prepare(dir, &plan, &text, s, i)?;
+        let todo: Vec<usize> = p
+            .mine
+            .iter()
+            .copied()
+            .filter(|c| !p.done.contains(c))
+            .collect();
+        let done = p.done.into_iter().collect();
+        (sweep::Resume { done }, todo, p.rows)
+    } else {
+        let resume = sweep::prepare(dir, &plan)?;
+        let todo: Vec<usize> = (0..plan.cells.len())
+            .filter(|c| !resume.done.contains(c))
+            .collect();
+        (resume, todo, dir.join(CSV))
+    };
+    let total = by_index.map_or(plan.cells.len(), |_| resume.done.len() + todo.len());
     if !resume.done.is_empty() && !args.quiet {
         eprintln!(
             "resuming: {} of {} cells already in {}",
             resume.done.len(),
-            plan.cells.len(),
-            dir.join(CSV).display()
+            total,
+            rows_file.display()
         );
     }
     // The first Ctrl-C lets the running cells finish; a second ends the process at once.
@@ -88,7 +143,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
             .expect("valid template")
             .progress_chars("=> "),
     );
-    let appender = Mutex::new(sweep::Appender::open(dir, todo.clone())?);
+    let appender = Mutex::new(sweep::Appender::open_path(rows_file.clone(), todo.clone())?);
     let next = AtomicUsize::new(0);
     let ran = AtomicUsize::new(0);
     let failed: Mutex<Option<Error>> = Mutex::new(None);
@@ -142,10 +197,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
             "interrupted after {} of {} cells; their rows are in {}: rerun the same command \
              to run the other {}",
             resume.done.len() + ran,
-            plan.cells.len(),
-            dir.join(CSV).display(),
+            total,
+            rows_file.display(),
             todo.len() - ran
         )));
+    }
+    if let Some((s, i)) = by_index {
+        println!(
+            "index {i} of {s}: ran {ran} of {total} cells ({} already there) into {} in {:.1} s; \
+             merge with: gtsim sweep merge {}",
+            resume.done.len(),
+            rows_file.display(),
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+        return Ok(());
     }
     let csv = sweep::sort_csv(dir, &plan)?;
     let written = crate::report::sweep::finish(dir, &plan, &csv)?;

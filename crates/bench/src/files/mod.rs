@@ -17,8 +17,10 @@ pub mod distributions;
 pub mod load;
 pub mod perf;
 pub mod replications;
+pub mod run_part;
 pub mod summary;
 pub mod sweep;
+pub mod sweep_shard;
 
 /// `command.txt`: the command that reproduces the run.
 pub const COMMAND_FILE: &str = "command.txt";

@@ -31,6 +31,8 @@ use crate::workload::parse_workload;
 
 use crate::error::{Error, bad_input as bad, cannot_write as io};
 
+pub mod shard;
+
 // ---------------------------------------------------------------------------------------------
 // Grid
 
@@ -279,6 +281,11 @@ pub fn plan(text: &str, axes: Vec<Axis>, seeds: u64, clients: Option<u64>) -> Re
 }
 
 impl Plan {
+    /// `sweep.json`'s text.
+    pub fn manifest_text(&self) -> String {
+        serde_json::to_string_pretty(&self.manifest).expect("serializes") + "\n"
+    }
+
     /// The CSV header line, with its newline.
     pub fn header(&self) -> String {
         let keys: Vec<&str> = self.axes.iter().map(|a| a.key.as_str()).collect();
@@ -304,7 +311,7 @@ impl Plan {
 
 /// The rows of `text` (after the header) grouped by cell, keeping only whole lines of cells
 /// that have one row per arm.
-fn complete_cells(plan: &Plan, body: &str) -> BTreeMap<usize, String> {
+pub(crate) fn complete_cells(plan: &Plan, body: &str) -> BTreeMap<usize, String> {
     let mut by_cell: BTreeMap<usize, String> = BTreeMap::new();
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for line in body.split_inclusive('\n').filter(|l| l.ends_with('\n')) {
@@ -324,7 +331,7 @@ fn complete_cells(plan: &Plan, body: &str) -> BTreeMap<usize, String> {
 }
 
 /// Writes `text` to `path` through a temporary file and a rename.
-fn replace_file(path: &Path, text: &str) -> Result<(), Error> {
+pub(crate) fn replace_file(path: &Path, text: &str) -> Result<(), Error> {
     let tmp = path.with_extension("csv.tmp");
     let mut f = File::create(&tmp).map_err(|e| io(&tmp, e))?;
     f.write_all(text.as_bytes()).map_err(|e| io(&tmp, e))?;
@@ -345,7 +352,7 @@ pub fn prepare(dir: &Path, plan: &Plan) -> Result<Resume, Error> {
     let csv = dir.join(CSV);
     let manifest_path = dir.join(MANIFEST);
     let header = plan.header();
-    let manifest_text = serde_json::to_string_pretty(&plan.manifest).expect("serializes") + "\n";
+    let manifest_text = plan.manifest_text();
     if csv.exists() {
         let text = std::fs::read_to_string(&csv).map_err(|e| io(&csv, e))?;
         let old: Option<serde_json::Value> = std::fs::read_to_string(&manifest_path)
@@ -387,7 +394,11 @@ pub struct Appender {
 impl Appender {
     /// `order`: the cells to run, in cell order.
     pub fn open(dir: &Path, order: Vec<usize>) -> Result<Appender, Error> {
-        let path = dir.join(CSV);
+        Appender::open_path(dir.join(CSV), order)
+    }
+
+    /// The same for the rows file at `path` (a shard's, [`shard`]).
+    pub fn open_path(path: PathBuf, order: Vec<usize>) -> Result<Appender, Error> {
         let file = OpenOptions::new()
             .append(true)
             .open(&path)
