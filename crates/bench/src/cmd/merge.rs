@@ -147,26 +147,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         w.simulation.clients = n;
     }
     let want = file::workload_hash(&w);
-    let mut parts: Vec<(u64, u64, PathBuf)> = Vec::new();
-    for e in std::fs::read_dir(&sdir).map_err(|e| bad(format!("{}: {e}", sdir.display())))? {
-        let p = e.map_err(|e| io(&sdir, e))?.path();
-        let n = p
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let Some(rest) = n
-            .strip_prefix("run-part-")
-            .and_then(|r| r.strip_suffix(".json"))
-        else {
-            continue;
-        };
-        let Some((i, s)) = rest.split_once("-of-") else {
-            continue;
-        };
-        if let (Ok(i), Ok(s)) = (i.parse(), s.parse()) {
-            parts.push((s, i, p));
-        }
-    }
-    parts.sort();
+    let parts = crate::files::indexed_files(&sdir, "run-part-", ".json")?;
     let Some(&(s, _, _)) = parts.last() else {
         return Err(other(format!(
             "{}: no parts in {} yet: run every index (gtsim run … --shards S --index I), then merge",

@@ -27,6 +27,36 @@ pub const COMMAND_FILE: &str = "command.txt";
 /// `workload.toml`: the workload text as given (the command's overrides apply on top).
 pub const WORKLOAD_FILE: &str = "workload.toml";
 
+/// The index files `PREFIX<I>-of-<S>SUFFIX` in `dir` (shard files of an index run), as
+/// `(S, I, path)` sorted; other names are skipped. A folder that cannot be read is bad input.
+pub fn indexed_files(
+    dir: &Path,
+    prefix: &str,
+    suffix: &str,
+) -> Result<Vec<(u64, u64, PathBuf)>, crate::Error> {
+    let mut out = Vec::new();
+    let entries = fs::read_dir(dir)
+        .map_err(|e| crate::error::bad_input(format!("{}: {e}", dir.display())))?;
+    for e in entries {
+        let p = e.map_err(|e| crate::error::cannot_write(dir, e))?.path();
+        let n = p
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let Some((i, s)) = n
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+            .and_then(|r| r.split_once("-of-"))
+        else {
+            continue;
+        };
+        if let (Ok(i), Ok(s)) = (i.parse(), s.parse()) {
+            out.push((s, i, p));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Write `files` into `dir` atomically one by one (temp name, then rename), in order.
 pub fn write_files(dir: &Path, files: &[(&str, String)]) -> std::io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;

@@ -203,26 +203,7 @@ pub fn merge(dir: &Path) -> Result<(Plan, Merged), Error> {
     let (plan, mtext) = load_plan(dir)?;
     let want = file::manifest_hash(&mtext);
     let sdir = dir.join(DIR);
-    let mut names: Vec<(u64, u64, PathBuf)> = Vec::new();
-    for e in std::fs::read_dir(&sdir).map_err(|e| bad(format!("{}: {e}", sdir.display())))? {
-        let p = e.map_err(|e| io(&sdir, e))?.path();
-        let n = p
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let Some(rest) = n
-            .strip_prefix("sweep-")
-            .and_then(|r| r.strip_suffix(".csv"))
-        else {
-            continue;
-        };
-        let Some((i, s)) = rest.split_once("-of-") else {
-            continue;
-        };
-        if let (Ok(i), Ok(s)) = (i.parse(), s.parse()) {
-            names.push((s, i, p));
-        }
-    }
-    names.sort();
+    let names = crate::files::indexed_files(&sdir, "sweep-", ".csv")?;
     let header = plan.header();
     let plan_ref = &plan;
     let mut cells: BTreeMap<usize, (String, PathBuf)> = BTreeMap::new();
