@@ -6,7 +6,7 @@
 //! is what lets client shards run independently. Sources are cited per constant; the research
 //! notes are `shared/research/route53-ga.md` (abbreviated R53-DG / R53-API as there).
 
-use crate::config::{HcProtocol, HealthCheck, Policy, Propagation, Role, Route53Arm};
+use crate::config::{HcProtocol, HealthCheck, Policy, ProbeKind, Propagation, Role, Route53Arm};
 use crate::rng::{Rng, Stream};
 use crate::world::World;
 use crate::{Micros, SEC};
@@ -27,6 +27,20 @@ pub const HTTP_CONNECT_TIMEOUT: Micros = 4 * SEC;
 
 /// TCP health check: connection within ten seconds (same source).
 pub const TCP_CONNECT_TIMEOUT: Micros = 10 * SEC;
+
+/// HTTP/HTTPS health check: "the endpoint must respond with an HTTP status code of 2xx or 3xx
+/// within two seconds after connecting" (R53-DG `dns-failover-determining-health-of-endpoints.md`).
+/// A region whose added latency exceeds it fails the probe, two seconds after connecting.
+pub const HTTP_RESPONSE_BUDGET: Micros = 2 * SEC;
+
+/// The response budget of a Route 53 (or Route 53-like GA) check after connecting: 2 s for
+/// HTTP(S); a TCP check only connects, so added latency does not fail it.
+pub fn response_budget(protocol: HcProtocol) -> Option<Micros> {
+    match protocol {
+        HcProtocol::Http | HcProtocol::Https => Some(HTTP_RESPONSE_BUDGET),
+        HcProtocol::Tcp => None,
+    }
+}
 
 /// ASSUMPTION (AWS publishes no figure): the delay from a health-status or routing-control
 /// change to the answers of an authoritative location is uniform on `[0, 10 s]`, drawn
@@ -105,23 +119,9 @@ pub fn health_check_spec(hc: &HealthCheck) -> CheckerSpec {
         healthy_fraction: hc.healthy_fraction,
         phase_stream: 0,
         deep: hc.deep,
-    }
-}
-
-/// Elastic Load Balancing target health as one prober with the target group's settings (the
-/// load balancer's node count and how their probes combine are not published: ASSUMED, and
-/// the same model Global Accelerator uses for ALB/NLB endpoints). Shallow: a target-group
-/// check usually probes a health path.
-pub fn lb_checker_spec(lb: &crate::config::LbHealthCheck) -> CheckerSpec {
-    CheckerSpec {
-        checkers: 1,
-        interval: lb.interval,
-        down_threshold: lb.unhealthy_threshold,
-        up_threshold: lb.healthy_threshold,
-        timeout: lb.timeout,
-        healthy_fraction: 0.0,
-        phase_stream: 1,
-        deep: false,
+        fixed_period: false,
+        response_budget: response_budget(hc.protocol),
+        kind: ProbeKind::Route53,
     }
 }
 
@@ -218,6 +218,17 @@ pub struct CheckerSpec {
     /// A deep check exercises the application, so it sees a grey failure's errors; a shallow
     /// one (a `/healthz` that only says the process is up) does not.
     pub deep: bool,
+    /// ELB's schedule: the next probe `interval` after this probe was sent, whatever the
+    /// response time ("The time that it takes for the target to respond does not affect the
+    /// interval for the next health check request", ALB-UG `target-group-health-checks.md`).
+    /// `false`: Route 53's, `interval` after the response or timeout (R53-API
+    /// `RequestInterval`).
+    pub fixed_period: bool,
+    /// A serving region whose added latency exceeds this fails the probe when it runs out
+    /// (Route 53 HTTP(S): 2 s after connecting; ELB: its timeout); `None` = no budget (TCP).
+    pub response_budget: Option<Micros>,
+    /// Which kind of prober (for [`crate::config::ProbeShedding`]).
+    pub kind: ProbeKind,
 }
 
 /// Simulate a set of checkers on one endpoint; see [`simulate_health_check`] for the model.
@@ -322,17 +333,26 @@ impl CheckerRun {
                         // once. An overloaded region sheds a probe like any request
                         // (`overload.rs`).
                         _ if st.serves() => {
-                            let shed = world.probe_shed(region, t);
+                            let shed = world.probe_shed(region, t, spec.kind);
                             let shed = shed > 0.0 && {
                                 let key = ((region as u64) << 24) | (spec.phase_stream << 20);
                                 self.shed_rng.uniform(key | k as u64, t) < shed
                             };
-                            (st.answers_ok(u, spec.deep) && !shed, t)
+                            // Slower than the check's response budget: a failure when the
+                            // budget runs out (R53-DG 2 s after connecting; ELB's timeout).
+                            match spec.response_budget {
+                                Some(b) if st.added_latency() > b => (false, t + b),
+                                _ => (st.answers_ok(u, spec.deep) && !shed, t),
+                            }
                         }
                         crate::world::RegionState::Reset => (false, t),
                         _ => (false, t + spec.timeout),
                     };
                     self.heap.push(Reverse((done, CheckerEv::Result { ok }, k)));
+                    if spec.fixed_period {
+                        self.heap
+                            .push(Reverse((t + spec.interval, CheckerEv::Probe, k)));
+                    }
                 }
                 CheckerEv::Result { ok } => {
                     if ok == self.verdict[k] {
@@ -359,8 +379,10 @@ impl CheckerRun {
                             }
                         }
                     }
-                    self.heap
-                        .push(Reverse((t + spec.interval, CheckerEv::Probe, k)));
+                    if !spec.fixed_period {
+                        self.heap
+                            .push(Reverse((t + spec.interval, CheckerEv::Probe, k)));
+                    }
                 }
             }
         }
@@ -492,12 +514,11 @@ impl Route53Control {
                     };
                     // An alias to a load balancer with evaluate_target_health: healthy only while
                     // the load balancer has a healthy target (R53-API `EvaluateTargetHealth`),
-                    // from ELB's target checks at their defaults; with a health check as well,
-                    // both must be healthy.
-                    let target = r.evaluate_target_health.then(|| {
-                        let spec = lb_checker_spec(&crate::config::LbHealthCheck::default());
-                        simulate_checkers(&spec, world, r.region, end, seed, warm)
-                    });
+                    // from the region's ONE target-health timeline (`elb.rs`, the same one GA
+                    // alb/nlb endpoints read); with a health check as well, both must be healthy.
+                    let target = r
+                        .evaluate_target_health
+                        .then(|| crate::elb::target_health(world, r.region, end, seed, warm));
                     match (own, target) {
                         (None, None) => vec![(0, true)],
                         (Some(a), None) | (None, Some(a)) => a,

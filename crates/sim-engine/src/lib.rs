@@ -13,6 +13,7 @@ pub mod classes;
 pub mod config;
 pub mod controlplane;
 pub mod cost;
+pub mod elb;
 pub mod ga;
 pub mod geo;
 pub mod geography;

@@ -129,6 +129,36 @@ pub fn arm_idle_limit(arm: &crate::config::Arm) -> Micros {
     }
 }
 
+/// [`arm_idle_limit`] with the idle timeouts of the regions' load balancers
+/// ([`crate::config::LoadBalancer::idle_timeout`]): for `alb` / `nlb` endpoints the smallest
+/// over the arm's regions.
+pub fn arm_idle_limit_in(arm: &crate::config::Arm, params: &crate::config::ModelParams) -> Micros {
+    let (endpoint, regions): (EndpointType, Vec<usize>) = match &arm.kind {
+        ArmKind::Route53(r) => (
+            r.endpoint_type,
+            r.records.iter().map(|x| x.region).collect(),
+        ),
+        ArmKind::GlobalAccelerator(g) => (
+            g.endpoint_type,
+            g.endpoint_groups.iter().map(|x| x.region).collect(),
+        ),
+    };
+    let base = arm_idle_limit(arm);
+    if endpoint.lb_kind().is_none() {
+        return base;
+    }
+    let lb = regions
+        .iter()
+        .map(|&r| params.load_balancers[r].idle_timeout)
+        .min()
+        .unwrap_or(Micros::MAX);
+    let limit = arm.clients.keepalive_idle.min(lb);
+    match arm.kind {
+        ArmKind::GlobalAccelerator(_) => limit.min(crate::ga::GA_TCP_IDLE_TIMEOUT),
+        ArmKind::Route53(_) => limit,
+    }
+}
+
 /// Warm-up before recording starts, common to all arms so that every arm sees the same request
 /// times. Resolver caches and health checkers are started in their stationary state directly;
 /// the warm-up lets per-client state (stub-cache entries, kept-alive connections) reach its
@@ -243,7 +273,7 @@ fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
     s
 }
 
-fn assumptions(w: &Workload) -> Vec<String> {
+fn assumptions(w: &Workload, params: &crate::config::ModelParams) -> Vec<String> {
     let mut out = Vec::new();
     let arms = || {
         w.arms.iter().filter_map(|a| match &a.kind {
@@ -300,15 +330,33 @@ fn assumptions(w: &Workload) -> Vec<String> {
     if ga_arms().any(|g| matches!(g.endpoint_type, EndpointType::Alb | EndpointType::Nlb)) {
         out.push(crate::ga::GA_LB_ASSUMPTION.into());
     }
-    if arms().any(|(_, r)| r.records.iter().any(|x| x.evaluate_target_health)) {
+    let eth = arms().any(|(_, r)| r.records.iter().any(|x| x.evaluate_target_health));
+    if eth {
         out.push(
-            "Route 53 alias records with evaluate_target_health follow the load balancer's target \
-             health, ASSUMED to come from one prober with ELB's default target-group check (30 s, \
-             unhealthy threshold 2, healthy threshold 5, 6 s timeout) and to reach Route 53 \
-             after the health propagation delay"
+            "Route 53 alias records with evaluate_target_health follow the region's ELB target \
+             health (the same timeline Global Accelerator alb/nlb endpoints read), ASSUMED to \
+             reach Route 53 after the health propagation delay"
                 .into(),
         );
     }
+    let ga_lb = ga_arms().any(|g| matches!(g.endpoint_type, EndpointType::Alb | EndpointType::Nlb));
+    if eth || ga_lb {
+        out.push(params.lb_probers.text());
+    }
+    if arms().any(|(_, r)| r.policy == Policy::Geolocation) {
+        out.push(format!(
+            "negative caching (RFC 2308): a no-answer is cached min(SOA TTL {} s, SOA MINIMUM {} \
+             s), then under each resolver program's own cap (Unbound 3600 s, BIND 10800 s by \
+             default; none for a generic resolver)",
+            secs(params.negative.soa_ttl),
+            secs(params.negative.soa_minimum)
+        ));
+    }
+    out.push(format!(
+        "TLS: {} round trip(s) on every new connection, terminated at the region's load \
+         balancer for every arm (ASSUMED TLS 1.3 without resumption)",
+        params.tls_round_trips
+    ));
     if arms().any(|(_, r)| r.records.iter().any(|x| x.calculated.is_some())) {
         out.push(crate::controlplane::CALCULATED_PARENT_TEXT.into());
     }
@@ -319,7 +367,7 @@ fn assumptions(w: &Workload) -> Vec<String> {
         out.push(crate::controlplane::GEOLOCATION_TEXT.into());
     }
     if ga_arms().next().is_some() {
-        out.push(crate::ga::GA_CONNECT_ASSUMPTION.into());
+        out.extend(params.ga.text());
         out.push(
             "Global Accelerator edges: 72 CloudFront edge cities as an ASSUMED superset of GA's \
              (AWS's own GA list was not readable); anycast catchment from Calder et al. 2015: 19 % \
@@ -443,9 +491,19 @@ fn one_pass_shards(
         )
 }
 
-/// Run a workload.
+/// Run a workload with the default model parameters ([`ModelParams::defaults`]).
 pub fn run(
     w: &Workload,
+    opts: &RunOptions<'_>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<RunOutput, RunError> {
+    run_with(w, &crate::config::ModelParams::defaults(w), opts, progress)
+}
+
+/// Run a workload with the given model parameters (validated: [`ModelParams::validate`]).
+pub fn run_with(
+    w: &Workload,
+    params: &crate::config::ModelParams,
     opts: &RunOptions<'_>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<RunOutput, RunError> {
@@ -454,7 +512,7 @@ pub fn run(
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
     let threads = pool.current_num_threads();
-    pool.install(|| run_in_pool(w, opts, progress))
+    pool.install(|| run_in_pool(w, params, opts, progress))
         .map(|mut o| {
             o.threads = threads;
             o
@@ -463,6 +521,7 @@ pub fn run(
 
 fn run_in_pool(
     w: &Workload,
+    params: &crate::config::ModelParams,
     opts: &RunOptions<'_>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<RunOutput, RunError> {
@@ -471,7 +530,7 @@ fn run_in_pool(
     let end = offset + w.simulation.duration;
     let bin = w.simulation.bin;
     let nbins = w.simulation.duration.div_ceil(bin) as usize;
-    let world = World::new(w, offset);
+    let world = World::with_params(w, offset, params.clone());
     let failure = failure_ref(w, offset, end);
     let layout = Layout::new(w);
     // Lockstep shards all stay alive for the whole run (one-pass shards are merged as they
@@ -586,7 +645,7 @@ fn run_in_pool(
             bin,
             nbins,
             failure,
-            idle_limit: arm_idle_limit(arm),
+            idle_limit: arm_idle_limit_in(arm, params),
             warm: w.simulation.warm_start,
             overload: None,
         };
@@ -706,7 +765,7 @@ fn run_in_pool(
         failure_at_s: failure.map(|f| secs(f.at - start)),
         window_end_s: failure.map(|f| secs(f.window_end - start)),
         arms,
-        assumptions: assumptions(w),
+        assumptions: assumptions(w, params),
         gtsim_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     Ok(RunOutput {

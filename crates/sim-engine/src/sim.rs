@@ -450,7 +450,12 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 // The cache's query rate is taken as all its clients' request rate: stub and
                 // app caches and connection reuse only lower it, so this slightly overstates
                 // presence.
-                let life = ctx.mixes.policies[policy as usize].apply(ctx.control.dns_ttl());
+                let answer = ctx.control.answer(r.id, seen, subnet << 32, 0);
+                let life = if answer == crate::controlplane::NO_ANSWER {
+                    ctx.world.params().negative.ttl(r.class as usize)
+                } else {
+                    ctx.mixes.policies[policy as usize].apply(ctx.control.dns_ttl())
+                };
                 let members = per_subnet.min(size - (subnet * per_subnet).min(size));
                 let lambda = members as f64 * rate_per_us;
                 let (u1, u2) = (
@@ -460,7 +465,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 if let Some(exp) = behaviour.stationary_entry(life, lambda, u1, u2) {
                     res.exp = exp.max(0) as Micros;
                     res.life = life;
-                    res.answer = ctx.control.answer(r.id, seen, subnet << 32, 0);
+                    res.answer = answer;
                     res.queries = 1;
                 }
             }
@@ -688,7 +693,11 @@ impl Shard<'_> {
             }
         }
         // Where the attempt goes and its path round-trip time (µs). A new connection adds TCP
-        // and TLS handshakes (TLS 1.3, one round trip: an ASSUMPTION about the endpoints).
+        // and TLS handshakes (`ModelParams::tls_round_trips`, one parameter for every arm).
+        let tls = ctx.world.params().tls_round_trips;
+        // GA arms: the client-edge RTT (a dead endpoint stalls after the client's TCP
+        // handshake with the edge completes).
+        let mut ga_edge_us = None;
         let (region, path_us, handshake_us) = match ctx.control {
             ArmControl::Route53(r53) => {
                 let region = if via_conn {
@@ -703,7 +712,7 @@ impl Shard<'_> {
                     return;
                 };
                 let path = (ctx.geo.area_region_rtt[area][region] * 1000.0) as Micros;
-                (region, path, 2 * path)
+                (region, path, crate::latency::direct_handshake_us(path, tls))
             }
             ArmControl::GlobalAccelerator(ga) => {
                 let region = if via_conn {
@@ -713,10 +722,12 @@ impl Shard<'_> {
                     ga.groups[g].region
                 };
                 let edge = cl.edge_rtt();
-                let backbone = ctx.geo.edge_region_rtt[cl.edge()][region];
-                let path = edge + (backbone * 1000.0) as Micros;
-                // TCP ends at the edge (GA-DG "how it works"); TLS runs end to end.
-                (region, path, edge + path)
+                let backbone = (ctx.geo.edge_region_rtt[cl.edge()][region] * 1000.0) as Micros;
+                ga_edge_us = Some(edge);
+                // TCP ends at the edge, which opens its own to the endpoint (GA-WN); TLS ends
+                // at the load balancer (`latency::ga_handshake_us`).
+                let hs = crate::latency::ga_handshake_us(edge, backbone, tls);
+                (region, edge + backbone, hs)
             }
         };
         let extra_us = dns_us + if via_conn { 0 } else { handshake_us } + path_us;
@@ -787,6 +798,15 @@ impl Shard<'_> {
         // response (degraded or shedding region).
         let fail_at = match state {
             RegionState::Blackhole if via_conn => t + ctx.clients.request_timeout,
+            // Through an edge: TCP completes with the edge, then the attempt stalls until the
+            // request timeout or the edge's backend-connect timeout (`GaDataPath`).
+            RegionState::Blackhole if ga_edge_us.is_some() => {
+                let stall = match ctx.world.params().ga.edge_backend_connect_timeout {
+                    Some(d) => d.min(ctx.clients.request_timeout),
+                    None => ctx.clients.request_timeout,
+                };
+                t + dns_us + ga_edge_us.unwrap_or(0) + stall
+            }
             RegionState::Blackhole => t + dns_us + ctx.clients.connect_timeout,
             RegionState::Reset => t + dns_us + path_us,
             _ => t + extra_us,
@@ -928,7 +948,14 @@ impl Shard<'_> {
         let seen = self.ctx.geo.class_seen[r.class as usize][r.area as usize] as usize;
         let key = (u64::from(r.subnet) << 32) | u64::from(r.queries);
         let answer = self.ctx.control.answer(rid, seen, key, t);
-        let life = self.ctx.mixes.policies[r.policy as usize].apply(self.ttl);
+        // A no-answer (NODATA) is cached as RFC 2308 says, min(SOA TTL, SOA MINIMUM), under the
+        // resolver's own negative cap (`config::NegativeCaching`); the TTL policy applies to
+        // answers with records.
+        let life = if answer == crate::controlplane::NO_ANSWER {
+            self.ctx.world.params().negative.ttl(r.class as usize)
+        } else {
+            self.ctx.mixes.policies[r.policy as usize].apply(self.ttl)
+        };
         // A real program's whole-second cache clock (software presets) shifts the expiry;
         // generic resolvers are exact.
         let exp = self.ctx.classes[r.class as usize].clock.expiry(t, life);
