@@ -246,11 +246,19 @@ impl GaControl {
     /// before `from`: `detection_s` is then negative, as METRICS.md has it for an ARC flip that
     /// comes first.
     pub fn first_unhealthy_at_or_after(&self, g: usize, from: Micros) -> Option<Micros> {
-        let tl = &self.status[g];
-        if let Some(&(t, false)) = tl.iter().rev().find(|&&(t, _)| t <= from) {
-            return Some(t);
-        }
-        tl.iter().find(|&&(t, h)| !h && t >= from).map(|&(t, _)| t)
+        crate::controlplane::detection_index(&self.status[g], from).map(|i| self.status[g][i].0)
+    }
+
+    /// `act_s` (METRICS.md): when edge `edge` acts on the change
+    /// [`GaControl::first_unhealthy_at_or_after`] finds (a status unhealthy from the start acts
+    /// at once).
+    pub fn act_at(&self, g: usize, edge: usize, from: Micros) -> Option<Micros> {
+        let i = crate::controlplane::detection_index(&self.status[g], from)?;
+        Some(if i == 0 {
+            self.status[g][0].0
+        } else {
+            self.edge_sees(g, edge, i)
+        })
     }
 }
 

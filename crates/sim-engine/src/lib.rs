@@ -9,6 +9,7 @@
 //! randomness is the seeded, counter-based streams of [`rng`], so a workload and a seed fix
 //! every output bit, whatever the thread count.
 
+pub mod checkers;
 pub mod classes;
 pub mod config;
 pub mod controlplane;
@@ -38,6 +39,8 @@ pub const MS: Micros = 1_000;
 
 #[cfg(test)]
 mod closed_form_tests;
+#[cfg(test)]
+mod fairness_tests;
 #[cfg(test)]
 mod overload_tests;
 #[cfg(test)]

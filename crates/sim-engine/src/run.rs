@@ -104,6 +104,9 @@ pub struct RunOutput {
     /// Lockstep runs (a region has `capacity_rps`): per arm, load per region and bin
     /// (`load.csv`); empty otherwise.
     pub loads: Vec<crate::overload::ArmLoad>,
+    /// Per arm (the order of `summary.arms`): `act_s` (METRICS.md), `None` without a
+    /// detection. Kept beside the summary until the report wiring moves it into `ArmSummary`.
+    pub act_s: Vec<Option<crate::metrics::Act>>,
     /// Events processed (requests, retries, failure declarations), all arms.
     pub events: u64,
     pub threads: usize,
@@ -491,6 +494,39 @@ fn one_pass_shards(
         )
 }
 
+/// `act_s` of one arm (METRICS.md): per cohort client, when the change that detected the
+/// failure reaches the authoritative location answering its resolver (Route 53, ARC) or the
+/// edge carrying its connections (Global Accelerator); `None` without a detection.
+fn act(
+    arm: &crate::config::Arm,
+    control: &ArmControl,
+    keys: &[(u64, u64)],
+    f: FailureRef,
+) -> Option<crate::metrics::Act> {
+    let rel = |t: Micros| (t as f64 - f.at as f64) / 1e6;
+    let values: Vec<(f64, u64)> = match (&arm.kind, control) {
+        (ArmKind::Route53(r53), ArmControl::Route53(c)) => {
+            let region = match &r53.control {
+                Some(ctl) if ctl.region == f.region && !ctl.refused(&r53.records) => ctl.region,
+                Some(_) => return None,
+                None => f.region,
+            };
+            let rec = r53.records.iter().position(|r| r.region == region)?;
+            keys.iter()
+                .map(|&(rid, n)| Some((rel(c.act_at(rec, rid, f.at)?), n)))
+                .collect::<Option<_>>()?
+        }
+        (_, ArmControl::GlobalAccelerator(g)) => {
+            let grp = g.groups.iter().position(|x| x.region == f.region)?;
+            keys.iter()
+                .map(|&(edge, n)| Some((rel(g.act_at(grp, edge as usize, f.at)?), n)))
+                .collect::<Option<_>>()?
+        }
+        _ => unreachable!("control matches the arm kind"),
+    };
+    crate::metrics::Act::from_weighted(values)
+}
+
 /// Run a workload with the default model parameters ([`ModelParams::defaults`]).
 pub fn run(
     w: &Workload,
@@ -556,6 +592,7 @@ fn run_in_pool(
     let class_clients: Vec<u64> = layout.classes.iter().map(|c| c.clients).collect();
     let mut events = 0;
     let mut loads = Vec::new();
+    let mut act_s = Vec::new();
     for (arm_index, arm) in w.arms.iter().enumerate() {
         // The arm's control plane over `world` (ground truth, and in lockstep the overload
         // state known so far), with health timelines up to `end`.
@@ -708,6 +745,7 @@ fn run_in_pool(
                 )
             }
         };
+        act_s.push(failure.and_then(|f| act(arm, control, &result.cohort_keys, f)));
         arms.push(ArmSummary {
             name: arm.name.clone(),
             requests: sum(C_REQUESTS),
@@ -774,6 +812,7 @@ fn run_in_pool(
         distributions,
         classes: classes_out,
         loads,
+        act_s,
         bin,
         events,
         threads: 0,

@@ -135,6 +135,10 @@ pub struct ShardResult {
     /// Per-client RTO over the cohort, microseconds.
     pub rto: Histogram<u64>,
     pub cohort_clients: u64,
+    /// Where the cohort's routing is decided, with its clients: `(resolver id, clients)` for
+    /// Route 53 (the resolver's authoritative location), `(edge, clients)` for Global
+    /// Accelerator; for `act_s` (`run::act_s`). Sorted by key within a shard.
+    pub cohort_keys: Vec<(u64, u64)>,
     pub never_recovered: u64,
     pub events: u64,
     /// Per resolver class: the same figures split by the class of the client's resolver (tail
@@ -180,6 +184,7 @@ impl ShardResult {
             failure_latency: new_latency_histogram(),
             rto: new_histogram(),
             cohort_clients: 0,
+            cohort_keys: Vec::new(),
             never_recovered: 0,
             events: 0,
             classes: Vec::new(),
@@ -213,6 +218,7 @@ impl ShardResult {
             .add(&other.rto)
             .expect("histograms have the same range");
         self.cohort_clients += other.cohort_clients;
+        self.cohort_keys.extend_from_slice(&other.cohort_keys);
         self.never_recovered += other.never_recovered;
         self.events += other.events;
         if self.classes.len() < other.classes.len() {
@@ -632,10 +638,17 @@ impl Shard<'_> {
     fn sweep_cohort(&mut self) {
         let Some(f) = self.ctx.failure else { return };
         let mut n = 0;
+        let mut keys = Vec::new();
         for c in &mut self.clients {
             if c.last_ok_region as usize == f.region {
                 c.flags |= F_COHORT;
                 n += 1;
+                keys.push(match self.ctx.control {
+                    ArmControl::Route53(_) => {
+                        self.first_resolver + u64::from(self.resolvers[c.res as usize].owner)
+                    }
+                    ArmControl::GlobalAccelerator(_) => c.edge() as u64,
+                });
                 let class = self.resolvers[c.res as usize].class as usize;
                 if let Some(k) = self.out.class_mut(class) {
                     k.cohort_clients += 1;
@@ -643,6 +656,13 @@ impl Shard<'_> {
             }
         }
         self.out.cohort_clients = n;
+        keys.sort_unstable();
+        for k in keys {
+            match self.out.cohort_keys.last_mut() {
+                Some((last, count)) if *last == k => *count += 1,
+                _ => self.out.cohort_keys.push((k, 1)),
+            }
+        }
     }
 
     /// Is a request issued at `issue` by client `c` a cohort request (issued at or after the
