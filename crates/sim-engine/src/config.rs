@@ -1015,3 +1015,58 @@ impl ModelParams {
         Ok(())
     }
 }
+
+/// The health signal an arm's detection reads, for reports ("Reports name each arm's signal").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Route 53's own health checkers (records' checks, calculated checks).
+    Route53Checkers,
+    /// The region's ELB target health (Route 53 evaluate_target_health, GA alb/nlb).
+    ElbTargetHealth,
+    /// Route 53 checkers AND ELB target health (an alias record with both).
+    Route53AndElb,
+    /// Global Accelerator's own checks (EC2 / EIP endpoints).
+    GaChecks,
+    /// Route 53 ARC routing controls (an operator's flip).
+    ArcRoutingControl,
+    /// No health signal (records without checks).
+    None,
+}
+
+impl Signal {
+    pub fn label(self) -> &'static str {
+        match self {
+            Signal::Route53Checkers => "Route 53 health checkers",
+            Signal::ElbTargetHealth => "ELB target health",
+            Signal::Route53AndElb => "Route 53 health checkers and ELB target health",
+            Signal::GaChecks => "GA health checks",
+            Signal::ArcRoutingControl => "ARC routing control",
+            Signal::None => "no health signal",
+        }
+    }
+}
+
+impl Arm {
+    /// The signal that detects a failure of `region` for this arm.
+    pub fn signal(&self, region: usize) -> Signal {
+        match &self.kind {
+            ArmKind::GlobalAccelerator(g) => match g.endpoint_type.lb_kind() {
+                Some(_) => Signal::ElbTargetHealth,
+                None => Signal::GaChecks,
+            },
+            ArmKind::Route53(r) if r.control.is_some() => Signal::ArcRoutingControl,
+            ArmKind::Route53(r) => {
+                let Some(rec) = r.records.iter().find(|x| x.region == region) else {
+                    return Signal::None;
+                };
+                let own = rec.health_check.is_some() || rec.calculated.is_some();
+                match (own, rec.evaluate_target_health) {
+                    (true, true) => Signal::Route53AndElb,
+                    (true, false) => Signal::Route53Checkers,
+                    (false, true) => Signal::ElbTargetHealth,
+                    (false, false) => Signal::None,
+                }
+            }
+        }
+    }
+}

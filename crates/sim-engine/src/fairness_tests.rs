@@ -239,3 +239,19 @@ fn geolocation_no_answer_is_cached_per_rfc2308_and_capped_per_resolver() {
     }
     let _ = record(0, None);
 }
+
+/// Each arm names the signal its detection reads.
+#[test]
+fn arms_name_their_signal() {
+    let w = eth_vs_ga(Propagation::Fixed(0));
+    assert_eq!(w.arms[0].signal(0), Signal::ElbTargetHealth);
+    assert_eq!(w.arms[1].signal(0).label(), "ELB target health");
+    let mut own = two_region_workload();
+    if let ArmKind::Route53(r) = &mut own.arms[0].kind {
+        r.records[0].health_check = Some(hc(30, 3));
+    }
+    assert_eq!(own.arms[0].signal(0).label(), "Route 53 health checkers");
+    assert_eq!(own.arms[0].signal(1), Signal::None);
+    let ec2 = ga_arm(EndpointType::Ec2, Propagation::Fixed(0));
+    assert_eq!(ec2.signal(0).label(), "GA health checks");
+}

@@ -208,7 +208,16 @@ fn failure_ref(w: &Workload, offset: Micros, end: Micros) -> Option<FailureRef> 
     })
 }
 
-fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
+fn strategy(arm: &crate::config::Arm, w: &Workload, params: &crate::config::ModelParams) -> String {
+    let lb = |region: usize| {
+        let hc = &params.load_balancers[region].health_check;
+        format!(
+            "ELB target health {}s x {} (timeout {}s)",
+            secs(hc.interval),
+            hc.unhealthy_threshold,
+            secs(hc.timeout)
+        )
+    };
     let r = match &arm.kind {
         ArmKind::Route53(r) => r,
         ArmKind::GlobalAccelerator(g) => {
@@ -218,11 +227,10 @@ fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
                 .map(|eg| format!("{} dial {}%", w.regions[eg.region].name, eg.traffic_dial))
                 .collect();
             let health = match g.endpoint_type {
-                EndpointType::Alb | EndpointType::Nlb => format!(
-                    "load-balancer target health {}s x {}",
-                    secs(g.lb_health_check.interval),
-                    g.lb_health_check.unhealthy_threshold
-                ),
+                EndpointType::Alb | EndpointType::Nlb => g
+                    .endpoint_groups
+                    .first()
+                    .map_or_else(|| "no endpoint groups".into(), |eg| lb(eg.region)),
                 EndpointType::Ec2 | EndpointType::Eip => format!(
                     "health checks {}s x {}",
                     secs(g.health_check.interval),
@@ -270,6 +278,8 @@ fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
             secs(hc.interval),
             hc.failure_threshold
         );
+    } else if let Some(rec) = r.records.iter().find(|x| x.evaluate_target_health) {
+        s += &format!(", {}", lb(rec.region));
     } else {
         s += ", no health checks";
     }
@@ -769,7 +779,7 @@ fn run_in_pool(
                 bin,
                 failure.map(|f| f.at - start),
             )),
-            strategy: strategy(arm, w),
+            strategy: strategy(arm, w, params),
             client_overrides: arm.client_overrides.clone(),
         });
         classes_out.extend(crate::classes::class_figures(
