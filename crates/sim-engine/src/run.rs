@@ -365,11 +365,15 @@ fn assumptions(w: &Workload, params: &crate::config::ModelParams) -> Vec<String>
             secs(params.negative.soa_minimum)
         ));
     }
-    out.push(format!(
-        "TLS: {} round trip(s) on every new connection, terminated at the region's load \
-         balancer for every arm (ASSUMED TLS 1.3 without resumption)",
-        params.tls_round_trips
-    ));
+    // The latency line below states the default (TLS 1.3, one round trip); another value is
+    // printed on its own.
+    if params.tls_round_trips != 1 {
+        out.push(format!(
+            "TLS: {} round trip(s) on every new connection, terminated at the region's load \
+             balancer for every arm",
+            params.tls_round_trips
+        ));
+    }
     if arms().any(|(_, r)| r.records.iter().any(|x| x.calculated.is_some())) {
         out.push(crate::controlplane::CALCULATED_PARENT_TEXT.into());
     }
