@@ -5,11 +5,13 @@
 
 use crate::Micros;
 use crate::config::ProbeKind;
-use crate::controlplane::Timeline;
 use crate::rng::{Rng, Stream};
 use crate::world::World;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+/// A status timeline: `(internal time, healthy)` changes in time order, starting at time 0.
+pub type Timeline = Vec<(Micros, bool)>;
 
 /// A set of uncoordinated prober processes and how their verdicts combine.
 #[derive(Debug, Clone, Copy, PartialEq)]

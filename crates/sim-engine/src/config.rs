@@ -492,6 +492,12 @@ impl Default for LbHealthCheck {
     }
 }
 
+/// Application Load Balancer idle timeout, 60 s by default (ELB docs, ALB attributes;
+/// `shared/research/ttl-behaviour.md` section 3). It closes kept-alive client connections.
+pub const ALB_IDLE_TIMEOUT: Micros = 60 * crate::SEC;
+/// Network Load Balancer TCP idle timeout, 350 s (same source).
+pub const NLB_IDLE_TIMEOUT: Micros = 350 * crate::SEC;
+
 /// Elastic Load Balancing type of a region's load balancer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LbKind {
@@ -507,7 +513,7 @@ pub enum LbKind {
 pub struct LoadBalancer {
     pub kind: LbKind,
     /// Idle timeout that closes kept-alive client connections (ALB 60 s by default, NLB TCP
-    /// 350 s: [`crate::run::ALB_IDLE_TIMEOUT`], [`crate::run::NLB_IDLE_TIMEOUT`]).
+    /// 350 s: [`ALB_IDLE_TIMEOUT`], [`NLB_IDLE_TIMEOUT`]).
     pub idle_timeout: Micros,
     pub health_check: LbHealthCheck,
 }
@@ -533,8 +539,8 @@ impl LoadBalancer {
         LoadBalancer {
             kind,
             idle_timeout: match kind {
-                LbKind::Alb => crate::run::ALB_IDLE_TIMEOUT,
-                LbKind::Nlb => crate::run::NLB_IDLE_TIMEOUT,
+                LbKind::Alb => ALB_IDLE_TIMEOUT,
+                LbKind::Nlb => NLB_IDLE_TIMEOUT,
             },
             health_check: LbHealthCheck {
                 timeout,

@@ -11,7 +11,7 @@ use crate::rng::{Rng, Stream};
 use crate::world::World;
 use crate::{Micros, SEC};
 
-pub use crate::checkers::{CheckerRun, CheckerSpec, simulate_checkers};
+pub use crate::checkers::{CheckerRun, CheckerSpec, Timeline, simulate_checkers};
 
 /// Number of Route 53 health checkers when checks run from all eight default regions.
 ///
@@ -79,9 +79,6 @@ pub fn probe_timeout(protocol: HcProtocol) -> Micros {
         HcProtocol::Tcp => TCP_CONNECT_TIMEOUT,
     }
 }
-
-/// A status timeline: `(internal time, healthy)` changes in time order, starting at time 0.
-pub type Timeline = Vec<(Micros, bool)>;
 
 /// Simulate the Route 53 health checkers of one endpoint and return the aggregate status.
 ///

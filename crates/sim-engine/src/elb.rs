@@ -24,8 +24,8 @@
 //! numbers; phases keyed by region and prober on stream 1).
 
 use crate::Micros;
+use crate::checkers::{CheckerSpec, Timeline, simulate_checkers};
 use crate::config::{ModelParams, ProbeKind};
-use crate::controlplane::{CheckerSpec, Timeline, simulate_checkers};
 use crate::world::World;
 
 /// Phase stream of ELB probers (Route 53 checkers use 0, GA's own checks 2).

@@ -20,11 +20,7 @@ use crate::sim::{
 use crate::world::World;
 use crate::{Micros, SEC};
 
-/// Application Load Balancer idle timeout, 60 s by default (ELB docs, ALB attributes;
-/// `shared/research/ttl-behaviour.md` section 3). It closes kept-alive client connections.
-pub const ALB_IDLE_TIMEOUT: Micros = 60 * SEC;
-/// Network Load Balancer TCP idle timeout, 350 s (same source).
-pub const NLB_IDLE_TIMEOUT: Micros = 350 * SEC;
+pub use crate::config::{ALB_IDLE_TIMEOUT, NLB_IDLE_TIMEOUT};
 
 /// Clients per shard. Small enough that a shard's client state (32 B/client) and calendar stay
 /// in L2 cache (measured, 300k clients, CPU time: 16384 per shard 7.2 s, 4096 5.5 s, 2048
