@@ -23,6 +23,9 @@ pub struct Workload {
     pub arms: Vec<Arm>,
     /// Timed operator actions (drains, ramps, dial changes), in time order.
     pub actions: Vec<Action>,
+    /// Model parameters the loader built from the workload's keys (`regions[].load_balancer`
+    /// …); `None` = [`ModelParams::defaults`]. Read through [`ModelParams::of`].
+    pub params: Option<ModelParams>,
 }
 
 /// A timed operator action on one arm (workload `[[actions]]`).
@@ -960,6 +963,20 @@ impl ModelParams {
                 soa_minimum: R53_SOA_MINIMUM,
                 resolver_cap: vec![None; w.resolvers.len()],
             },
+        }
+    }
+
+    /// The workload's own parameters ([`Workload::params`], built by the loader) or, without
+    /// them, [`ModelParams::defaults`]. The per-resolver-class negative caps follow the
+    /// workload's resolver classes (a population preset applied after loading may change them).
+    pub fn of(w: &Workload) -> ModelParams {
+        match &w.params {
+            None => ModelParams::defaults(w),
+            Some(p) => {
+                let mut p = p.clone();
+                p.negative.resolver_cap.resize(w.resolvers.len(), None);
+                p
+            }
         }
     }
 

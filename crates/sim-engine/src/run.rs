@@ -536,13 +536,13 @@ fn act(
     crate::metrics::Act::from_weighted(values)
 }
 
-/// Run a workload with the default model parameters ([`ModelParams::defaults`]).
+/// Run a workload with its own model parameters, or the defaults ([`ModelParams::of`]).
 pub fn run(
     w: &Workload,
     opts: &RunOptions<'_>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<RunOutput, RunError> {
-    run_with(w, &crate::config::ModelParams::defaults(w), opts, progress)
+    run_with(w, &crate::config::ModelParams::of(w), opts, progress)
 }
 
 /// Run a workload with the given model parameters (validated: [`ModelParams::validate`]).

@@ -86,10 +86,10 @@ pub struct World {
 }
 
 impl World {
-    /// Build from the workload's failures, with the default model parameters
-    /// ([`ModelParams::defaults`]); `offset` converts workload times to internal time.
+    /// Build from the workload's failures, with its model parameters or the defaults
+    /// ([`ModelParams::of`]); `offset` converts workload times to internal time.
     pub fn new(w: &Workload, offset: Micros) -> World {
-        World::with_params(w, offset, ModelParams::defaults(w))
+        World::with_params(w, offset, ModelParams::of(w))
     }
 
     /// [`World::new`] with the given model parameters (validated by the caller:
