@@ -231,6 +231,7 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
             client_overrides: vec![],
         }],
         actions: vec![],
+        params: None,
     }
 }
 

@@ -301,6 +301,7 @@ pub fn schedule(sc: &Scaled) -> Vec<NameSchedule> {
                 failures,
                 arms: Vec::new(),
                 actions: Vec::new(),
+                params: None,
             };
             let world = World::new(&workload, 0);
             let hc = HealthCheck {

@@ -181,6 +181,23 @@ impl Software {
         }
     }
 
+    /// The program's default cap on how long it caches a negative answer (NXDOMAIN / NODATA),
+    /// in seconds; RFC 2308's min(SOA TTL, SOA MINIMUM) applies under it:
+    /// - Unbound: `cache-max-negative-ttl`, "Default is 3600" (unbound.conf(5));
+    /// - BIND: `max-ncache-ttl`, "The default max-ncache-ttl is 10800 seconds (3 hours)" (BIND 9
+    ///   ARM);
+    /// - the others: not researched yet, `None` (no cap beyond the SOA's).
+    pub fn negative_ttl_cap(self) -> Option<u32> {
+        match self {
+            Software::Unbound => Some(3600),
+            Software::Bind => Some(10_800),
+            Software::Hickory
+            | Software::Dnsmasq
+            | Software::PdnsRecursor
+            | Software::KnotResolver => None,
+        }
+    }
+
     /// The TTL the program shows its clients (measured live; see [`TtlDisplay`]).
     pub fn display(self) -> TtlDisplay {
         match self {

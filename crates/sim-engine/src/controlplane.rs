@@ -6,12 +6,12 @@
 //! is what lets client shards run independently. Sources are cited per constant; the research
 //! notes are `shared/research/route53-ga.md` (abbreviated R53-DG / R53-API as there).
 
-use crate::config::{HcProtocol, HealthCheck, Policy, Propagation, Role, Route53Arm};
+use crate::config::{HcProtocol, HealthCheck, Policy, ProbeKind, Propagation, Role, Route53Arm};
 use crate::rng::{Rng, Stream};
 use crate::world::World;
 use crate::{Micros, SEC};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+
+pub use crate::checkers::{CheckerRun, CheckerSpec, Timeline, simulate_checkers};
 
 /// Number of Route 53 health checkers when checks run from all eight default regions.
 ///
@@ -27,6 +27,20 @@ pub const HTTP_CONNECT_TIMEOUT: Micros = 4 * SEC;
 
 /// TCP health check: connection within ten seconds (same source).
 pub const TCP_CONNECT_TIMEOUT: Micros = 10 * SEC;
+
+/// HTTP/HTTPS health check: "the endpoint must respond with an HTTP status code of 2xx or 3xx
+/// within two seconds after connecting" (R53-DG `dns-failover-determining-health-of-endpoints.md`).
+/// A region whose added latency exceeds it fails the probe, two seconds after connecting.
+pub const HTTP_RESPONSE_BUDGET: Micros = 2 * SEC;
+
+/// The response budget of a Route 53 (or Route 53-like GA) check after connecting: 2 s for
+/// HTTP(S); a TCP check only connects, so added latency does not fail it.
+pub fn response_budget(protocol: HcProtocol) -> Option<Micros> {
+    match protocol {
+        HcProtocol::Http | HcProtocol::Https => Some(HTTP_RESPONSE_BUDGET),
+        HcProtocol::Tcp => None,
+    }
+}
 
 /// ASSUMPTION (AWS publishes no figure): the delay from a health-status or routing-control
 /// change to the answers of an authoritative location is uniform on `[0, 10 s]`, drawn
@@ -66,9 +80,6 @@ pub fn probe_timeout(protocol: HcProtocol) -> Micros {
     }
 }
 
-/// A status timeline: `(internal time, healthy)` changes in time order, starting at time 0.
-pub type Timeline = Vec<(Micros, bool)>;
-
 /// Simulate the Route 53 health checkers of one endpoint and return the aggregate status.
 ///
 /// Model (R53-DG `dns-failover-determining-health-of-endpoints.md`, R53-API `RequestInterval`,
@@ -105,23 +116,9 @@ pub fn health_check_spec(hc: &HealthCheck) -> CheckerSpec {
         healthy_fraction: hc.healthy_fraction,
         phase_stream: 0,
         deep: hc.deep,
-    }
-}
-
-/// Elastic Load Balancing target health as one prober with the target group's settings (the
-/// load balancer's node count and how their probes combine are not published: ASSUMED, and
-/// the same model Global Accelerator uses for ALB/NLB endpoints). Shallow: a target-group
-/// check usually probes a health path.
-pub fn lb_checker_spec(lb: &crate::config::LbHealthCheck) -> CheckerSpec {
-    CheckerSpec {
-        checkers: 1,
-        interval: lb.interval,
-        down_threshold: lb.unhealthy_threshold,
-        up_threshold: lb.healthy_threshold,
-        timeout: lb.timeout,
-        healthy_fraction: 0.0,
-        phase_stream: 1,
-        deep: false,
+        fixed_period: false,
+        response_budget: response_budget(hc.protocol),
+        kind: ProbeKind::Route53,
     }
 }
 
@@ -197,174 +194,6 @@ pub fn both_healthy(a: &Timeline, b: &Timeline) -> Timeline {
         }
     }
     out
-}
-
-/// A set of uncoordinated prober processes and how their verdicts combine.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CheckerSpec {
-    pub checkers: u32,
-    /// From a probe's result (response or timeout) to the next probe.
-    pub interval: Micros,
-    /// Consecutive failures that turn a healthy verdict unhealthy.
-    pub down_threshold: u32,
-    /// Consecutive successes that turn an unhealthy verdict healthy.
-    pub up_threshold: u32,
-    /// How long a probe to a blackholed endpoint takes to fail.
-    pub timeout: Micros,
-    /// Healthy while more than this fraction of checkers say so.
-    pub healthy_fraction: f64,
-    /// Keeps the phases of different checker kinds (Route 53, ELB, ...) independent.
-    pub phase_stream: u64,
-    /// A deep check exercises the application, so it sees a grey failure's errors; a shallow
-    /// one (a `/healthz` that only says the process is up) does not.
-    pub deep: bool,
-}
-
-/// Simulate a set of checkers on one endpoint; see [`simulate_health_check`] for the model.
-pub fn simulate_checkers(
-    spec: &CheckerSpec,
-    world: &World,
-    region: usize,
-    end: Micros,
-    seed: u64,
-    warm: bool,
-) -> Timeline {
-    let mut run = CheckerRun::new(spec, region, seed, warm);
-    run.advance(world, end.saturating_add(1));
-    run.timeline
-}
-
-/// Events of a [`CheckerRun`]; at equal times results are applied before new probes.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
-enum CheckerEv {
-    Result { ok: bool },
-    Probe,
-}
-
-/// A set of checkers on one endpoint that can be advanced in steps ([`simulate_checkers`] in
-/// one go): lockstep arms (`overload.rs`) extend the timeline as the overload state becomes
-/// known, which costs no more than one run to the end.
-#[derive(Debug, Clone)]
-pub struct CheckerRun {
-    spec: CheckerSpec,
-    region: usize,
-    err_rng: Rng,
-    shed_rng: Rng,
-    heap: BinaryHeap<Reverse<(Micros, CheckerEv, usize)>>,
-    verdict: Vec<bool>,
-    /// Consecutive results that disagree with each checker's current verdict.
-    opposite: Vec<u32>,
-    healthy_count: usize,
-    status: bool,
-    /// The aggregate status so far.
-    pub timeline: Timeline,
-}
-
-impl CheckerRun {
-    pub fn new(spec: &CheckerSpec, region: usize, seed: u64, warm: bool) -> CheckerRun {
-        let n = spec.checkers as usize;
-        let interval = spec.interval;
-        let rng = Rng::new(seed, Stream::CheckerPhase);
-        let mut heap = BinaryHeap::new();
-        for k in 0..n {
-            let phase = if warm {
-                let key = (spec.phase_stream << 48) | k as u64;
-                (rng.uniform(region as u64, key) * interval as f64) as Micros
-            } else {
-                0
-            };
-            heap.push(Reverse((phase, CheckerEv::Probe, k)));
-        }
-        // A new health check is healthy until it has enough data (R53-DG
-        // `dns-failover-determining-health-of-endpoints.md`); in a warm start the checkers have
-        // been seeing the (up) endpoint all along. Either way every verdict starts healthy.
-        let healthy_count = n;
-        let mut run = CheckerRun {
-            spec: *spec,
-            region,
-            err_rng: Rng::new(seed, Stream::ProbeError),
-            shed_rng: Rng::new(seed, Stream::ProbeShed),
-            heap,
-            verdict: vec![true; n],
-            opposite: vec![0; n],
-            healthy_count,
-            status: false,
-            timeline: Vec::new(),
-        };
-        run.status = run.is_healthy(healthy_count);
-        run.timeline.push((0, run.status));
-        run
-    }
-
-    fn is_healthy(&self, count: usize) -> bool {
-        count as f64 > self.spec.healthy_fraction * self.spec.checkers as f64
-    }
-
-    /// Process every event before `limit`: a probe at `t` reads the world at `t`, so the
-    /// world must be known up to `limit`.
-    pub fn advance(&mut self, world: &World, limit: Micros) {
-        let spec = self.spec;
-        let region = self.region;
-        while let Some(&Reverse((t, ev, k))) = self.heap.peek() {
-            if t >= limit {
-                break;
-            }
-            self.heap.pop();
-            match ev {
-                CheckerEv::Probe => {
-                    let st = world.state(region, t);
-                    let u = self.err_rng.uniform(
-                        ((region as u64) << 24) | (spec.phase_stream << 20) | k as u64,
-                        t,
-                    );
-                    let (ok, done) = match st {
-                        // An error response or a refused connection: the result is known at
-                        // once. An overloaded region sheds a probe like any request
-                        // (`overload.rs`).
-                        _ if st.serves() => {
-                            let shed = world.probe_shed(region, t);
-                            let shed = shed > 0.0 && {
-                                let key = ((region as u64) << 24) | (spec.phase_stream << 20);
-                                self.shed_rng.uniform(key | k as u64, t) < shed
-                            };
-                            (st.answers_ok(u, spec.deep) && !shed, t)
-                        }
-                        crate::world::RegionState::Reset => (false, t),
-                        _ => (false, t + spec.timeout),
-                    };
-                    self.heap.push(Reverse((done, CheckerEv::Result { ok }, k)));
-                }
-                CheckerEv::Result { ok } => {
-                    if ok == self.verdict[k] {
-                        self.opposite[k] = 0;
-                    } else {
-                        self.opposite[k] += 1;
-                        let threshold = if ok {
-                            spec.up_threshold
-                        } else {
-                            spec.down_threshold
-                        };
-                        if self.opposite[k] >= threshold {
-                            self.verdict[k] = ok;
-                            self.opposite[k] = 0;
-                            if ok {
-                                self.healthy_count += 1;
-                            } else {
-                                self.healthy_count -= 1;
-                            }
-                            let s = self.is_healthy(self.healthy_count);
-                            if s != self.status {
-                                self.status = s;
-                                self.timeline.push((t, s));
-                            }
-                        }
-                    }
-                    self.heap
-                        .push(Reverse((t + spec.interval, CheckerEv::Probe, k)));
-                }
-            }
-        }
-    }
 }
 
 /// A record as the answer function sees it.
@@ -492,12 +321,11 @@ impl Route53Control {
                     };
                     // An alias to a load balancer with evaluate_target_health: healthy only while
                     // the load balancer has a healthy target (R53-API `EvaluateTargetHealth`),
-                    // from ELB's target checks at their defaults; with a health check as well,
-                    // both must be healthy.
-                    let target = r.evaluate_target_health.then(|| {
-                        let spec = lb_checker_spec(&crate::config::LbHealthCheck::default());
-                        simulate_checkers(&spec, world, r.region, end, seed, warm)
-                    });
+                    // from the region's ONE target-health timeline (`elb.rs`, the same one GA
+                    // alb/nlb endpoints read); with a health check as well, both must be healthy.
+                    let target = r
+                        .evaluate_target_health
+                        .then(|| crate::elb::target_health(world, r.region, end, seed, warm));
                     match (own, target) {
                         (None, None) => vec![(0, true)],
                         (Some(a), None) | (None, Some(a)) => a,
@@ -843,12 +671,33 @@ impl Route53Control {
     /// before `from`: `detection_s` is then negative, as METRICS.md has it for an ARC flip that
     /// comes first.
     pub fn first_unhealthy_at_or_after(&self, rec: usize, from: Micros) -> Option<Micros> {
-        let tl = &self.status[rec];
-        if let Some(&(t, false)) = tl.iter().rev().find(|&&(t, _)| t <= from) {
-            return Some(t);
-        }
-        tl.iter().find(|&&(t, h)| !h && t >= from).map(|&(t, _)| t)
+        detection_index(&self.status[rec], from).map(|i| self.status[rec][i].0)
     }
+
+    /// `act_s` (METRICS.md): when the change [`Route53Control::first_unhealthy_at_or_after`]
+    /// finds reaches `resolver`'s authoritative location (its propagation delay added; a
+    /// status that was unhealthy from the start acts at once).
+    pub fn act_at(&self, rec: usize, resolver: u64, from: Micros) -> Option<Micros> {
+        let i = detection_index(&self.status[rec], from)?;
+        let tc = self.status[rec][i].0;
+        Some(if i == 0 {
+            tc
+        } else {
+            tc + self.delay(resolver, rec, i)
+        })
+    }
+}
+
+/// The index of the change in `tl` that makes it unhealthy at or after `from`: the switch that
+/// made it so when it is already unhealthy at `from` (possibly before it), else the first
+/// change to unhealthy after `from`.
+pub fn detection_index(tl: &Timeline, from: Micros) -> Option<usize> {
+    if let Some(i) = tl.iter().rposition(|&(t, _)| t <= from)
+        && !tl[i].1
+    {
+        return Some(i);
+    }
+    tl.iter().position(|&(t, h)| !h && t >= from)
 }
 
 /// For each area of `areas`: the geolocation records matching a query located there, most

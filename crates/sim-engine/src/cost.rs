@@ -515,15 +515,14 @@ pub fn ga_cells(w: &Workload, g: &GlobalAcceleratorArm, geo: &Geo, layout: &Layo
         .map(|&r| workload_region_zone(&w.regions[r]))
         .collect();
     // Share of an edge's new connections that each endpoint group takes.
+    // The same rule as routing (`ga::spill_choice`): the closest group keeps its dial's share,
+    // the rest goes to the next closest group with a non-zero dial.
+    let dials: Vec<f64> = g.endpoint_groups.iter().map(|eg| eg.traffic_dial).collect();
     let group_split = |edge: usize| -> Vec<f64> {
         let mut s = vec![0.0; regions.len()];
-        let mut rest = 1.0;
-        for &gi in &order[edge] {
-            let d = (g.endpoint_groups[gi as usize].traffic_dial / 100.0).clamp(0.0, 1.0);
-            s[gi as usize] += rest * d;
-            rest *= 1.0 - d;
+        for (gi, share) in crate::ga::dial_split(&order[edge], &dials) {
+            s[gi] += share;
         }
-        s[order[edge][0] as usize] += rest; // every dial refused: the closest group
         s
     };
     let c = geo.catchment;

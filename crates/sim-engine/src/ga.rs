@@ -6,10 +6,12 @@
 //! it is used and listed in every report.
 
 use crate::Micros;
-use crate::config::{ClientAffinity, EndpointType, GlobalAcceleratorArm, Propagation};
+use crate::config::{
+    ClientAffinity, EndpointType, GaDataPath, GlobalAcceleratorArm, ProbeKind, Propagation,
+};
 use crate::controlplane::{
-    CheckerSpec, DEFAULT_CHECKERS_ALL_REGIONS, DEFAULT_PROPAGATION_MAX, Timeline, lb_checker_spec,
-    probe_timeout, simulate_checkers,
+    CheckerSpec, DEFAULT_CHECKERS_ALL_REGIONS, DEFAULT_PROPAGATION_MAX, Timeline, probe_timeout,
+    response_budget, simulate_checkers,
 };
 use crate::rng::{Rng, Stream};
 use crate::world::World;
@@ -17,10 +19,6 @@ use crate::world::World;
 /// GA-DG `introduction-how-it-works.md`: "TCP 340 s" idle timeout for flows through the
 /// accelerator.
 pub const GA_TCP_IDLE_TIMEOUT: Micros = 340 * crate::SEC;
-
-/// GA-DG `about-endpoints-endpoint-weights.md`: on failover the accelerator "tries the three
-/// closest endpoint groups".
-pub const GA_FAILOVER_GROUPS: usize = 3;
 
 /// ASSUMPTION: how the accelerator's own health checks (EC2/EIP endpoints) combine. GA checks
 /// come from the Route 53 health-checker address ranges (GA-DG
@@ -31,20 +29,13 @@ pub const GA_CHECKER_ASSUMPTION: &str = "Global Accelerator health checks (EC2/E
 ASSUMED to behave like Route 53's (15 uncoordinated checkers, healthy while > 18 % say so); AWS \
 documents neither the checker count nor the aggregation for GA";
 
-/// ASSUMPTION: for ALB/NLB endpoints GA takes the load balancer's target health (GA-DG, V). How
-/// the load balancer's nodes combine their probes and how fast GA sees the result are not
-/// documented: modelled as one prober with the ELB settings, seen at the edges after the same
+/// ASSUMPTION: for ALB/NLB endpoints GA takes the load balancer's target health (GA-DG, V):
+/// the region's one target-health timeline (`elb.rs`, with its own printed assumption on the
+/// probers). How fast GA sees it is not documented: the edges see it after the same
 /// propagation delay as any other health change.
-pub const GA_LB_ASSUMPTION: &str = "Global Accelerator with ALB/NLB endpoints: target health \
-ASSUMED to come from one prober with the ELB interval, thresholds and timeout, reaching the \
-edges after the propagation delay; AWS documents neither";
-
-/// ASSUMPTION: a new connection through an edge to a blackholed region fails like a direct one
-/// (after the client's connect timeout); GA documents what it does with unhealthy endpoints,
-/// not what a client sees before the endpoint is marked unhealthy.
-pub const GA_CONNECT_ASSUMPTION: &str = "Global Accelerator: a connection through an edge to a \
-blackholed endpoint that is not yet marked unhealthy is ASSUMED to fail after the client's \
-connect timeout, as a direct connection would";
+pub const GA_LB_ASSUMPTION: &str = "Global Accelerator with ALB/NLB endpoints: the region's \
+ELB target health (the same timeline Route 53 alias records with evaluate_target_health read) \
+ASSUMED to reach the edges after the propagation delay; AWS documents no figure";
 
 #[derive(Debug, Clone, Copy)]
 pub struct GroupView {
@@ -67,13 +58,21 @@ pub struct GaControl {
     dial_rng: Rng,
     /// Per group: `(internal time, dial)`, the workload's dial at time 0 first.
     dial_changes: Vec<Vec<(Micros, f64)>>,
+    /// Edge behaviour AWS does not fully document (failback delay, failover reading, the
+    /// edge's backend-connect timeout).
+    pub data_path: GaDataPath,
 }
 
-/// The checkers behind an accelerator's endpoint-group health: the load balancer's target
-/// checks (ALB/NLB) or the accelerator's own health checks (EC2/EIP).
-pub fn checker_spec(arm: &GlobalAcceleratorArm) -> CheckerSpec {
+/// The checkers behind an accelerator's endpoint-group health in `region`: the region's load
+/// balancer target checks (ALB/NLB, [`crate::elb::target_health_spec`]) or the accelerator's
+/// own health checks (EC2/EIP).
+pub fn checker_spec(
+    arm: &GlobalAcceleratorArm,
+    params: &crate::config::ModelParams,
+    region: usize,
+) -> CheckerSpec {
     match arm.endpoint_type {
-        EndpointType::Alb | EndpointType::Nlb => lb_checker_spec(&arm.lb_health_check),
+        EndpointType::Alb | EndpointType::Nlb => crate::elb::target_health_spec(params, region),
         EndpointType::Ec2 | EndpointType::Eip => {
             let hc = &arm.health_check;
             CheckerSpec {
@@ -85,6 +84,11 @@ pub fn checker_spec(arm: &GlobalAcceleratorArm) -> CheckerSpec {
                 healthy_fraction: 0.18,
                 phase_stream: 2,
                 deep: hc.deep,
+                fixed_period: false,
+                // GA's HTTP(S) checks come from Route 53's checkers: ASSUMED to have Route 53's
+                // 2 s response budget (GA_CHECKER_ASSUMPTION).
+                response_budget: response_budget(hc.protocol),
+                kind: ProbeKind::Ga,
             }
         }
     }
@@ -101,7 +105,6 @@ impl GaControl {
         seed: u64,
         warm: bool,
     ) -> GaControl {
-        let spec = checker_spec(arm);
         let groups: Vec<GroupView> = arm
             .endpoint_groups
             .iter()
@@ -112,7 +115,10 @@ impl GaControl {
             .collect();
         let status = groups
             .iter()
-            .map(|g| simulate_checkers(&spec, world, g.region, end, seed, warm))
+            .map(|g| {
+                let spec = checker_spec(arm, world.params(), g.region);
+                simulate_checkers(&spec, world, g.region, end, seed, warm)
+            })
             .collect();
         GaControl {
             groups,
@@ -128,6 +134,7 @@ impl GaControl {
                 .iter()
                 .map(|g| vec![(0, g.traffic_dial)])
                 .collect(),
+            data_path: world.params().ga,
         }
     }
 
@@ -170,12 +177,25 @@ impl GaControl {
         self.groups[g].dial
     }
 
+    /// When edge `edge` acts on change `i` of group `g`'s health timeline: a change to
+    /// unhealthy after the propagation delay; a change back to healthy after the failback
+    /// delay ([`GaDataPath::failback_delay`], GA-DG "in about 30 seconds or so").
+    #[inline]
+    pub fn edge_sees(&self, g: usize, edge: usize, i: usize) -> Micros {
+        let (tc, h) = self.status[g][i];
+        if h {
+            tc + self.data_path.failback_delay
+        } else {
+            tc + self.edge_delay(g, edge, 0, i)
+        }
+    }
+
     /// Is group `g` healthy as edge `edge` sees it at `t`?
     #[inline]
     pub fn healthy_at(&self, g: usize, edge: usize, t: Micros) -> bool {
         let tl = &self.status[g];
-        for (i, &(tc, h)) in tl.iter().enumerate().rev() {
-            if i == 0 || tc + self.edge_delay(g, edge, 0, i) <= t {
+        for (i, &(_, h)) in tl.iter().enumerate().rev() {
+            if i == 0 || self.edge_sees(g, edge, i) <= t {
                 return h;
             }
         }
@@ -187,34 +207,36 @@ impl GaControl {
     ///
     /// GA-DG (`introduction-how-it-works.md`, `about-endpoint-groups-traffic-dial.md`,
     /// `about-endpoints-endpoint-weights.md`): the edge directs traffic to the closest group;
-    /// a traffic dial below 100 % accepts only that share and the rest spills to the next
-    /// closest groups. If the chosen group is unhealthy the edge tries the three closest groups,
-    /// ignoring traffic dials; if none is healthy it fails open to the closest group. With
-    /// source-IP affinity a client's draws do not change between connections.
+    /// its traffic dial accepts only that share, and the rest goes to the next closest group
+    /// with a non-zero dial, whose own dial is not applied again (the guide's worked example:
+    /// two coasts at 50 % each serve "the same amount of traffic", [`dial_split`]). If the
+    /// chosen group is unhealthy the edge tries further groups in proximity order, ignoring
+    /// traffic dials ([`GaDataPath::failover`] says how many); if none is healthy it fails open
+    /// to the closest group. With source-IP affinity a client's draws do not change between
+    /// connections.
     pub fn select(&self, edge: usize, client: u64, conn: u64, t: Micros) -> usize {
         let order = &self.edge_order[edge];
         let key = match self.affinity {
             ClientAffinity::None => conn,
             ClientAffinity::SourceIp => 0,
         };
-        let mut chosen = order[0] as usize;
-        for (i, &g) in order.iter().enumerate() {
-            let dial = self.dial_at(g as usize, edge, t);
-            let u = self.dial_rng.uniform(client, (key << 8) | i as u64);
-            if u * 100.0 < dial {
-                chosen = g as usize;
-                break;
-            }
-        }
+        let home = order[0] as usize;
+        let u = self.dial_rng.uniform(client, key << 8);
+        let chosen = spill_choice(order, u, |g| self.dial_at(g, edge, t));
         if self.healthy_at(chosen, edge, t) {
             return chosen;
         }
-        for &g in order.iter().take(GA_FAILOVER_GROUPS) {
-            if self.healthy_at(g as usize, edge, t) {
-                return g as usize;
+        let tried = order
+            .iter()
+            .map(|&g| g as usize)
+            .filter(|&g| g != chosen)
+            .take(self.data_path.failover.additional());
+        for g in tried {
+            if self.healthy_at(g, edge, t) {
+                return g;
             }
         }
-        order[0] as usize // fail open to the closest group
+        home // fail open to the closest group
     }
 
     /// First time at or after `from` when group `g` turns unhealthy.
@@ -224,11 +246,55 @@ impl GaControl {
     /// before `from`: `detection_s` is then negative, as METRICS.md has it for an ARC flip that
     /// comes first.
     pub fn first_unhealthy_at_or_after(&self, g: usize, from: Micros) -> Option<Micros> {
-        let tl = &self.status[g];
-        if let Some(&(t, false)) = tl.iter().rev().find(|&&(t, _)| t <= from) {
-            return Some(t);
-        }
-        tl.iter().find(|&&(t, h)| !h && t >= from).map(|&(t, _)| t)
+        crate::controlplane::detection_index(&self.status[g], from).map(|i| self.status[g][i].0)
+    }
+
+    /// `act_s` (METRICS.md): when edge `edge` acts on the change
+    /// [`GaControl::first_unhealthy_at_or_after`] finds (a status unhealthy from the start acts
+    /// at once).
+    pub fn act_at(&self, g: usize, edge: usize, from: Micros) -> Option<Micros> {
+        let i = crate::controlplane::detection_index(&self.status[g], from)?;
+        Some(if i == 0 {
+            self.status[g][0].0
+        } else {
+            self.edge_sees(g, edge, i)
+        })
+    }
+}
+
+/// The group a new connection goes to by traffic dials alone, given the groups in proximity
+/// order and a uniform draw `u`: the closest group when `u * 100 < its dial`, else the next
+/// closest group with a non-zero dial (its dial is not applied again: GA-DG
+/// `about-endpoint-groups-traffic-dial.md`, "The first 25 requests on each coast ... are served
+/// from their nearby endpoint group ... The next 50 requests are directed to the opposite
+/// Regions"), else the closest.
+#[inline]
+pub fn spill_choice(order: &[u8], u: f64, dial: impl Fn(usize) -> f64) -> usize {
+    let home = order[0] as usize;
+    if u * 100.0 < dial(home) {
+        return home;
+    }
+    order[1..]
+        .iter()
+        .map(|&g| g as usize)
+        .find(|&g| dial(g) > 0.0)
+        .unwrap_or(home)
+}
+
+/// Expected share of a client area's new connections per group under [`spill_choice`]
+/// (`order`: groups by proximity; `dials` per group, 0-100): the closest group keeps
+/// `dial / 100`, the next closest group with a non-zero dial takes the rest. Used by the cost
+/// model so that routing and cost split traffic alike.
+pub fn dial_split(order: &[u8], dials: &[f64]) -> Vec<(usize, f64)> {
+    let home = order[0] as usize;
+    let keep = (dials[home] / 100.0).clamp(0.0, 1.0);
+    let spill = order[1..]
+        .iter()
+        .map(|&g| g as usize)
+        .find(|&g| dials[g] > 0.0);
+    match spill {
+        Some(g) if keep < 1.0 => vec![(home, keep), (g, 1.0 - keep)],
+        _ => vec![(home, 1.0)],
     }
 }
 
@@ -320,12 +386,90 @@ mod tests {
         assert_eq!(c.first_unhealthy_at_or_after(0, detected), Some(detected));
     }
 
-    /// Nothing healthy among the three closest: fail open to the closest group, even if a
-    /// fourth, farther group is healthy.
+    /// Three closest groups unhealthy, a fourth healthy. Changed with issue 12 (fidelity review
+    /// C2): GA-DG `about-endpoints-endpoint-weights.md`'s worked example says the accelerator
+    /// "tries three additional endpoint groups", so by default the fourth group is found; the
+    /// summary sentence's reading ("after trying the three closest endpoint groups", the old
+    /// expectation) fails open to the closest group, and stays available as a parameter.
     #[test]
-    fn fail_open_to_closest_when_three_closest_unhealthy() {
-        let c = control(&[100.0, 100.0, 100.0, 100.0], &[0, 1, 2]);
+    fn failover_reading_three_additional_or_three_closest() {
+        let mut c = control(&[100.0, 100.0, 100.0, 100.0], &[0, 1, 2]);
+        assert_eq!(c.select(0, 3, 0, 1000 * SEC), 3);
+        c.data_path.failover = GaFailoverReading::ThreeClosest;
         assert_eq!(c.select(0, 3, 0, 1000 * SEC), 0);
+    }
+
+    /// GA-DG `about-endpoint-groups-traffic-dial.md` worked example: us-west-2 and us-east-1
+    /// each dialled to 50 %, as many requests from each coast: "The first 25 requests on each
+    /// coast ... are served from their nearby endpoint group ... The next 50 requests are
+    /// directed to the opposite Regions ... both endpoint groups serve the same amount of
+    /// traffic". Routing (select, two edges: one per coast) and cost (`dial_split`, which
+    /// `cost::ga_cells` uses) both give 50/50 (the former cascade gave 75/25).
+    #[test]
+    fn traffic_dial_worked_example_serves_fifty_fifty_in_routing_and_cost() {
+        let mut c = control(&[50.0, 50.0], &[]);
+        c.edge_order = vec![vec![0, 1], vec![1, 0]];
+        let n = 20_000u64;
+        let mut to = [[0u64; 2]; 2];
+        for edge in 0..2 {
+            for client in 0..n {
+                to[edge][c.select(edge, client, 0, 10 * SEC)] += 1;
+            }
+        }
+        // Each coast: Binomial(n, 0.5) nearby, sd sqrt(n)/2 = 71; 5 sd.
+        for (edge, row) in to.iter().enumerate() {
+            assert!((row[edge] as i64 - n as i64 / 2).abs() < 354, "{to:?}");
+        }
+        let group0 = to[0][0] + to[1][0];
+        // Sum of two binomials: sd 100; 5 sd.
+        assert!((group0 as i64 - n as i64).abs() < 500, "{to:?}");
+        // Cost: the same rule in expectation, exactly.
+        let dials = [50.0, 50.0];
+        let east = dial_split(&[0, 1], &dials);
+        let west = dial_split(&[1, 0], &dials);
+        assert_eq!(east, vec![(0, 0.5), (1, 0.5)]);
+        assert_eq!(west, vec![(1, 0.5), (0, 0.5)]);
+        let served0: f64 = east
+            .iter()
+            .chain(&west)
+            .filter(|p| p.0 == 0)
+            .map(|p| p.1)
+            .sum();
+        assert_eq!(served0, 1.0); // half of the two coasts' total of 2
+        // Spill skips a dial-0 group; a full dial keeps everything.
+        assert_eq!(
+            dial_split(&[0, 1, 2], &[40.0, 0.0, 100.0]),
+            vec![(0, 0.4), (2, 0.6)]
+        );
+        assert_eq!(dial_split(&[0, 1], &[100.0, 50.0]), vec![(0, 1.0)]);
+    }
+
+    /// Failback: a recovered group gets new connections `failback_delay` (ASSUMED 30 s from
+    /// GA-DG "in about 30 seconds or so") after its status turns healthy, at every edge.
+    #[test]
+    fn failback_after_the_assumed_delay() {
+        let mut w = crate::testutil::two_region_workload();
+        w.failures = vec![Failure {
+            region: 0,
+            at: 100 * SEC,
+            kind: FailureKind::Hard(HardMode::Reset),
+            recover_at: Some(400 * SEC),
+        }];
+        let c = GaControl::new(
+            &arm(&[100.0, 100.0]),
+            &World::new(&w, 0),
+            vec![vec![0, 1]],
+            3600 * SEC,
+            1,
+            true,
+        );
+        let tl = &c.status[0];
+        assert_eq!(tl.len(), 3, "{tl:?}");
+        let up = tl[2].0;
+        assert!(up > 400 * SEC);
+        assert_eq!(c.edge_sees(0, 0, 2), up + GA_FAILBACK_DELAY);
+        assert_eq!(c.select(0, 1, 0, up + GA_FAILBACK_DELAY - 1), 1);
+        assert_eq!(c.select(0, 1, 0, up + GA_FAILBACK_DELAY), 0);
     }
 
     /// ELB target health defaults (interval 30 s, unhealthy threshold 2, timeout 6 s): a reset

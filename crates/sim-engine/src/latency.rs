@@ -282,6 +282,35 @@ pub fn backbone_rtt_estimate_ms(km: f64) -> f64 {
     BackboneModel::default().estimate_ms(km)
 }
 
+/// Handshake time of a new direct connection (Route 53 arms: client to the region's load
+/// balancer) before its first exchange, µs: TCP (one round trip) then `tls_round_trips` TLS
+/// round trips over the same path (TLS 1.3: one; RFC 8446 section 2).
+#[inline]
+pub fn direct_handshake_us(path_us: crate::Micros, tls_round_trips: u32) -> crate::Micros {
+    (1 + tls_round_trips as crate::Micros) * path_us
+}
+
+/// Handshake time of a new connection through a Global Accelerator edge before its first
+/// exchange, µs; `edge_us` = e, the client-edge RTT, `backbone_us` = b, the edge-endpoint RTT.
+///
+/// The client's TCP handshake ends at the edge (e). "At nearly the same time, Global
+/// Accelerator creates a second TCP connection between the edge location and the application
+/// endpoint" (GA-WN, 2020-03-23; GA-DG `introduction-how-it-works.md`: "almost
+/// concurrently"): the edge opens it when the client's SYN arrives (e/2), so it is up at
+/// e/2 + b. TLS ends at the load balancer, so the ClientHello, at the edge at 1.5 e, waits
+/// max(0, b - e) for it; then `tls_round_trips` round trips of e + b. With the exchange
+/// (e + b) a new connection costs max(3e + 2b, 2e + 3b) at one TLS round trip.
+#[inline]
+pub fn ga_handshake_us(
+    edge_us: crate::Micros,
+    backbone_us: crate::Micros,
+    tls_round_trips: u32,
+) -> crate::Micros {
+    edge_us
+        + backbone_us.saturating_sub(edge_us)
+        + tls_round_trips as crate::Micros * (edge_us + backbone_us)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,5 +474,24 @@ mod tests {
         assert!(close(s, BACKBONE_STRETCH, 0.02));
         // The backbone is straighter than the public Internet (which is what GA sells).
         const { assert!(BACKBONE_STRETCH < INTERNET_PATH_STRETCH) };
+    }
+
+    /// Worked example of issue 12 / fidelity review A2: e = 20 ms, b = 100 ms: a new GA
+    /// connection plus one exchange costs max(3e + 2b, 2e + 3b) = max(260, 340) = 340 ms (the
+    /// former model's 3e + 2b gave 260 ms); e = 100 ms, b = 20 ms: max(340, 260) = 340 ms. A
+    /// direct connection over a 120 ms path: TCP + TLS + exchange = 360 ms.
+    #[test]
+    fn new_connection_worked_examples() {
+        let ms = crate::MS;
+        let total = |e: u64, b: u64| ga_handshake_us(e * ms, b * ms, 1) + (e + b) * ms;
+        assert_eq!(total(20, 100), 340 * ms);
+        assert_eq!(total(100, 20), 340 * ms);
+        for (e, b) in [(20, 100), (100, 20), (50, 50), (7, 230)] {
+            assert_eq!(total(e, b), (3 * e + 2 * b).max(2 * e + 3 * b) * ms);
+        }
+        assert_eq!(direct_handshake_us(120 * ms, 1) + 120 * ms, 360 * ms);
+        // Two TLS round trips (TLS 1.2) add one more e + b, or one more path.
+        assert_eq!(ga_handshake_us(20 * ms, 100 * ms, 2), 340 * ms);
+        assert_eq!(direct_handshake_us(120 * ms, 2), 360 * ms);
     }
 }

@@ -12,11 +12,13 @@
 
 #![warn(unreachable_pub)]
 
+pub mod checkers;
 pub mod classes;
 pub mod config;
 pub mod controlplane;
 pub mod cost;
 pub mod curve;
+pub mod elb;
 pub mod ga;
 pub mod geo;
 pub mod geography;
@@ -42,6 +44,8 @@ pub const MS: Micros = 1_000;
 
 #[cfg(test)]
 mod closed_form_tests;
+#[cfg(test)]
+mod fairness_tests;
 #[cfg(test)]
 mod overload_tests;
 #[cfg(test)]

@@ -25,8 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::Micros;
-use crate::config::{Arm, ArmKind, LbHealthCheck, Workload};
-use crate::controlplane::{CheckerRun, Timeline, both_healthy, health_check_spec, lb_checker_spec};
+use crate::config::{Arm, ArmKind, ModelParams, Workload};
+use crate::controlplane::{CheckerRun, Timeline, both_healthy, health_check_spec};
 use crate::overload::{ArmLoad, LoadBin, RegionLoad, RegionOverload, next_state};
 use crate::population::ShardSpec;
 use crate::sim::{ArmContext, ArmControl, ShardResult, SteppedShard};
@@ -90,7 +90,7 @@ enum Source {
 struct Health(Vec<Source>);
 
 impl Health {
-    fn new(w: &Workload, arm: &Arm, control: &ArmControl) -> Health {
+    fn new(w: &Workload, params: &ModelParams, arm: &Arm, control: &ArmControl) -> Health {
         let (seed, warm) = (w.simulation.seed, w.simulation.warm_start);
         let sources = match (&arm.kind, control) {
             (ArmKind::Route53(r53), ArmControl::Route53(c)) => {
@@ -105,7 +105,7 @@ impl Health {
                             CheckerRun::new(&health_check_spec(hc), rec.region, seed, warm)
                         });
                         let target = rec.evaluate_target_health.then(|| {
-                            let spec = lb_checker_spec(&LbHealthCheck::default());
+                            let spec = crate::elb::target_health_spec(params, rec.region);
                             CheckerRun::new(&spec, rec.region, seed, warm)
                         });
                         if let (None, Some(calc)) = (&rec.health_check, &rec.calculated) {
@@ -133,16 +133,17 @@ impl Health {
                     })
                     .collect()
             }
-            (ArmKind::GlobalAccelerator(ga), ArmControl::GlobalAccelerator(g)) => {
-                let spec = crate::ga::checker_spec(ga);
-                g.groups
-                    .iter()
-                    .map(|grp| Source::Checked {
+            (ArmKind::GlobalAccelerator(ga), ArmControl::GlobalAccelerator(g)) => g
+                .groups
+                .iter()
+                .map(|grp| {
+                    let spec = crate::ga::checker_spec(ga, params, grp.region);
+                    Source::Checked {
                         own: Some(Box::new(CheckerRun::new(&spec, grp.region, seed, warm))),
                         target: None,
-                    })
-                    .collect()
-            }
+                    }
+                })
+                .collect(),
             _ => unreachable!("control matches the arm kind"),
         };
         Health(sources)
@@ -225,7 +226,7 @@ pub fn run_arm(
     let clients = w.simulation.clients;
     let name = &arm.name;
     let master = build(base_world, 0);
-    let mut health = Health::new(w, arm, &master);
+    let mut health = Health::new(w, base_world.params(), arm, &master);
     let (start, end, bin) = (template.start, template.end, template.bin);
     let bounds = boundaries(start, end, bin);
     // One extra step after `end` drains retries and final failures (as the one-pass loop does).

@@ -328,3 +328,54 @@ mod tests {
         assert!((r.max.unwrap() - 100.0).abs() <= 0.1);
     }
 }
+
+/// `act_s` (METRICS.md): when the detected change takes effect where routing is decided, over
+/// the cohort's traffic (every cohort client counts once; all clients send at the same rate):
+/// the median and the maximum, seconds from the failure time (negative when it comes first, as
+/// an ARC flip can).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Act {
+    pub p50: f64,
+    pub max: f64,
+}
+
+impl Act {
+    /// From `(seconds, cohort clients)` pairs in any order; `None` without clients. The p50 is
+    /// the smallest value at which at least half of the clients have it (lower median).
+    pub fn from_weighted(mut values: Vec<(f64, u64)>) -> Option<Act> {
+        values.retain(|&(_, n)| n > 0);
+        values.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let total: u64 = values.iter().map(|v| v.1).sum();
+        if total == 0 {
+            return None;
+        }
+        let mut acc = 0;
+        let mut p50 = values[0].0;
+        for &(v, n) in &values {
+            acc += n;
+            if 2 * acc >= total {
+                p50 = v;
+                break;
+            }
+        }
+        let round = |s: f64| (s * 1000.0).round() / 1000.0;
+        Some(Act {
+            p50: round(p50),
+            max: round(values[values.len() - 1].0),
+        })
+    }
+}
+
+#[cfg(test)]
+mod act_tests {
+    use super::Act;
+
+    #[test]
+    fn weighted_median_and_max() {
+        assert_eq!(Act::from_weighted(vec![]), None);
+        let a = Act::from_weighted(vec![(3.0, 1), (1.0, 2), (2.0, 1), (9.0, 0)]).unwrap();
+        assert_eq!(a, Act { p50: 1.0, max: 3.0 });
+        let b = Act::from_weighted(vec![(1.0, 1), (2.0, 3)]).unwrap();
+        assert_eq!(b, Act { p50: 2.0, max: 2.0 });
+    }
+}

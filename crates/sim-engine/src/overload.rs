@@ -121,7 +121,11 @@ pub fn assumptions(w: &Workload) -> Vec<String> {
                 crate::metrics::secs((c.rps_for(w.simulation.clients) * 1e6).round() as Micros),
                 w.simulation.clients,
                 c.added_latency / crate::MS,
-                if c.shed_probes { "shed" } else { "exempt" }
+                if c.shed_probes {
+                    "Route 53 and GA probes shed, ELB target checks exempt (the default: ELB probes go from the load balancer's nodes straight to the targets)"
+                } else {
+                    "exempt"
+                }
             ))
         })
         .collect();

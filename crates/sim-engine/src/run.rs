@@ -19,11 +19,7 @@ use crate::sim::{ArmContext, ArmControl, FailureRef};
 use crate::world::World;
 use crate::{Micros, SEC};
 
-/// Application Load Balancer idle timeout, 60 s by default (ELB docs, ALB attributes;
-/// `shared/research/ttl-behaviour.md` section 3). It closes kept-alive client connections.
-pub const ALB_IDLE_TIMEOUT: Micros = 60 * SEC;
-/// Network Load Balancer TCP idle timeout, 350 s (same source).
-pub const NLB_IDLE_TIMEOUT: Micros = 350 * SEC;
+pub use crate::config::{ALB_IDLE_TIMEOUT, NLB_IDLE_TIMEOUT};
 
 /// Clients per shard. Small enough that a shard's client state (32 B/client) and calendar stay
 /// in L2 cache (measured, 300k clients, CPU time: 16384 per shard 7.2 s, 4096 5.5 s, 2048
@@ -106,6 +102,9 @@ pub struct RunOutput {
     /// Lockstep runs (a region has `capacity_rps`): per arm, load per region and bin
     /// (`load.csv`); empty otherwise.
     pub loads: Vec<crate::overload::ArmLoad>,
+    /// Per arm (the order of `summary.arms`): `act_s` (METRICS.md), `None` without a
+    /// detection. Kept beside the summary until the report wiring moves it into `ArmSummary`.
+    pub act_s: Vec<Option<crate::metrics::Act>>,
     /// Events processed (requests, retries, failure declarations), all arms.
     pub events: u64,
     pub threads: usize,
@@ -128,6 +127,36 @@ pub fn arm_idle_limit(arm: &crate::config::Arm) -> Micros {
         ArmKind::Route53(r) => idle_limit(arm.clients.keepalive_idle, r.endpoint_type),
         ArmKind::GlobalAccelerator(g) => idle_limit(arm.clients.keepalive_idle, g.endpoint_type)
             .min(crate::ga::GA_TCP_IDLE_TIMEOUT),
+    }
+}
+
+/// [`arm_idle_limit`] with the idle timeouts of the regions' load balancers
+/// ([`crate::config::LoadBalancer::idle_timeout`]): for `alb` / `nlb` endpoints the smallest
+/// over the arm's regions.
+pub fn arm_idle_limit_in(arm: &crate::config::Arm, params: &crate::config::ModelParams) -> Micros {
+    let (endpoint, regions): (EndpointType, Vec<usize>) = match &arm.kind {
+        ArmKind::Route53(r) => (
+            r.endpoint_type,
+            r.records.iter().map(|x| x.region).collect(),
+        ),
+        ArmKind::GlobalAccelerator(g) => (
+            g.endpoint_type,
+            g.endpoint_groups.iter().map(|x| x.region).collect(),
+        ),
+    };
+    let base = arm_idle_limit(arm);
+    if endpoint.lb_kind().is_none() {
+        return base;
+    }
+    let lb = regions
+        .iter()
+        .map(|&r| params.load_balancers[r].idle_timeout)
+        .min()
+        .unwrap_or(Micros::MAX);
+    let limit = arm.clients.keepalive_idle.min(lb);
+    match arm.kind {
+        ArmKind::GlobalAccelerator(_) => limit.min(crate::ga::GA_TCP_IDLE_TIMEOUT),
+        ArmKind::Route53(_) => limit,
     }
 }
 
@@ -177,7 +206,16 @@ fn failure_ref(w: &Workload, offset: Micros, end: Micros) -> Option<FailureRef> 
     })
 }
 
-fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
+fn strategy(arm: &crate::config::Arm, w: &Workload, params: &crate::config::ModelParams) -> String {
+    let lb = |region: usize| {
+        let hc = &params.load_balancers[region].health_check;
+        format!(
+            "ELB target health {}s x {} (timeout {}s)",
+            secs(hc.interval),
+            hc.unhealthy_threshold,
+            secs(hc.timeout)
+        )
+    };
     let r = match &arm.kind {
         ArmKind::Route53(r) => r,
         ArmKind::GlobalAccelerator(g) => {
@@ -187,11 +225,10 @@ fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
                 .map(|eg| format!("{} dial {}%", w.regions[eg.region].name, eg.traffic_dial))
                 .collect();
             let health = match g.endpoint_type {
-                EndpointType::Alb | EndpointType::Nlb => format!(
-                    "load-balancer target health {}s x {}",
-                    secs(g.lb_health_check.interval),
-                    g.lb_health_check.unhealthy_threshold
-                ),
+                EndpointType::Alb | EndpointType::Nlb => g
+                    .endpoint_groups
+                    .first()
+                    .map_or_else(|| "no endpoint groups".into(), |eg| lb(eg.region)),
                 EndpointType::Ec2 | EndpointType::Eip => format!(
                     "health checks {}s x {}",
                     secs(g.health_check.interval),
@@ -239,13 +276,15 @@ fn strategy(arm: &crate::config::Arm, w: &Workload) -> String {
             secs(hc.interval),
             hc.failure_threshold
         );
+    } else if let Some(rec) = r.records.iter().find(|x| x.evaluate_target_health) {
+        s += &format!(", {}", lb(rec.region));
     } else {
         s += ", no health checks";
     }
     s
 }
 
-fn assumptions(w: &Workload) -> Vec<String> {
+fn assumptions(w: &Workload, params: &crate::config::ModelParams) -> Vec<String> {
     let mut out = Vec::new();
     let arms = || {
         w.arms.iter().filter_map(|a| match &a.kind {
@@ -302,14 +341,36 @@ fn assumptions(w: &Workload) -> Vec<String> {
     if ga_arms().any(|g| matches!(g.endpoint_type, EndpointType::Alb | EndpointType::Nlb)) {
         out.push(crate::ga::GA_LB_ASSUMPTION.into());
     }
-    if arms().any(|(_, r)| r.records.iter().any(|x| x.evaluate_target_health)) {
+    let eth = arms().any(|(_, r)| r.records.iter().any(|x| x.evaluate_target_health));
+    if eth {
         out.push(
-            "Route 53 alias records with evaluate_target_health follow the load balancer's target \
-             health, ASSUMED to come from one prober with ELB's default target-group check (30 s, \
-             unhealthy threshold 2, healthy threshold 5, 6 s timeout) and to reach Route 53 \
-             after the health propagation delay"
+            "Route 53 alias records with evaluate_target_health follow the region's ELB target \
+             health (the same timeline Global Accelerator alb/nlb endpoints read), ASSUMED to \
+             reach Route 53 after the health propagation delay"
                 .into(),
         );
+    }
+    let ga_lb = ga_arms().any(|g| matches!(g.endpoint_type, EndpointType::Alb | EndpointType::Nlb));
+    if eth || ga_lb {
+        out.push(params.lb_probers.text());
+    }
+    if arms().any(|(_, r)| r.policy == Policy::Geolocation) {
+        out.push(format!(
+            "negative caching (RFC 2308): a no-answer is cached min(SOA TTL {} s, SOA MINIMUM {} \
+             s), then under each resolver program's own cap (Unbound 3600 s, BIND 10800 s by \
+             default; none for a generic resolver)",
+            secs(params.negative.soa_ttl),
+            secs(params.negative.soa_minimum)
+        ));
+    }
+    // The latency line below states the default (TLS 1.3, one round trip); another value is
+    // printed on its own.
+    if params.tls_round_trips != 1 {
+        out.push(format!(
+            "TLS: {} round trip(s) on every new connection, terminated at the region's load \
+             balancer for every arm",
+            params.tls_round_trips
+        ));
     }
     if arms().any(|(_, r)| r.records.iter().any(|x| x.calculated.is_some())) {
         out.push(crate::controlplane::CALCULATED_PARENT_TEXT.into());
@@ -321,7 +382,7 @@ fn assumptions(w: &Workload) -> Vec<String> {
         out.push(crate::controlplane::GEOLOCATION_TEXT.into());
     }
     if ga_arms().next().is_some() {
-        out.push(crate::ga::GA_CONNECT_ASSUMPTION.into());
+        out.extend(params.ga.text());
         out.push(
             "Global Accelerator edges: 72 CloudFront edge cities as an ASSUMED superset of GA's \
              (AWS's own GA list was not readable); anycast catchment from Calder et al. 2015: 19 % \
@@ -445,9 +506,52 @@ fn one_pass_shards(
         )
 }
 
-/// Run a workload.
+/// `act_s` of one arm (METRICS.md): per cohort client, when the change that detected the
+/// failure reaches the authoritative location answering its resolver (Route 53, ARC) or the
+/// edge carrying its connections (Global Accelerator); `None` without a detection.
+fn act(
+    arm: &crate::config::Arm,
+    control: &ArmControl,
+    keys: &[(u64, u64)],
+    f: FailureRef,
+) -> Option<crate::metrics::Act> {
+    let rel = |t: Micros| (t as f64 - f.at as f64) / 1e6;
+    let values: Vec<(f64, u64)> = match (&arm.kind, control) {
+        (ArmKind::Route53(r53), ArmControl::Route53(c)) => {
+            let region = match &r53.control {
+                Some(ctl) if ctl.region == f.region && !ctl.refused(&r53.records) => ctl.region,
+                Some(_) => return None,
+                None => f.region,
+            };
+            let rec = r53.records.iter().position(|r| r.region == region)?;
+            keys.iter()
+                .map(|&(rid, n)| Some((rel(c.act_at(rec, rid, f.at)?), n)))
+                .collect::<Option<_>>()?
+        }
+        (_, ArmControl::GlobalAccelerator(g)) => {
+            let grp = g.groups.iter().position(|x| x.region == f.region)?;
+            keys.iter()
+                .map(|&(edge, n)| Some((rel(g.act_at(grp, edge as usize, f.at)?), n)))
+                .collect::<Option<_>>()?
+        }
+        _ => unreachable!("control matches the arm kind"),
+    };
+    crate::metrics::Act::from_weighted(values)
+}
+
+/// Run a workload with its own model parameters, or the defaults ([`ModelParams::of`]).
 pub fn run(
     w: &Workload,
+    opts: &RunOptions<'_>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<RunOutput, RunError> {
+    run_with(w, &crate::config::ModelParams::of(w), opts, progress)
+}
+
+/// Run a workload with the given model parameters (validated: [`ModelParams::validate`]).
+pub fn run_with(
+    w: &Workload,
+    params: &crate::config::ModelParams,
     opts: &RunOptions<'_>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<RunOutput, RunError> {
@@ -456,7 +560,7 @@ pub fn run(
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
     let threads = pool.current_num_threads();
-    pool.install(|| run_in_pool(w, opts, progress))
+    pool.install(|| run_in_pool(w, params, opts, progress))
         .map(|mut o| {
             o.threads = threads;
             o
@@ -563,8 +667,10 @@ fn detection_us(
 
 /// One arm's figures (summary.json) from its merged shard result and its control plane (in
 /// lockstep, the last step's, whose timelines cover the whole run).
+#[allow(clippy::too_many_arguments)]
 fn arm_summary(
     w: &Workload,
+    params: &crate::config::ModelParams,
     arm: &crate::config::Arm,
     geo: &Geo,
     layout: &Layout,
@@ -612,7 +718,7 @@ fn arm_summary(
             bin,
             failure.map(|f| f.at - start),
         )),
-        strategy: strategy(arm, w),
+        strategy: strategy(arm, w, params),
         client_overrides: arm.client_overrides.clone(),
     }
 }
@@ -648,6 +754,7 @@ pub fn shard_count(w: &Workload, opts: &RunOptions<'_>) -> usize {
 /// workloads (any region with `capacity_rps`) are refused: their shards need a barrier per bin.
 pub fn run_partial(
     w: &Workload,
+    params: &crate::config::ModelParams,
     opts: &RunOptions<'_>,
     select: &(dyn Fn(usize) -> bool + Sync),
     progress: &(dyn Fn(u64, u64) + Sync),
@@ -664,7 +771,7 @@ pub fn run_partial(
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
     pool.install(|| {
-        let p = Prepared::new(w);
+        let p = Prepared::new(w, params);
         let shards: Vec<_> = p
             .layout
             .shards(opts.shard_clients.max(1))
@@ -693,9 +800,13 @@ pub fn run_partial(
 
 /// The output of a one-pass run from its per-arm merged shard results (every shard's, merged
 /// in any order): what [`run`] returns, `threads` 0.
-pub fn finalise(w: &Workload, results: Vec<crate::sim::ShardResult>) -> RunOutput {
+pub fn finalise(
+    w: &Workload,
+    params: &crate::config::ModelParams,
+    results: Vec<crate::sim::ShardResult>,
+) -> RunOutput {
     let arms = results.into_iter().map(|r| (r, None)).collect();
-    finish(w, &Prepared::new(w), arms, Vec::new())
+    finish(w, &Prepared::new(w, params), arms, Vec::new())
 }
 
 /// What every arm of a run shares: the clock, ground truth, layout and geography.
@@ -709,10 +820,11 @@ struct Prepared {
     layout: Layout,
     geo: Geo,
     classes: Vec<resolver_models::ResolverBehaviour>,
+    params: crate::config::ModelParams,
 }
 
 impl Prepared {
-    fn new(w: &Workload) -> Prepared {
+    fn new(w: &Workload, params: &crate::config::ModelParams) -> Prepared {
         let offset = warmup(w);
         let end = offset + w.simulation.duration;
         Prepared {
@@ -720,11 +832,12 @@ impl Prepared {
             end,
             bin: w.simulation.bin,
             nbins: w.simulation.duration.div_ceil(w.simulation.bin) as usize,
-            world: World::new(w, offset),
+            world: World::with_params(w, offset, params.clone()),
             failure: failure_ref(w, offset, end),
             layout: Layout::new(w),
             geo: Geo::new(w),
             classes: w.resolvers.iter().map(|c| c.behaviour()).collect(),
+            params: params.clone(),
         }
     }
 
@@ -749,7 +862,7 @@ impl Prepared {
             bin: self.bin,
             nbins: self.nbins,
             failure: self.failure,
-            idle_limit: arm_idle_limit(arm),
+            idle_limit: arm_idle_limit_in(arm, &self.params),
             warm: w.simulation.warm_start,
             overload: None,
         }
@@ -771,12 +884,14 @@ fn finish(
     let mut distributions = Vec::new();
     let mut classes_out = Vec::new();
     let mut events = 0;
+    let mut act_s = Vec::new();
     for (arm_index, (result, control)) in results.into_iter().enumerate() {
         let arm = &w.arms[arm_index];
         let control = control.unwrap_or_else(|| arm_control(w, arm_index, &p.geo, &p.world, p.end));
         events += result.events;
+        act_s.push(failure.and_then(|f| act(arm, &control, &result.cohort_keys, f)));
         arms.push(arm_summary(
-            w, arm, &p.geo, &p.layout, &control, &result, failure,
+            w, &p.params, arm, &p.geo, &p.layout, &control, &result, failure,
         ));
         classes_out.extend(crate::classes::class_figures(
             w,
@@ -800,7 +915,7 @@ fn finish(
         failure_at_s: failure.map(|f| secs(f.at - start)),
         window_end_s: failure.map(|f| secs(f.window_end - start)),
         arms,
-        assumptions: assumptions(w),
+        assumptions: assumptions(w, &p.params),
         gtsim_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     RunOutput {
@@ -809,6 +924,7 @@ fn finish(
         distributions,
         classes: classes_out,
         loads,
+        act_s,
         bin: p.bin,
         events,
         threads: 0,
@@ -817,10 +933,11 @@ fn finish(
 
 fn run_in_pool(
     w: &Workload,
+    params: &crate::config::ModelParams,
     opts: &RunOptions<'_>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<RunOutput, RunError> {
-    let p = Prepared::new(w);
+    let p = Prepared::new(w, params);
     // Lockstep shards all stay alive for the whole run (one-pass shards are merged as they
     // finish), so they are made larger: fewer copies of the per-shard histograms (see
     // `lockstep::LOCKSTEP_SHARD_FACTOR`). Results do not depend on shard size.

@@ -106,6 +106,10 @@ pub struct ShardResult {
     /// Per-client RTO over the cohort, microseconds.
     pub rto: Histogram<u64>,
     pub cohort_clients: u64,
+    /// Where the cohort's routing is decided, with its clients: `(resolver id, clients)` for
+    /// Route 53 (the resolver's authoritative location), `(edge, clients)` for Global
+    /// Accelerator; for `act_s` (`run::act_s`). Sorted by key within a shard.
+    pub cohort_keys: Vec<(u64, u64)>,
     pub never_recovered: u64,
     pub events: u64,
     /// Per resolver class: the same figures split by the class of the client's resolver (tail
@@ -151,6 +155,7 @@ impl ShardResult {
             failure_latency: new_latency_histogram(),
             rto: new_histogram(),
             cohort_clients: 0,
+            cohort_keys: Vec::new(),
             never_recovered: 0,
             events: 0,
             classes: Vec::new(),
@@ -182,6 +187,7 @@ impl ShardResult {
             .add(&other.rto)
             .expect("histograms have the same range");
         self.cohort_clients += other.cohort_clients;
+        self.cohort_keys.extend_from_slice(&other.cohort_keys);
         self.never_recovered += other.never_recovered;
         self.events += other.events;
         if self.classes.len() < other.classes.len() {
@@ -419,7 +425,12 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 // The cache's query rate is taken as all its clients' request rate: stub and
                 // app caches and connection reuse only lower it, so this slightly overstates
                 // presence.
-                let life = ctx.mixes.policies[policy as usize].apply(ctx.control.dns_ttl());
+                let answer = ctx.control.answer(r.id, seen, subnet << 32, 0);
+                let life = if answer == crate::controlplane::NO_ANSWER {
+                    ctx.world.params().negative.ttl(r.class as usize)
+                } else {
+                    ctx.mixes.policies[policy as usize].apply(ctx.control.dns_ttl())
+                };
                 let members = per_subnet.min(size - (subnet * per_subnet).min(size));
                 let lambda = members as f64 * rate_per_us;
                 let (u1, u2) = (
@@ -429,7 +440,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 if let Some(exp) = behaviour.stationary_entry(life, lambda, u1, u2) {
                     res.exp = exp.max(0) as Micros;
                     res.life = life;
-                    res.answer = ctx.control.answer(r.id, seen, subnet << 32, 0);
+                    res.answer = answer;
                     res.queries = 1;
                 }
             }
@@ -596,10 +607,17 @@ impl Shard<'_> {
     fn sweep_cohort(&mut self) {
         let Some(f) = self.ctx.failure else { return };
         let mut n = 0;
+        let mut keys = Vec::new();
         for c in &mut self.clients {
             if c.last_ok_region as usize == f.region {
                 c.flags |= F_COHORT;
                 n += 1;
+                keys.push(match self.ctx.control {
+                    ArmControl::Route53(_) => {
+                        self.first_resolver + u64::from(self.resolvers[c.res as usize].owner)
+                    }
+                    ArmControl::GlobalAccelerator(_) => c.edge() as u64,
+                });
                 let class = self.resolvers[c.res as usize].class as usize;
                 if let Some(k) = self.out.class_mut(class) {
                     k.cohort_clients += 1;
@@ -607,6 +625,13 @@ impl Shard<'_> {
             }
         }
         self.out.cohort_clients = n;
+        keys.sort_unstable();
+        for k in keys {
+            match self.out.cohort_keys.last_mut() {
+                Some((last, count)) if *last == k => *count += 1,
+                _ => self.out.cohort_keys.push((k, 1)),
+            }
+        }
     }
 
     /// Is a request issued at `issue` by client `c` a cohort request (issued at or after the
@@ -657,7 +682,11 @@ impl Shard<'_> {
             }
         }
         // Where the attempt goes and its path round-trip time (µs). A new connection adds TCP
-        // and TLS handshakes (TLS 1.3, one round trip: an ASSUMPTION about the endpoints).
+        // and TLS handshakes (`ModelParams::tls_round_trips`, one parameter for every arm).
+        let tls = ctx.world.params().tls_round_trips;
+        // GA arms: the client-edge RTT (a dead endpoint stalls after the client's TCP
+        // handshake with the edge completes).
+        let mut ga_edge_us = None;
         let (region, path_us, handshake_us) = match ctx.control {
             ArmControl::Route53(r53) => {
                 let region = if via_conn {
@@ -672,7 +701,7 @@ impl Shard<'_> {
                     return;
                 };
                 let path = (ctx.geo.area_region_rtt[area][region] * 1000.0) as Micros;
-                (region, path, 2 * path)
+                (region, path, crate::latency::direct_handshake_us(path, tls))
             }
             ArmControl::GlobalAccelerator(ga) => {
                 let region = if via_conn {
@@ -682,10 +711,12 @@ impl Shard<'_> {
                     ga.groups[g].region
                 };
                 let edge = cl.edge_rtt();
-                let backbone = ctx.geo.edge_region_rtt[cl.edge()][region];
-                let path = edge + (backbone * 1000.0) as Micros;
-                // TCP ends at the edge (GA-DG "how it works"); TLS runs end to end.
-                (region, path, edge + path)
+                let backbone = (ctx.geo.edge_region_rtt[cl.edge()][region] * 1000.0) as Micros;
+                ga_edge_us = Some(edge);
+                // TCP ends at the edge, which opens its own to the endpoint (GA-WN); TLS ends
+                // at the load balancer (`latency::ga_handshake_us`).
+                let hs = crate::latency::ga_handshake_us(edge, backbone, tls);
+                (region, edge + backbone, hs)
             }
         };
         let extra_us = dns_us + if via_conn { 0 } else { handshake_us } + path_us;
@@ -756,6 +787,15 @@ impl Shard<'_> {
         // response (degraded or shedding region).
         let fail_at = match state {
             RegionState::Blackhole if via_conn => t + ctx.clients.request_timeout,
+            // Through an edge: TCP completes with the edge, then the attempt stalls until the
+            // request timeout or the edge's backend-connect timeout (`GaDataPath`).
+            RegionState::Blackhole if ga_edge_us.is_some() => {
+                let stall = match ctx.world.params().ga.edge_backend_connect_timeout {
+                    Some(d) => d.min(ctx.clients.request_timeout),
+                    None => ctx.clients.request_timeout,
+                };
+                t + dns_us + ga_edge_us.unwrap_or(0) + stall
+            }
             RegionState::Blackhole => t + dns_us + ctx.clients.connect_timeout,
             RegionState::Reset => t + dns_us + path_us,
             _ => t + extra_us,
@@ -897,7 +937,14 @@ impl Shard<'_> {
         let seen = self.ctx.geo.class_seen[r.class as usize][r.area as usize] as usize;
         let key = (u64::from(r.subnet) << 32) | u64::from(r.queries);
         let answer = self.ctx.control.answer(rid, seen, key, t);
-        let life = self.ctx.mixes.policies[r.policy as usize].apply(self.ttl);
+        // A no-answer (NODATA) is cached as RFC 2308 says, min(SOA TTL, SOA MINIMUM), under the
+        // resolver's own negative cap (`config::NegativeCaching`); the TTL policy applies to
+        // answers with records.
+        let life = if answer == crate::controlplane::NO_ANSWER {
+            self.ctx.world.params().negative.ttl(r.class as usize)
+        } else {
+            self.ctx.mixes.policies[r.policy as usize].apply(self.ttl)
+        };
         // A real program's whole-second cache clock (software presets) shifts the expiry;
         // generic resolvers are exact.
         let exp = self.ctx.classes[r.class as usize].clock.expiry(t, life);

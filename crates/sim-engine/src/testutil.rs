@@ -113,5 +113,6 @@ pub(crate) fn two_region_workload() -> Workload {
             client_overrides: vec![],
         }],
         actions: vec![],
+        params: None,
     }
 }

@@ -4,7 +4,7 @@
 //! ok when it reaches a region that is actually up (`docs/metrics.md`, "ok").
 
 use crate::Micros;
-use crate::config::{FailureKind, HardMode, Workload};
+use crate::config::{FailureKind, HardMode, LoadBalancer, ModelParams, ProbeKind, Workload};
 
 /// What an attempt or probe meets at a region at some instant.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,6 +47,16 @@ impl RegionState {
         }
     }
 
+    /// Latency a serving region adds to each response (a brownout's or grey failure's
+    /// `added_latency`; 0 otherwise).
+    #[inline]
+    pub fn added_latency(self) -> Micros {
+        match self {
+            RegionState::Degraded { added, .. } => added,
+            _ => 0,
+        }
+    }
+
     /// Is the region inside a failure window ("failed region" in METRICS.md)?
     #[inline]
     pub fn is_failed(self) -> bool {
@@ -70,13 +80,21 @@ pub struct World {
     /// far as the lockstep run has decided it (`overload.rs`). Empty = never overloaded.
     /// Only health probes read it (clients get the current step's state from their context).
     shed: Vec<Vec<(Micros, f64)>>,
-    /// Per region: do its health probes see the shedding (`Capacity::shed_probes`)?
-    shed_probes: Vec<bool>,
+    /// The world's infrastructure and model parameters: each region's load balancer, which
+    /// probes its shedding reaches (per prober kind), TLS, GA's data path, negative caching.
+    params: ModelParams,
 }
 
 impl World {
-    /// Build from the workload's failures; `offset` converts workload times to internal time.
+    /// Build from the workload's failures, with its model parameters or the defaults
+    /// ([`ModelParams::of`]); `offset` converts workload times to internal time.
     pub fn new(w: &Workload, offset: Micros) -> World {
+        World::with_params(w, offset, ModelParams::of(w))
+    }
+
+    /// [`World::new`] with the given model parameters (validated by the caller:
+    /// [`ModelParams::validate`]).
+    pub fn with_params(w: &Workload, offset: Micros, params: ModelParams) -> World {
         let mut windows = vec![Vec::new(); w.regions.len()];
         for f in &w.failures {
             let state = match f.kind {
@@ -111,11 +129,7 @@ impl World {
         }
         World {
             shed: vec![Vec::new(); windows.len()],
-            shed_probes: w
-                .regions
-                .iter()
-                .map(|r| r.capacity_rps.is_none_or(|c| c.shed_probes))
-                .collect(),
+            params,
             windows,
         }
     }
@@ -130,12 +144,23 @@ impl World {
         }
     }
 
-    /// The probability that a health probe of `region` at `t` is shed (0 when the region has no
-    /// capacity limit, or its probes are exempt).
+    /// The model parameters.
+    pub fn params(&self) -> &ModelParams {
+        &self.params
+    }
+
+    /// `region`'s load balancer.
+    pub fn load_balancer(&self, region: usize) -> &LoadBalancer {
+        &self.params.load_balancers[region]
+    }
+
+    /// The probability that a health probe of `kind` to `region` at `t` is shed (0 when the
+    /// region has no capacity limit, or probes of that kind are exempt:
+    /// [`crate::config::ProbeShedding`]).
     #[inline]
-    pub fn probe_shed(&self, region: usize, t: Micros) -> f64 {
+    pub fn probe_shed(&self, region: usize, t: Micros, kind: ProbeKind) -> f64 {
         let v = &self.shed[region];
-        if v.is_empty() || !self.shed_probes[region] {
+        if v.is_empty() || !self.params.probes[region].sheds(kind) {
             return 0.0;
         }
         let i = v.partition_point(|&(s, _)| s <= t);

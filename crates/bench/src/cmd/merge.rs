@@ -95,7 +95,13 @@ pub fn run_part(
     };
     let n = sim_engine::run::shard_count(w, &opts) as u64;
     let (s, i) = (p.shards, p.index);
-    let results = match sim_engine::run::run_partial(w, &opts, &|k| k as u64 % s == i, &|_, _| {}) {
+    let results = match sim_engine::run::run_partial(
+        w,
+        &sim_engine::config::ModelParams::of(w),
+        &opts,
+        &|k| k as u64 % s == i,
+        &|_, _| {},
+    ) {
         Ok(r) => r,
         Err(RunError::Unsupported(m)) => return Err(bad(format!("--shards {s}: {m}"))),
         Err(RunError::Cancelled) => {
@@ -215,7 +221,11 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             }
         }
     }
-    let out = sim_engine::run::finalise(&w, merged.expect("S >= 1 parts"));
+    let out = sim_engine::run::finalise(
+        &w,
+        &sim_engine::config::ModelParams::of(&w),
+        merged.expect("S >= 1 parts"),
+    );
     let wall = started.elapsed().as_secs_f64();
     let perf = Perf {
         wall_s: (wall * 1000.0).round() / 1000.0,

@@ -241,6 +241,7 @@ pub(crate) fn write_folder(
             distributions::parse(&distributions).map_err(|e| read_back(distributions::FILE, e))?,
         ),
         description: w.description.clone(),
+        signals: Some(report::inputs::signals(w)),
         command: Some(command.clone()),
         replications: reps,
         classes: Some(classes::parse(&classes).map_err(|e| read_back(classes::FILE, e))?),

@@ -3,8 +3,9 @@
 //!
 //! - `run-part-<I>-of-<S>.json` ([`Part`]): format version, the workload hash, S and I, and
 //!   per arm the exact merge of the resolver shards k with k mod S = I, not finalised: curve
-//!   bins, counters, and every histogram as its recorded (value, count) pairs, so the fold of
-//!   all parts equals the one-machine run's merge exactly;
+//!   bins, counters, every histogram as its recorded (value, count) pairs and the cohort's
+//!   (routing key, clients) pairs behind `act_s`, so the fold of all parts equals the
+//!   one-machine run's merge exactly;
 //! - `run-workload.toml` and `run.json` ([`RunInputs`]): the workload text and the command's
 //!   overrides, from which `gtsim merge OUT` rebuilds the workload.
 
@@ -20,7 +21,7 @@ pub const WORKLOAD: &str = "run-workload.toml";
 /// The overrides' name in [`DIR`].
 pub const INPUTS: &str = "run.json";
 /// The version of the part format; a merge refuses any other.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// A part's `kind`.
 pub const KIND: &str = "gtsim-run-part";
 
@@ -60,6 +61,8 @@ struct ArmPart {
     failure_latency: Counts,
     rto: Counts,
     cohort_clients: u64,
+    /// [`ShardResult::cohort_keys`], sorted by key with the clients of equal keys summed.
+    cohort_keys: Counts,
     never_recovered: u64,
     events: u64,
     classes: Vec<Option<ClassPart>>,
@@ -84,6 +87,21 @@ fn counts(h: &Histogram<u64>) -> Counts {
     h.iter_recorded()
         .map(|v| (v.value_iterated_to(), v.count_at_value()))
         .collect()
+}
+
+/// `keys` sorted, the counts of equal keys summed: the same `act_s` (which depends only on
+/// the multiset of pairs), in fewer lines.
+fn coalesced(keys: &[(u64, u64)]) -> Counts {
+    let mut v = keys.to_vec();
+    v.sort_unstable();
+    let mut out: Counts = Vec::with_capacity(v.len());
+    for (k, n) in v {
+        match out.last_mut() {
+            Some((last, c)) if *last == k => *c += n,
+            _ => out.push((k, n)),
+        }
+    }
+    out
 }
 
 fn histogram(mut h: Histogram<u64>, c: &Counts) -> Result<Histogram<u64>, String> {
@@ -116,6 +134,7 @@ impl Part {
                 failure_latency: counts(&a.failure_latency),
                 rto: counts(&a.rto),
                 cohort_clients: a.cohort_clients,
+                cohort_keys: coalesced(&a.cohort_keys),
                 never_recovered: a.never_recovered,
                 events: a.events,
                 classes: a
@@ -187,6 +206,7 @@ impl Part {
                     failure_latency: histogram(new_latency_histogram(), &a.failure_latency)?,
                     rto: histogram(new_histogram(), &a.rto)?,
                     cohort_clients: a.cohort_clients,
+                    cohort_keys: a.cohort_keys.clone(),
                     never_recovered: a.never_recovered,
                     events: a.events,
                     classes,
@@ -212,6 +232,7 @@ mod tests {
         r.failure_latency.record(42).unwrap();
         r.classes[1].as_mut().unwrap().rto.record(5_000).unwrap();
         r.cohort_clients = 4;
+        r.cohort_keys = vec![(9, 1), (2, 2), (9, 1)];
         r.events = 11;
         let p = Part::new("00ff".into(), 4, 3, 9, std::slice::from_ref(&r));
         let back = Part::parse(&p.write()).unwrap();
@@ -238,7 +259,8 @@ mod tests {
             counts(&r.classes[1].as_ref().unwrap().rto)
         );
         assert_eq!((g.cohort_clients, g.events), (4, 11));
-        let other = p.write().replace("\"format\":1", "\"format\":2");
-        assert!(Part::parse(&other).unwrap_err().contains("format 2"));
+        assert_eq!(g.cohort_keys, vec![(2, 2), (9, 2)]);
+        let other = p.write().replace("\"format\":2", "\"format\":3");
+        assert!(Part::parse(&other).unwrap_err().contains("format 3"));
     }
 }

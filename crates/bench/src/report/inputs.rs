@@ -33,6 +33,19 @@ pub struct Inputs {
     pub classes: Option<Vec<ClassRow>>,
     /// load.csv (a region has `capacity_rps`), if the folder has one.
     pub load: Option<Vec<LoadRow>>,
+    /// Per arm (summary order): the health signal that detects the first failure's region
+    /// (`Arm::signal(..).label()`: "Route 53 health checkers", "ELB target health", …), when
+    /// the workload is known.
+    pub signals: Option<Vec<String>>,
+}
+
+/// Each arm's health signal for the workload's first failure (region 0 without failures).
+pub fn signals(w: &sim_engine::config::Workload) -> Vec<String> {
+    let region = w.failures.first().map_or(0, |f| f.region);
+    w.arms
+        .iter()
+        .map(|a| a.signal(region).label().to_string())
+        .collect()
 }
 
 /// The `description` of a workload's TOML text, if it has one.
@@ -83,11 +96,16 @@ pub fn load(dir: &Path) -> Result<Inputs, Error> {
         .map_err(|e| {
             Error::BadInput(format!("{}: {e}", dir.join(distributions::FILE).display()))
         })?;
-    let description = match read_optional(dir, WORKLOAD_FILE)? {
-        Some(t) => workload_description(&t)
+    let workload_text = read_optional(dir, WORKLOAD_FILE)?;
+    let description = match &workload_text {
+        Some(t) => workload_description(t)
             .map_err(|e| Error::BadInput(format!("{}: {e}", dir.join(WORKLOAD_FILE).display())))?,
         None => None,
     };
+    // A workload that no longer loads (an older run) just leaves the signals out.
+    let signals = workload_text
+        .and_then(|t| crate::workload::parse_workload(&t).ok())
+        .map(|w| signals(&w));
     let command = read_optional(dir, COMMAND_FILE)?
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty());
@@ -113,5 +131,6 @@ pub fn load(dir: &Path) -> Result<Inputs, Error> {
         replications,
         classes,
         load,
+        signals,
     })
 }

@@ -168,6 +168,7 @@ mod tests {
             replications: None,
             classes: None,
             load: None,
+            signals: None,
         };
         let r = build(&inputs).unwrap();
         assert_eq!(

@@ -112,7 +112,9 @@ pub fn parse_value(raw: &str) -> Value {
         .unwrap_or_else(|| Value::String(raw.to_string()))
 }
 
-/// Sets `path` to `value` in `table`. Every step but the last must exist; the last key is
+/// Sets `path` to `value` in `table`. The first key must exist; a missing step below it that
+/// names a table key (not an array index) is created as an empty table, so that an optional
+/// table (`regions.0.load_balancer.health_check.interval`) can be swept; the last key is
 /// created when its parent is a table.
 pub fn set_path(table: &mut Table, path: &[String], value: Value) -> Result<(), String> {
     let (last, init) = path.split_last().expect("non-empty path");
@@ -147,9 +149,14 @@ pub fn set_path(table: &mut Table, path: &[String], value: Value) -> Result<(), 
 fn step<'a>(cur: &'a mut Value, seg: &str, walked: &str) -> Result<&'a mut Value, String> {
     let here = format!("{walked}.{seg}");
     match cur {
-        Value::Table(t) => t
-            .get_mut(seg)
-            .ok_or_else(|| format!("no key `{here}` in the workload")),
+        Value::Table(t) => {
+            if seg.parse::<usize>().is_err() {
+                Ok(t.entry(seg).or_insert_with(|| Value::Table(Table::new())))
+            } else {
+                t.get_mut(seg)
+                    .ok_or_else(|| format!("no key `{here}` in the workload"))
+            }
+        }
         Value::Array(a) => {
             let i = index(seg, a.len(), walked)?;
             Ok(&mut a[i])

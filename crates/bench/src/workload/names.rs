@@ -2,7 +2,7 @@
 //! answers the lookup and writes the "expected one of" message, so the two cannot drift apart.
 
 use sim_engine::config::{
-    ClientAffinity, EndpointType, HardMode, HcProtocol, Placement, Policy, Role,
+    ClientAffinity, EndpointType, HardMode, HcProtocol, LbKind, Placement, Policy, Role,
 };
 
 /// An enumerated setting written as one of a fixed set of strings.
@@ -138,6 +138,7 @@ names! {
         "ec2" => EndpointType::Ec2,
         "eip" => EndpointType::Eip,
     }
+    LbKind { "alb" => LbKind::Alb, "nlb" => LbKind::Nlb }
     HcProtocol { "http" => HcProtocol::Http, "https" => HcProtocol::Https, "tcp" => HcProtocol::Tcp }
     ClientAffinity { "none" => ClientAffinity::None, "source-ip" => ClientAffinity::SourceIp }
 }

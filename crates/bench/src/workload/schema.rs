@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use sim_engine::config::{
-    ClientAffinity, EndpointType, HardMode, HcProtocol, Placement, Policy, Propagation, Role,
-    ServeStale,
+    ClientAffinity, EndpointType, HardMode, HcProtocol, LbKind, Placement, Policy, Propagation,
+    Role, ServeStale,
 };
 use toml::Value;
 
@@ -80,6 +80,21 @@ pub(crate) struct RawRegion {
     pub capacity_rps: Option<Num>,
     /// The overload model's parameters (needs `capacity_rps`).
     pub overload: Option<RawOverload>,
+    /// The region's load balancer: one target-health timeline read by every arm.
+    pub load_balancer: Option<RawLoadBalancer>,
+}
+
+/// `regions[].load_balancer`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLoadBalancer {
+    /// "alb" or "nlb" (default: nlb if a GA or Route 53 arm reaches the region through nlb).
+    #[serde(rename = "type")]
+    pub kind: Option<Name<LbKind>>,
+    /// Idle timeout of kept-alive client connections, > 0.
+    pub idle_timeout: Option<Dur>,
+    /// The target group's health check.
+    pub health_check: Option<RawLbHealthCheck>,
 }
 
 /// `regions[].overload`.
@@ -233,8 +248,8 @@ pub(crate) struct RawArm {
     pub client_affinity: Option<Name<ClientAffinity>>,
     /// GA endpoint groups (default: one per region, dial 100).
     pub endpoint_groups: Option<Tables<RawEndpointGroup>>,
-    /// GA: the load balancer's target health check.
-    pub lb_health_check: Option<RawLbHealthCheck>,
+    /// GA: moved to `regions[].load_balancer.health_check`; refused whatever its value.
+    pub lb_health_check: Option<Value>,
 }
 
 /// A health check table: `arms[].health_check`, `records[].health_check` and (without
@@ -272,10 +287,14 @@ pub(crate) struct RawCalculated {
     pub children: Option<Tables<RawTable>>,
 }
 
-/// `arms[].lb_health_check` (Global Accelerator).
+/// `regions[].load_balancer.health_check`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLbHealthCheck {
+    /// "http" | "https" | "tcp" (not tcp on an ALB).
+    pub protocol: Option<Name<HcProtocol>>,
+    /// Whether the check exercises the application behind the target.
+    pub deep: Option<bool>,
     /// 5s to 300s.
     pub interval: Option<Dur>,
     /// 2s to 120s, shorter than the interval.

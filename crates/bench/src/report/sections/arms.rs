@@ -1,4 +1,5 @@
-//! The report section "Arms": each arm's strategy, and the client settings it overrides.
+//! The report section "Arms": each arm's strategy, its health signal, and the client settings
+//! it overrides.
 
 use crate::report::doc::{Block, Item, Span};
 use crate::report::inputs::Inputs;
@@ -16,6 +17,12 @@ pub fn section(inputs: &Inputs) -> Vec<Block> {
                 Span::Text(format!(": {}", a.strategy.as_deref().unwrap_or("n/a"))),
             ]);
             it.swatch = Some(arm_colour_hex(i));
+            if let Some(signal) = inputs.signals.as_ref().and_then(|s| s.get(i)) {
+                it.sub.push(vec![
+                    Span::Strong("health signal:".into()),
+                    Span::Text(format!(" {signal}")),
+                ]);
+            }
             if !a.client_overrides.is_empty() {
                 it.sub.push(vec![
                     Span::Strong("overrides client settings, which changes the comparison:".into()),

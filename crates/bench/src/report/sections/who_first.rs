@@ -579,6 +579,7 @@ mod tests {
                 .collect()
         };
         Inputs {
+            signals: None,
             summary: {
                 edit(&mut summary);
                 serde_json::from_value(summary).unwrap()

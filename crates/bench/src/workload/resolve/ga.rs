@@ -59,31 +59,20 @@ pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<Glo
             health_check.deep = h.deep.unwrap_or(false);
         }
     }
-    let mut lb_health_check = LbHealthCheck::default();
-    if let Some(h) = a.lb_health_check {
-        let at = o.key("lb_health_check");
-        // ELB-API CreateTargetGroup ranges: interval 5-300 s, thresholds 2-10, timeout 2-120 s.
-        if let Some(i) = h.interval {
-            if !(5 * SEC..=300 * SEC).contains(&i.0) {
-                return Err(at.at("interval", "must be between 5s and 300s"));
-            }
-            lb_health_check.interval = i.0;
-        }
-        if let Some(t) = at.u32_in("unhealthy_threshold", h.unhealthy_threshold, 2, 10)? {
-            lb_health_check.unhealthy_threshold = t;
-        }
-        if let Some(t) = at.u32_in("healthy_threshold", h.healthy_threshold, 2, 10)? {
-            lb_health_check.healthy_threshold = t;
-        }
-        if let Some(t) = h.timeout {
-            if !(2 * SEC..=120 * SEC).contains(&t.0) {
-                return Err(at.at("timeout", "must be between 2s and 120s"));
-            }
-            lb_health_check.timeout = t.0;
-        }
-        if lb_health_check.timeout >= lb_health_check.interval {
-            return Err(at.at("timeout", "must be shorter than the interval (ELB rule)"));
-        }
+    if a.lb_health_check.is_some() {
+        // Moved (WORKLOAD.md): refused whatever its value, naming the new key.
+        let regions = if cx.regions.len() == 1 {
+            "regions[0]"
+        } else {
+            "regions[i]"
+        };
+        return Err(o.at(
+            "lb_health_check",
+            format!(
+                "has moved to {regions}.load_balancer.health_check: the region's load balancer \
+                 is one target-health timeline read by every arm"
+            ),
+        ));
     }
     let endpoint_groups = match a.endpoint_groups {
         // Default: one endpoint group per declared region, dial 100 %.
@@ -122,7 +111,7 @@ pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<Glo
     Ok(GlobalAcceleratorArm {
         endpoint_type,
         health_check,
-        lb_health_check,
+        lb_health_check: LbHealthCheck::default(),
         endpoint_groups,
         client_affinity: a.client_affinity.map_or(ClientAffinity::None, |c| c.0),
         propagation,

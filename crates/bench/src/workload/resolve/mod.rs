@@ -7,6 +7,7 @@ mod clients;
 mod failures;
 mod ga;
 mod health;
+mod lb;
 mod records;
 mod regions;
 mod resolvers;
@@ -202,7 +203,7 @@ pub(crate) fn workload(raw: RawWorkload, preset: Option<PopulationPreset>) -> Re
     };
     let population = preset.or(named);
     let simulation = simulation::simulation(&top, raw.simulation)?;
-    let regions = regions::regions(&top, raw.regions, simulation.clients)?;
+    let (regions, lbs) = regions::regions(&top, raw.regions, simulation.clients)?;
     let base = population
         .as_ref()
         .map_or_else(Clients::default, population_clients);
@@ -223,7 +224,7 @@ pub(crate) fn workload(raw: RawWorkload, preset: Option<PopulationPreset>) -> Re
     };
     let arms = route53::arms(&top, raw.arms, &cx)?;
     let actions = actions::actions(&top, raw.actions, &simulation, &arms)?;
-    Ok(Workload {
+    let mut w = Workload {
         name,
         description: raw.description,
         simulation,
@@ -233,7 +234,10 @@ pub(crate) fn workload(raw: RawWorkload, preset: Option<PopulationPreset>) -> Re
         failures,
         arms,
         actions,
-    })
+        params: None,
+    };
+    w.params = Some(lb::params(&w, lbs)?);
+    Ok(w)
 }
 
 /// The workload name is used in output folder names.

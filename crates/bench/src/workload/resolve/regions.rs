@@ -5,7 +5,7 @@ use sim_engine::config::{Capacity, Region};
 use sim_engine::geo::region_coords;
 
 use super::super::names::Probes;
-use super::super::schema::{RawRegion, Tables};
+use super::super::schema::{RawLoadBalancer, RawRegion, Tables};
 use super::{At, Res, items, num};
 
 /// Check a latitude and longitude in degrees.
@@ -19,7 +19,15 @@ pub(super) fn check_point(o: &At, lat: f64, lon: f64) -> Res<()> {
     Ok(())
 }
 
-pub(super) fn regions(top: &At, raw: Option<Tables<RawRegion>>, clients: u64) -> Res<Vec<Region>> {
+/// A region's `load_balancer` table as written, with its key path, resolved after the arms
+/// (its default type depends on them: [`super::lb`]).
+pub(super) type RawLbs = Vec<(At, Option<RawLoadBalancer>)>;
+
+pub(super) fn regions(
+    top: &At,
+    raw: Option<Tables<RawRegion>>,
+    clients: u64,
+) -> Res<(Vec<Region>, RawLbs)> {
     let list = items(top, "regions", raw);
     if list.is_empty() {
         return Err(top.at("regions", "at least one [[regions]] is required"));
@@ -34,6 +42,7 @@ pub(super) fn regions(top: &At, raw: Option<Tables<RawRegion>>, clients: u64) ->
         ));
     }
     let mut regions: Vec<Region> = Vec::with_capacity(list.len());
+    let mut lbs: RawLbs = Vec::with_capacity(list.len());
     for (o, r) in list {
         let name = o.name("name", r.name)?;
         if let Some(j) = regions.iter().position(|x| x.name == name) {
@@ -69,6 +78,7 @@ pub(super) fn regions(top: &At, raw: Option<Tables<RawRegion>>, clients: u64) ->
             })?,
         };
         let capacity_rps = capacity(&o, r.capacity_rps.map(|n| n.0), r.overload, clients)?;
+        lbs.push((o.key("load_balancer"), r.load_balancer));
         regions.push(Region {
             name,
             lat,
@@ -76,7 +86,7 @@ pub(super) fn regions(top: &At, raw: Option<Tables<RawRegion>>, clients: u64) ->
             capacity_rps,
         });
     }
-    Ok(regions)
+    Ok((regions, lbs))
 }
 
 /// `capacity_rps` (requests/s at the workload's `simulation.clients`) and its `overload`

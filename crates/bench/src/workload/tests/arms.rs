@@ -59,16 +59,6 @@ fn global_accelerator_arms_load_and_validate() {
         "one endpoint group per region",
     );
     expect_err(
-        &ga("lb_health_check = { interval = \"1s\" }"),
-        "arms[1].lb_health_check.interval",
-        "between 5s and 300s",
-    );
-    expect_err(
-        &ga("lb_health_check = { timeout = \"40s\" }"),
-        "arms[1].lb_health_check.timeout",
-        "shorter than the interval",
-    );
-    expect_err(
         &ga("records = []"),
         "arms[1].records",
         "only for kind = \"route53\"",

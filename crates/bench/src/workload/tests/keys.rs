@@ -33,6 +33,7 @@ overload = { added_latency = "50ms", probes = "exempt" }
 
 [[regions]]
 name = "eu-west-1"
+load_balancer = { type = "alb", idle_timeout = "60s", health_check = { protocol = "http", interval = "30s", unhealthy_threshold = 2, healthy_threshold = 5, timeout = "5s", deep = false } }
 
 [clients]
 geography = "world-internet-users"
@@ -84,7 +85,6 @@ records = [ { region = "eu-west-1", location = { continent = "EU" } }, { region 
 name = "ga"
 kind = "global-accelerator"
 health_check = { interval = "10s", threshold = 3 }
-lb_health_check = { interval = "30s" }
 endpoint_groups = [ { region = "us-east-1" }, { region = "eu-west-1" } ]
 
 [[actions]]

@@ -5,6 +5,7 @@ mod arms;
 mod basics;
 mod clients;
 mod keys;
+mod lb;
 mod resolvers;
 mod robustness;
 
