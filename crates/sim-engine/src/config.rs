@@ -714,6 +714,25 @@ impl ProbeShedding {
         }
     }
 
+    /// For reports: which kinds are shed, e.g. "Route 53 and GA probes shed, ELB target
+    /// checks exempt".
+    pub fn text(self) -> String {
+        let word = |b: bool| if b { "shed" } else { "exempt" };
+        let mut s = format!(
+            "Route 53 probes {}, GA probes {}, ELB target checks {}",
+            word(self.route53),
+            word(self.ga),
+            word(self.elb)
+        );
+        if self == ProbeShedding::documented(true) {
+            s.push_str(
+                " (the default: ELB probes go from the load balancer's nodes straight to the \
+                 targets)",
+            );
+        }
+        s
+    }
+
     pub fn sheds(self, kind: ProbeKind) -> bool {
         match kind {
             ProbeKind::Route53 => self.route53,
@@ -1021,19 +1040,22 @@ impl ModelParams {
             }
         }
         if self.lb_probers.nodes == 0 {
-            return err("lb_probers.nodes".into(), "must be at least 1".into());
+            return err("model.lb_probers.nodes".into(), "must be at least 1".into());
         }
         if !(0.0..1.0).contains(&self.lb_probers.healthy_fraction) {
             return err(
-                "lb_probers.healthy_fraction".into(),
+                "model.lb_probers.healthy_fraction".into(),
                 "must be in [0, 1)".into(),
             );
         }
         if self.tls_round_trips > 10 {
-            return err("tls_round_trips".into(), "must be 0 to 10".into());
+            return err("model.tls_round_trips".into(), "must be 0 to 10".into());
         }
         if self.negative.soa_ttl == 0 && self.negative.soa_minimum == 0 {
-            return err("soa".into(), "SOA TTL and MINIMUM cannot both be 0".into());
+            return err(
+                "model.negative".into(),
+                "SOA TTL and MINIMUM cannot both be 0".into(),
+            );
         }
         Ok(())
     }

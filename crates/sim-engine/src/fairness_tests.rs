@@ -69,8 +69,8 @@ fn eth_alias_and_ga_alb_share_detection_and_act_is_detection_plus_propagation() 
     // ELB defaults: interval 30 s, 2 failures, 5 s timeout on a fixed schedule: detection in
     // (30 + 5, 60 + 5] s after the failure.
     assert!(d > 35.0 && d <= 65.0, "{d}");
-    for act in &out.act_s {
-        let act = act.expect("act_s");
+    for a in &out.summary.arms {
+        let act = a.act_s.expect("act_s");
         assert!((act.p50 - (d + 7.0)).abs() < 1e-6, "{act:?} {d}");
         assert!((act.max - (d + 7.0)).abs() < 1e-6, "{act:?} {d}");
     }
@@ -92,13 +92,13 @@ fn act_with_default_propagation_lies_within_the_propagation_window() {
     w.simulation.clients = 40_000;
     let out = run(&w, &ModelParams::defaults(&w));
     let d = out.summary.arms[0].detection_s.unwrap();
-    for act in out.act_s.iter().map(|a| a.unwrap()) {
+    for act in out.summary.arms.iter().map(|a| a.act_s.unwrap()) {
         assert!(act.p50 >= d && act.max <= d + 10.0, "{act:?} {d}");
         assert!(act.max >= act.p50);
     }
     // 400 resolvers with ~100 cohort-or-not clients each; the cohort's resolvers are a few
     // hundred independent U(0, 10): the median's sd is about 10 / sqrt(12 x 200) x 1.7 < 0.4 s.
-    let r53 = out.act_s[0].unwrap();
+    let r53 = out.summary.arms[0].act_s.unwrap();
     assert!((r53.p50 - (d + 5.0)).abs() < 1.5, "{r53:?} {d}");
 }
 

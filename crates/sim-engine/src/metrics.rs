@@ -206,6 +206,9 @@ pub struct ArmSummary {
     pub attempts: u64,
     pub cohort_clients: Option<u64>,
     pub detection_s: Option<f64>,
+    /// When the detected change takes effect where routing is decided (METRICS.md `act_s`);
+    /// `None` without a failure or a detection.
+    pub act_s: Option<Act>,
     pub converge_s: Converge,
     pub stale_converge_s: Converge,
     pub rto_s: Rto,

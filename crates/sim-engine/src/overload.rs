@@ -110,10 +110,12 @@ pub fn lockstep(w: &Workload) -> bool {
 
 /// The assumption line printed in every report of a lockstep run.
 pub fn assumptions(w: &Workload) -> Vec<String> {
+    let params = crate::config::ModelParams::of(w);
     let caps: Vec<String> = w
         .regions
         .iter()
-        .filter_map(|r| {
+        .zip(&params.probes)
+        .filter_map(|(r, probes)| {
             let c = r.capacity_rps?;
             Some(format!(
                 "{} {} req/s at this run's {} clients (added latency {} ms, probes {})",
@@ -121,11 +123,7 @@ pub fn assumptions(w: &Workload) -> Vec<String> {
                 crate::metrics::secs((c.rps_for(w.simulation.clients) * 1e6).round() as Micros),
                 w.simulation.clients,
                 c.added_latency / crate::MS,
-                if c.shed_probes {
-                    "Route 53 and GA probes shed, ELB target checks exempt (the default: ELB probes go from the load balancer's nodes straight to the targets)"
-                } else {
-                    "exempt"
-                }
+                probes.text()
             ))
         })
         .collect();

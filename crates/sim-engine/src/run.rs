@@ -102,9 +102,6 @@ pub struct RunOutput {
     /// Lockstep runs (a region has `capacity_rps`): per arm, load per region and bin
     /// (`load.csv`); empty otherwise.
     pub loads: Vec<crate::overload::ArmLoad>,
-    /// Per arm (the order of `summary.arms`): `act_s` (METRICS.md), `None` without a
-    /// detection. Kept beside the summary until the report wiring moves it into `ArmSummary`.
-    pub act_s: Vec<Option<crate::metrics::Act>>,
     /// Events processed (requests, retries, failure declarations), all arms.
     pub events: u64,
     pub threads: usize,
@@ -703,6 +700,7 @@ fn arm_summary(
         attempts: total.attempts,
         cohort_clients,
         detection_s,
+        act_s: failure.and_then(|f| act(arm, control, &result.cohort_keys, f)),
         converge_s,
         stale_converge_s,
         rto_s,
@@ -884,12 +882,10 @@ fn finish(
     let mut distributions = Vec::new();
     let mut classes_out = Vec::new();
     let mut events = 0;
-    let mut act_s = Vec::new();
     for (arm_index, (result, control)) in results.into_iter().enumerate() {
         let arm = &w.arms[arm_index];
         let control = control.unwrap_or_else(|| arm_control(w, arm_index, &p.geo, &p.world, p.end));
         events += result.events;
-        act_s.push(failure.and_then(|f| act(arm, &control, &result.cohort_keys, f)));
         arms.push(arm_summary(
             w, &p.params, arm, &p.geo, &p.layout, &control, &result, failure,
         ));
@@ -924,7 +920,6 @@ fn finish(
         distributions,
         classes: classes_out,
         loads,
-        act_s,
         bin: p.bin,
         events,
         threads: 0,

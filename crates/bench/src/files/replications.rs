@@ -18,7 +18,7 @@ use super::csv;
 pub const FILE: &str = "replications.csv";
 
 /// The figure columns, after `seed,arm`.
-pub const FIGURES: [&str; 18] = [
+pub const FIGURES: [&str; 20] = [
     "cohort_clients",
     "detection_s",
     "converge_p50_s",
@@ -37,6 +37,8 @@ pub const FIGURES: [&str; 18] = [
     "latency_p50_ms",
     "latency_p99_ms",
     "auth_queries",
+    "act_p50_s",
+    "act_max_s",
 ];
 
 /// Every column, in order.
@@ -76,12 +78,14 @@ pub fn figure(a: &ArmSummary, name: &str) -> Option<f64> {
         "cost_usd_month" => a.cost_usd_month,
         "latency_p50_ms" => a.latency_ms.p50,
         "latency_p99_ms" => a.latency_ms.p99,
+        "act_p50_s" => a.act_s.map(|x| x.p50),
+        "act_max_s" => a.act_s.map(|x| x.max),
         other => panic!("unknown figure column {other:?}"),
     }
 }
 
 /// An arm's figures in [`FIGURES`] order; `None` for null.
-pub fn arm_figures(a: &ArmSummary) -> [Option<f64>; 18] {
+pub fn arm_figures(a: &ArmSummary) -> [Option<f64>; 20] {
     FIGURES.map(|f| figure(a, f))
 }
 
@@ -251,6 +255,7 @@ mod tests {
             attempts: 12,
             cohort_clients: Some(5),
             detection_s: Some(1.5),
+            act_s: Some(sim_engine::metrics::Act { p50: 2.0, max: 3.5 }),
             converge_s: Converge {
                 p99: Some(42.0),
                 ..Converge::NULL
@@ -289,10 +294,10 @@ mod tests {
         assert_eq!(fmt_cell(Some(96.0)), "96");
         assert_eq!(fmt_cell(Some(58.4)), "58.4");
         let mut text = header();
-        text.push_str(&format!("7,a,10,{}\n", vec![""; 17].join(",")));
+        text.push_str(&format!("7,a,10,{}\n", vec![""; FIGURES.len() - 1].join(",")));
         text.push_str(&format!(
             "8,\"b,\"\"x\"\"\",12,{}\n",
-            vec!["1.5"; 17].join(",")
+            vec!["1.5"; FIGURES.len() - 1].join(",")
         ));
         let r = parse(&text).unwrap();
         assert_eq!(r.rows.len(), 2);
@@ -302,7 +307,7 @@ mod tests {
         assert_eq!(csv::field(&r.rows[1].arm), "\"b,\"\"x\"\"\"");
         assert_eq!(r.seeds(), vec![7, 8]);
         assert!(parse("seed,arm\n").unwrap_err().contains("header"));
-        let bad = format!("{}7,a,x{}\n", header(), ",".repeat(17));
+        let bad = format!("{}7,a,x{}\n", header(), ",".repeat(FIGURES.len() - 1));
         assert!(parse(&bad).unwrap_err().contains("`cohort_clients`"));
         let short = format!("{}7,a,1\n", header());
         assert!(parse(&short).unwrap_err().contains("line 2: 3 fields"));

@@ -94,6 +94,8 @@ pub struct ArmView {
     pub attempts: Field<u64>,
     pub cohort_clients: Field<u64>,
     pub detection_s: Field<f64>,
+    /// `act_s`: `p50` and `max`.
+    pub act_s: Field<Percentiles>,
     pub converge_s: Field<Percentiles>,
     pub stale_converge_s: Field<Percentiles>,
     pub rto_s: Field<Percentiles>,
@@ -207,6 +209,7 @@ mod tests {
             attempts: 12,
             cohort_clients: Some(5),
             detection_s: Some(1.5),
+            act_s: Some(sim_engine::metrics::Act { p50: 2.0, max: 3.5 }),
             converge_s: Converge {
                 p99: Some(42.0),
                 ..Converge::NULL
@@ -245,6 +248,8 @@ mod tests {
         assert_eq!(a.name, "a, \"b\" ü");
         assert_eq!(a.requests, Field::Value(10));
         assert_eq!(a.detection_s, Field::Value(1.5));
+        assert_eq!(ArmView::at(&a.act_s, "p50"), Field::Value(2.0));
+        assert_eq!(ArmView::at(&a.act_s, "max"), Field::Value(3.5));
         assert_eq!(ArmView::at(&a.converge_s, "p99"), Field::Value(42.0));
         assert_eq!(ArmView::at(&a.converge_s, "p50"), Field::Null);
         assert_eq!(a.never_recovered(), Field::Value(2));

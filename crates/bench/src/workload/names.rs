@@ -2,7 +2,8 @@
 //! answers the lookup and writes the "expected one of" message, so the two cannot drift apart.
 
 use sim_engine::config::{
-    ClientAffinity, EndpointType, HardMode, HcProtocol, LbKind, Placement, Policy, Role,
+    ClientAffinity, EndpointType, GaFailoverReading, HardMode, HcProtocol, LbKind, Placement,
+    Policy, Role,
 };
 
 /// An enumerated setting written as one of a fixed set of strings.
@@ -139,6 +140,10 @@ names! {
         "eip" => EndpointType::Eip,
     }
     LbKind { "alb" => LbKind::Alb, "nlb" => LbKind::Nlb }
+    GaFailoverReading {
+        "three-additional" => GaFailoverReading::ThreeAdditional,
+        "three-closest" => GaFailoverReading::ThreeClosest,
+    }
     HcProtocol { "http" => HcProtocol::Http, "https" => HcProtocol::Https, "tcp" => HcProtocol::Tcp }
     ClientAffinity { "none" => ClientAffinity::None, "source-ip" => ClientAffinity::SourceIp }
 }

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use sim_engine::config::{
-    ClientAffinity, EndpointType, HardMode, HcProtocol, LbKind, Placement, Policy, Propagation,
-    Role, ServeStale,
+    ClientAffinity, EndpointType, GaFailoverReading, HardMode, HcProtocol, LbKind, Placement,
+    Policy, Propagation, Role, ServeStale,
 };
 use toml::Value;
 
@@ -48,6 +48,55 @@ pub(crate) struct RawWorkload {
     pub arms: Option<Tables<RawArm>>,
     /// `[[actions]]`: timed weight and traffic-dial changes.
     pub actions: Option<Tables<RawAction>>,
+    /// `[model]`: engine model parameters shared by every arm (TLS, ELB probers, Global
+    /// Accelerator's data path, negative caching).
+    pub model: Option<RawModel>,
+}
+
+/// `[model]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawModel {
+    /// TLS handshake round trips on every new connection, 0 to 10.
+    pub tls_round_trips: Option<i64>,
+    /// How many load-balancer nodes probe each target and how they combine.
+    pub lb_probers: Option<RawLbProbers>,
+    /// Global Accelerator's data path.
+    pub ga: Option<RawGaModel>,
+    /// Negative caching of a no-answer (RFC 2308).
+    pub negative: Option<RawNegative>,
+}
+
+/// `model.lb_probers`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLbProbers {
+    /// Independent probers per target, 1 to 64.
+    pub nodes: Option<i64>,
+    /// Healthy while more than this fraction of the probers say so, in [0, 1).
+    pub healthy_fraction: Option<Num>,
+}
+
+/// `model.ga`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGaModel {
+    /// The edge's backend-connect timeout to a blackholed endpoint, or `"none"`.
+    pub edge_backend_connect_timeout: Option<Value>,
+    /// Delay before a recovered group gets new connections.
+    pub failback_delay: Option<Dur>,
+    /// Which reading of the failover rule.
+    pub failover: Option<Name<GaFailoverReading>>,
+}
+
+/// `model.negative`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNegative {
+    /// The hosted zone's SOA record TTL.
+    pub soa_ttl: Option<Dur>,
+    /// The SOA MINIMUM field.
+    pub soa_minimum: Option<Dur>,
 }
 
 /// `[simulation]`.
@@ -103,8 +152,9 @@ pub(crate) struct RawLoadBalancer {
 pub(crate) struct RawOverload {
     /// Latency added to requests an overloaded region serves, at most 1h.
     pub added_latency: Option<Dur>,
-    /// Whether health-check probes are shed with requests.
-    pub probes: Option<Name<Probes>>,
+    /// Whether health-check probes are shed with requests: one word for every kind, or one
+    /// per kind.
+    pub probes: Option<ProbesSpec>,
 }
 
 /// `[clients]`, and an arm's `clients` overrides.
@@ -151,6 +201,8 @@ pub(crate) struct RawResolver {
     pub clients_per_resolver: Option<i64>,
     /// A resolver program: its cache clock and default TTL limits.
     pub software: Option<String>,
+    /// Cap on how long a negative answer is cached (default: the software's, else none).
+    pub max_negative_ttl: Option<Dur>,
     /// The class's TTL policy.
     pub ttl: Option<TtlSpec>,
     /// Refresh popular entries before they expire.
@@ -662,6 +714,39 @@ forms!(
             Err(de::Error::custom(format!(
                 "a list of client areas is not supported yet; use {GEOGRAPHY:?}"
             )))
+        }
+    }
+);
+
+/// `regions[].overload.probes`: `"shed"` / `"exempt"` for every kind of probe, or a table
+/// `{ route53, ga, elb }` (each optional, the unwritten ones at their default).
+#[derive(Debug)]
+pub(crate) enum ProbesSpec {
+    All(Probes),
+    PerKind(RawProbes),
+}
+
+/// `regions[].overload.probes` as a table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProbes {
+    /// Route 53 health checkers' probes.
+    pub route53: Option<Name<Probes>>,
+    /// Global Accelerator's own health checks.
+    pub ga: Option<Name<Probes>>,
+    /// ELB target-group health checks (from the load balancer's nodes).
+    pub elb: Option<Name<Probes>>,
+}
+
+forms!(
+    ProbesSpec,
+    "\"shed\", \"exempt\" or a table { route53, ga, elb }",
+    {
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<ProbesSpec, E> {
+            lookup::<Probes>(s).map(ProbesSpec::All).map_err(E::custom)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ProbesSpec, A::Error> {
+            table(map).map(ProbesSpec::PerKind)
         }
     }
 );

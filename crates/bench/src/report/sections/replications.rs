@@ -10,7 +10,7 @@ use crate::stats::{fmt_ci, mean_ci};
 
 /// How each figure reads in a report table, in [`FIGURES`](crate::files::replications::FIGURES) order, and whether it is a count
 /// (shown without decimals).
-const LABELS: [(&str, bool); 18] = [
+const LABELS: [(&str, bool); 20] = [
     ("cohort clients", true),
     ("detection (s)", false),
     ("converge p50 (s)", false),
@@ -29,6 +29,8 @@ const LABELS: [(&str, bool); 18] = [
     ("latency p50 (ms)", false),
     ("latency p99 (ms)", false),
     ("authoritative queries", true),
+    ("act p50 (s)", false),
+    ("act max (s)", false),
 ];
 
 /// The table "Across N seeds: mean ± 95 % CI (n)": (figure label, one cell per arm in
@@ -126,10 +128,10 @@ mod tests {
     #[test]
     fn nulls_are_empty_cells_and_read_back() {
         let mut text = header();
-        text.push_str(&format!("7,a,10,{}\n", vec![""; 17].join(",")));
+        text.push_str(&format!("7,a,10,{}\n", vec![""; FIGURES.len() - 1].join(",")));
         text.push_str(&format!(
             "8,\"b,\"\"x\"\"\",12,{}\n",
-            vec!["1.5"; 17].join(",")
+            vec!["1.5"; FIGURES.len() - 1].join(",")
         ));
         let r = parse(&text).unwrap();
         let ci = ci_rows(&r);

@@ -54,6 +54,11 @@ fn rows(summary: &SummaryView) -> Vec<(String, Vec<String>)> {
         (label.to_string(), arms.iter().map(f).collect())
     };
     let mut rows = vec![row("detection (s)", &|a| fmt_s(a.detection_s))];
+    for (p, label) in [("p50", "p50"), ("max", "max")] {
+        rows.push(row(&format!("act {label} (s)"), &|a| {
+            fmt_s(ArmView::at(&a.act_s, p))
+        }));
+    }
     for (what, figure) in [
         (
             "converge",

@@ -4,16 +4,19 @@
 
 use sim_engine::config::{LoadBalancer, ModelParams, Workload};
 
-use super::super::LoadError;
 use super::Res;
-use super::regions::RawLbs;
+use super::regions::RawRegionParams;
 
 /// The workload's model parameters: the defaults ([`ModelParams::defaults`]) with each written
-/// `regions[i].load_balancer` applied, then validated ([`ModelParams::validate`], whose key is
-/// the full key path).
-pub(super) fn params(w: &Workload, lbs: RawLbs) -> Res<ModelParams> {
+/// `regions[i].load_balancer` and `regions[i].overload.probes` applied (the caller applies
+/// `[model]` and validates: [`ModelParams::validate`], whose key is the full key path).
+pub(super) fn params(w: &Workload, regions: Vec<RawRegionParams>) -> Res<ModelParams> {
     let mut params = ModelParams::defaults(w);
-    for (i, (at, raw)) in lbs.into_iter().enumerate() {
+    for (i, r) in regions.into_iter().enumerate() {
+        if let Some(p) = r.probes {
+            params.probes[i] = p;
+        }
+        let (at, raw) = (r.lb_at, r.lb);
         let Some(raw) = raw else {
             continue;
         };
@@ -48,8 +51,5 @@ pub(super) fn params(w: &Workload, lbs: RawLbs) -> Res<ModelParams> {
         }
         params.load_balancers[i] = lb;
     }
-    params
-        .validate(w)
-        .map_err(|e| LoadError::new(e.key, e.message))?;
     Ok(params)
 }

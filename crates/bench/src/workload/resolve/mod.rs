@@ -8,6 +8,7 @@ mod failures;
 mod ga;
 mod health;
 mod lb;
+mod model;
 mod records;
 mod regions;
 mod resolvers;
@@ -211,8 +212,12 @@ pub(crate) fn workload(raw: RawWorkload, preset: Option<PopulationPreset>) -> Re
         None => base,
         Some(c) => clients::clients(&top.key("clients"), c, &base)?,
     };
-    let resolvers = match (&population, raw.resolvers) {
-        (Some(p), None) => population_resolvers(p),
+    let (resolvers, negative_caps) = match (&population, raw.resolvers) {
+        (Some(p), None) => {
+            let classes = population_resolvers(p);
+            let caps = vec![None; classes.len()];
+            (classes, caps)
+        }
         (_, r) => resolvers::resolvers(&top, r, &regions)?,
     };
     let failures = failures::failures(&top, raw.failures, &simulation, &regions)?;
@@ -236,7 +241,13 @@ pub(crate) fn workload(raw: RawWorkload, preset: Option<PopulationPreset>) -> Re
         actions,
         params: None,
     };
-    w.params = Some(lb::params(&w, lbs)?);
+    let mut params = lb::params(&w, lbs)?;
+    params.negative.resolver_cap = negative_caps;
+    model::model(&top.key("model"), raw.model, &mut params)?;
+    params
+        .validate(&w)
+        .map_err(|e| LoadError::new(e.key, e.message))?;
+    w.params = Some(params);
     Ok(w)
 }
 

@@ -1,6 +1,7 @@
 //! `[[resolvers]]`: resolver classes, their siting and TTL policies.
 
 use resolver_models::presets::TTL_DISTRIBUTIONS;
+use sim_engine::Micros;
 use sim_engine::config::{
     CacheClock, Placement, Region, ResolverClass, ServeStale, Siting, TtlMix, TtlPolicy,
 };
@@ -15,7 +16,7 @@ pub(super) fn resolvers(
     top: &At,
     raw: Option<Tables<RawResolver>>,
     regions: &[Region],
-) -> Res<Vec<ResolverClass>> {
+) -> Res<(Vec<ResolverClass>, Vec<Option<Micros>>)> {
     let list = items(top, "resolvers", raw);
     if list.is_empty() {
         return Err(top.at(
@@ -24,8 +25,10 @@ pub(super) fn resolvers(
         ));
     }
     let mut out: Vec<ResolverClass> = Vec::with_capacity(list.len());
+    let mut negative_caps = Vec::with_capacity(list.len());
     for (o, r) in list {
-        let class = resolver(&o, r, regions)?;
+        let (class, cap) = resolver(&o, r, regions)?;
+        negative_caps.push(cap);
         if let Some(j) = out.iter().position(|x| x.name == class.name) {
             return Err(o.at(
                 "name",
@@ -59,10 +62,16 @@ pub(super) fn resolvers(
             ),
         ));
     }
-    Ok(out)
+    Ok((out, negative_caps))
 }
 
-fn resolver(o: &At, mut r: RawResolver, regions: &[Region]) -> Res<ResolverClass> {
+/// One resolver class, and its cap on negative answers (`max_negative_ttl`, else its
+/// software's documented default, else none: `config::NegativeCaching::resolver_cap`).
+fn resolver(
+    o: &At,
+    mut r: RawResolver,
+    regions: &[Region],
+) -> Res<(ResolverClass, Option<Micros>)> {
     let name = o.name("name", r.name.take())?;
     let share = o.req("share", num(r.share))?;
     if !(share > 0.0 && share <= 1.0) {
@@ -131,7 +140,13 @@ fn resolver(o: &At, mut r: RawResolver, regions: &[Region]) -> Res<ResolverClass
         (Some(TtlSpec::Honor), _) => (TtlPolicy::Honor, None),
         (Some(TtlSpec::Table(t)), _) => ttl_policy(&o.key("ttl"), t)?,
     };
-    Ok(ResolverClass {
+    let negative_cap = match r.max_negative_ttl {
+        Some(d) => Some(d.0),
+        None => software
+            .and_then(resolver_models::Software::negative_ttl_cap)
+            .map(|s| u64::from(s) * sim_engine::SEC),
+    };
+    let class = ResolverClass {
         name,
         share,
         placement,
@@ -147,7 +162,8 @@ fn resolver(o: &At, mut r: RawResolver, regions: &[Region]) -> Res<ResolverClass
             resolver_models::TtlDisplay::Exact,
             resolver_models::Software::display,
         ),
-    })
+    };
+    Ok((class, negative_cap))
 }
 
 /// `location`, `caches_per_pop` and `clients_per_subnet` of a resolver class: each only with

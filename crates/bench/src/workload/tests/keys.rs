@@ -29,7 +29,7 @@ warm_start = false
 [[regions]]
 name = "us-east-1"
 capacity_rps = 5000
-overload = { added_latency = "50ms", probes = "exempt" }
+overload = { added_latency = "50ms", probes = { route53 = "shed", ga = "exempt", elb = "exempt" } }
 
 [[regions]]
 name = "eu-west-1"
@@ -53,6 +53,7 @@ share = 1.0
 placement = "central"
 location = { lat = 50.1, lon = 8.7 }
 ttl = { mode = "floor", min = "30s" }
+max_negative_ttl = "1h"
 
 [[failures]]
 region = "us-east-1"
@@ -92,6 +93,12 @@ at = "15m"
 arm = "weighted"
 key = "records[0].weight"
 value = 0
+
+[model]
+tls_round_trips = 1
+lb_probers = { nodes = 3, healthy_fraction = 0.5 }
+ga = { edge_backend_connect_timeout = "10s", failback_delay = "30s", failover = "three-additional" }
+negative = { soa_ttl = "900s", soa_minimum = "86400s" }
 "#;
 
 /// Keys a shared schema table accepts but resolve refuses at one place (checked below), and
