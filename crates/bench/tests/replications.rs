@@ -13,7 +13,7 @@ fn tmp(name: &str) -> common::Scratch {
 
 const HEADER: &str = "seed,arm,cohort_clients,detection_s,converge_p50_s,converge_p90_s,\
 converge_p99_s,converge_p999_s,stale_converge_p50_s,stale_converge_p99_s,rto_p50_s,rto_p90_s,\
-rto_p99_s,rto_max_s,never_recovered,failed,requests,latency_p50_ms,latency_p99_ms,auth_queries";
+rto_p99_s,rto_max_s,never_recovered,failed,requests,latency_p50_ms,latency_p99_ms,auth_queries,act_p50_s,act_max_s";
 
 fn run(dir: &Path, wl: &Path, out: &str, extra: &[&str]) -> PathBuf {
     let out = dir.join(out);
