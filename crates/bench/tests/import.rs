@@ -309,7 +309,6 @@ fn round_trip_route53_multivalue_runs() {
 /// records to load balancers, written as `regions[].load_balancer` and
 /// `endpoint_groups[].endpoints`, which the loader does not accept yet.
 #[test]
-#[ignore = "needs regions[].load_balancer (issue 12 wiring) and endpoint_groups[].endpoints"]
 fn round_trip_whole_aws_fixture_folder() {
     let t = tmp("import", "rtall");
     let dir = fixtures().join("aws");
@@ -319,7 +318,6 @@ fn round_trip_whole_aws_fixture_folder() {
 
 /// Terraform's fixtures alias every name clients resolve to a load balancer.
 #[test]
-#[ignore = "needs regions[].load_balancer (issue 12 wiring)"]
 fn round_trip_terraform_state_and_plan() {
     let t = tmp("import", "rttf");
     let tf = fixtures().join("terraform");

@@ -318,6 +318,7 @@ fn latency_vs_ga() -> Workload {
             health_check: Some(crate::testutil::hc(10, 1)),
             location: None,
             calculated: None,
+            geoproximity: None,
         })
         .collect();
     let r53 = Arm {
@@ -345,6 +346,8 @@ fn latency_vs_ga() -> Workload {
                 .map(|region| EndpointGroup {
                     region,
                     traffic_dial: 100.0,
+                    endpoints: Vec::new(),
+                    health_check: None,
                 })
                 .collect(),
             client_affinity: ClientAffinity::None,

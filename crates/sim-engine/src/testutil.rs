@@ -33,6 +33,7 @@ pub(crate) fn record(region: usize, health_check: Option<HealthCheck>) -> Record
         health_check,
         location: None,
         calculated: None,
+        geoproximity: None,
     }
 }
 
@@ -49,6 +50,8 @@ pub(crate) fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
         healthy_fraction: 0.18,
         deep: false,
         protocol: HcProtocol::Http,
+        disabled: false,
+        inverted: false,
     }
 }
 
