@@ -336,3 +336,52 @@ fn round_trip_terraform_state_and_plan() {
     );
     assert!(arm_names(&summary).len() >= 2);
 }
+
+/// The fixture folder plus `extra/more-records.json`, in one folder of `t`.
+fn aws_with_extra(t: &Scratch) -> PathBuf {
+    let dir = t.join("in");
+    fs::create_dir_all(&dir).unwrap();
+    for e in fs::read_dir(fixtures().join("aws")).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    let f = "more-records.json";
+    fs::copy(fixtures().join("extra").join(f), dir.join(f)).unwrap();
+    dir
+}
+
+/// Geoproximity records (an AWS region with bias 25, Dublin's coordinates with bias -10, a
+/// region without bias) run as imported, with their policy in the summary.
+#[test]
+fn round_trip_geoproximity_runs() {
+    let t = tmp("import", "rtgeoprox");
+    let dir = aws_with_extra(&t);
+    let summary = round_trip(
+        &t,
+        &["import", "aws", s(&dir), "--name", "near.example.com"],
+    );
+    // The Route 53 arm, and the accelerator's listener (in the folder whatever the name).
+    assert!(arm_names(&summary).iter().any(|n| n.starts_with("r53-")), "{summary}");
+    let wl = fs::read_to_string(t.join("w.toml")).unwrap();
+    assert!(wl.contains("policy = \"geoproximity\""), "{wl}");
+    assert!(wl.contains("bias = -10"), "{wl}");
+}
+
+/// Geolocation with a US-state record (`location = { country, subdivision }`) runs as imported.
+#[test]
+fn round_trip_geolocation_with_a_subdivision_runs() {
+    let t = tmp("import", "rtgeo");
+    let summary = round_trip(
+        &t,
+        &[
+            "import",
+            "aws",
+            s(&fixtures().join("aws")),
+            "--name",
+            "geo.example.com",
+        ],
+    );
+    assert!(arm_names(&summary).iter().any(|n| n.starts_with("r53-")), "{summary}");
+    let wl = fs::read_to_string(t.join("w.toml")).unwrap();
+    assert!(wl.contains("subdivision = \"WA\""), "{wl}");
+}

@@ -294,7 +294,10 @@ mod tests {
         assert_eq!(fmt_cell(Some(96.0)), "96");
         assert_eq!(fmt_cell(Some(58.4)), "58.4");
         let mut text = header();
-        text.push_str(&format!("7,a,10,{}\n", vec![""; FIGURES.len() - 1].join(",")));
+        text.push_str(&format!(
+            "7,a,10,{}\n",
+            vec![""; FIGURES.len() - 1].join(",")
+        ));
         text.push_str(&format!(
             "8,\"b,\"\"x\"\"\",12,{}\n",
             vec!["1.5"; FIGURES.len() - 1].join(",")

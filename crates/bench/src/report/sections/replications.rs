@@ -128,7 +128,10 @@ mod tests {
     #[test]
     fn nulls_are_empty_cells_and_read_back() {
         let mut text = header();
-        text.push_str(&format!("7,a,10,{}\n", vec![""; FIGURES.len() - 1].join(",")));
+        text.push_str(&format!(
+            "7,a,10,{}\n",
+            vec![""; FIGURES.len() - 1].join(",")
+        ));
         text.push_str(&format!(
             "8,\"b,\"\"x\"\"\",12,{}\n",
             vec!["1.5"; FIGURES.len() - 1].join(",")
