@@ -361,7 +361,10 @@ fn round_trip_geoproximity_runs() {
         &["import", "aws", s(&dir), "--name", "near.example.com"],
     );
     // The Route 53 arm, and the accelerator's listener (in the folder whatever the name).
-    assert!(arm_names(&summary).iter().any(|n| n.starts_with("r53-")), "{summary}");
+    assert!(
+        arm_names(&summary).iter().any(|n| n.starts_with("r53-")),
+        "{summary}"
+    );
     let wl = fs::read_to_string(t.join("w.toml")).unwrap();
     assert!(wl.contains("policy = \"geoproximity\""), "{wl}");
     assert!(wl.contains("bias = -10"), "{wl}");
@@ -381,7 +384,10 @@ fn round_trip_geolocation_with_a_subdivision_runs() {
             "geo.example.com",
         ],
     );
-    assert!(arm_names(&summary).iter().any(|n| n.starts_with("r53-")), "{summary}");
+    assert!(
+        arm_names(&summary).iter().any(|n| n.starts_with("r53-")),
+        "{summary}"
+    );
     let wl = fs::read_to_string(t.join("w.toml")).unwrap();
     assert!(wl.contains("subdivision = \"WA\""), "{wl}");
 }

@@ -1191,15 +1191,7 @@ mod tests {
         while w.regions.len() < n {
             w.regions.push(w.regions[1].clone());
         }
-        w.failures = down
-            .iter()
-            .map(|&region| Failure {
-                region,
-                at: 100 * SEC,
-                kind: FailureKind::Hard(HardMode::Reset),
-                recover_at: None,
-            })
-            .collect();
+        w.failures = crate::testutil::resets_at(down, 100 * SEC);
         let arm = Route53Arm {
             policy,
             ttl: 60 * SEC,

@@ -7,7 +7,7 @@ use crate::config::*;
 use crate::controlplane::{
     Route53Control, geolocation_chains, geoproximity_order, read_status, simulate_health_check,
 };
-use crate::testutil::{hc, record, two_region_workload};
+use crate::testutil::{hc, record, resets_at, three_region_workload, two_region_workload};
 use crate::world::World;
 
 /// A record placed at (`lat`, `lon`) with `bias`, on region `region`.
@@ -67,22 +67,8 @@ fn bias_moves_the_boundary_where_the_formula_says() {
 /// Three regions, the records placed at their coordinates; `down` refuse connections from
 /// 100 s; checks every 10 s, threshold 1.
 fn three_regions(down: &[usize]) -> (World, Route53Arm) {
-    let mut w = two_region_workload();
-    w.regions.push(Region {
-        name: "ap-southeast-1".into(),
-        lat: 1.3,
-        lon: 103.8,
-        capacity_rps: None,
-    });
-    w.failures = down
-        .iter()
-        .map(|&region| Failure {
-            region,
-            at: 100 * SEC,
-            kind: FailureKind::Hard(HardMode::Reset),
-            recover_at: None,
-        })
-        .collect();
+    let mut w = three_region_workload();
+    w.failures = resets_at(down, 100 * SEC);
     let arm = Route53Arm {
         policy: Policy::Geoproximity,
         ttl: 60 * SEC,
@@ -205,12 +191,7 @@ fn inverted_and_disabled_checks_read_as_documented() {
 fn ga_group_health_follows_its_weighted_endpoints() {
     use crate::ga::{GaControl, any_healthy, group_specs};
     let mut w = two_region_workload();
-    w.failures = vec![Failure {
-        region: 0,
-        at: 100 * SEC,
-        kind: FailureKind::Hard(HardMode::Reset),
-        recover_at: None,
-    }];
+    w.failures = resets_at(&[0], 100 * SEC);
     let group = |endpoints: Vec<GaEndpoint>| EndpointGroup {
         region: 0,
         traffic_dial: 100.0,

@@ -119,3 +119,28 @@ pub(crate) fn two_region_workload() -> Workload {
         params: None,
     }
 }
+
+/// [`two_region_workload`] with a third region, ap-southeast-1 (Singapore).
+pub(crate) fn three_region_workload() -> Workload {
+    let mut w = two_region_workload();
+    w.regions.push(Region {
+        name: "ap-southeast-1".into(),
+        lat: 1.3,
+        lon: 103.8,
+        capacity_rps: None,
+    });
+    w
+}
+
+/// Hard failures (connections refused) of `regions` from `at`, never recovering.
+pub(crate) fn resets_at(regions: &[usize], at: crate::Micros) -> Vec<Failure> {
+    regions
+        .iter()
+        .map(|&region| Failure {
+            region,
+            at,
+            kind: FailureKind::Hard(HardMode::Reset),
+            recover_at: None,
+        })
+        .collect()
+}
