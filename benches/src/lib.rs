@@ -161,6 +161,8 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
         healthy_fraction: 0.18,
         deep: false,
         protocol: HcProtocol::Http,
+        disabled: false,
+        inverted: false,
     };
     let record = |region, role| Record {
         region,
@@ -171,6 +173,7 @@ pub fn hot_loop_workload(clients: u64) -> Workload {
         health_check: Some(hc.clone()),
         location: None,
         calculated: None,
+        geoproximity: None,
     };
     Workload {
         name: "hot-loop-bench".into(),

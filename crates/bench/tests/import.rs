@@ -309,7 +309,6 @@ fn round_trip_route53_multivalue_runs() {
 /// records to load balancers, written as `regions[].load_balancer` and
 /// `endpoint_groups[].endpoints`, which the loader does not accept yet.
 #[test]
-#[ignore = "needs regions[].load_balancer (issue 12 wiring) and endpoint_groups[].endpoints"]
 fn round_trip_whole_aws_fixture_folder() {
     let t = tmp("import", "rtall");
     let dir = fixtures().join("aws");
@@ -319,7 +318,6 @@ fn round_trip_whole_aws_fixture_folder() {
 
 /// Terraform's fixtures alias every name clients resolve to a load balancer.
 #[test]
-#[ignore = "needs regions[].load_balancer (issue 12 wiring)"]
 fn round_trip_terraform_state_and_plan() {
     let t = tmp("import", "rttf");
     let tf = fixtures().join("terraform");
@@ -337,4 +335,59 @@ fn round_trip_terraform_state_and_plan() {
         ],
     );
     assert!(arm_names(&summary).len() >= 2);
+}
+
+/// The fixture folder plus `extra/more-records.json`, in one folder of `t`.
+fn aws_with_extra(t: &Scratch) -> PathBuf {
+    let dir = t.join("in");
+    fs::create_dir_all(&dir).unwrap();
+    for e in fs::read_dir(fixtures().join("aws")).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    let f = "more-records.json";
+    fs::copy(fixtures().join("extra").join(f), dir.join(f)).unwrap();
+    dir
+}
+
+/// Geoproximity records (an AWS region with bias 25, Dublin's coordinates with bias -10, a
+/// region without bias) run as imported, with their policy in the summary.
+#[test]
+fn round_trip_geoproximity_runs() {
+    let t = tmp("import", "rtgeoprox");
+    let dir = aws_with_extra(&t);
+    let summary = round_trip(
+        &t,
+        &["import", "aws", s(&dir), "--name", "near.example.com"],
+    );
+    // The Route 53 arm, and the accelerator's listener (in the folder whatever the name).
+    assert!(
+        arm_names(&summary).iter().any(|n| n.starts_with("r53-")),
+        "{summary}"
+    );
+    let wl = fs::read_to_string(t.join("w.toml")).unwrap();
+    assert!(wl.contains("policy = \"geoproximity\""), "{wl}");
+    assert!(wl.contains("bias = -10"), "{wl}");
+}
+
+/// Geolocation with a US-state record (`location = { country, subdivision }`) runs as imported.
+#[test]
+fn round_trip_geolocation_with_a_subdivision_runs() {
+    let t = tmp("import", "rtgeo");
+    let summary = round_trip(
+        &t,
+        &[
+            "import",
+            "aws",
+            s(&fixtures().join("aws")),
+            "--name",
+            "geo.example.com",
+        ],
+    );
+    assert!(
+        arm_names(&summary).iter().any(|n| n.starts_with("r53-")),
+        "{summary}"
+    );
+    let wl = fs::read_to_string(t.join("w.toml")).unwrap();
+    assert!(wl.contains("subdivision = \"WA\""), "{wl}");
 }

@@ -58,13 +58,13 @@ pub fn subnet_site(ip: IpAddr) -> Option<usize> {
     }
 }
 
-/// The scope prefix answered to a client-subnet option (RFC 7871 section 7.2.1): latency and
-/// geolocation answers depend on the subnet, the other policies' do not (scope 0). Route 53's
+/// The scope prefix answered to a client-subnet option (RFC 7871 section 7.2.1): latency,
+/// geolocation and geoproximity answers depend on the subnet, the other policies' do not (scope 0). Route 53's
 /// ECS prefix handling is not documented (research/route53-ga.md, latency row: \[U\]); ASSUMED
 /// here, for the harness only: the query's source prefix, at most /24.
 pub fn ecs_scope(policy: Policy, source_prefix: u8) -> u8 {
     match policy {
-        Policy::Latency | Policy::Geolocation => source_prefix.min(24),
+        Policy::Latency | Policy::Geolocation | Policy::Geoproximity => source_prefix.min(24),
         _ => 0,
     }
 }

@@ -19,8 +19,8 @@
 
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use sim_engine::config::{
-    ArcControl, Clients, EndpointType, Failure, FailureKind, HardMode, HcProtocol, HealthCheck,
-    Policy, Propagation, Record, Region, Role, Route53Arm, Simulation, Workload,
+    ArcControl, Clients, EndpointType, Failure, FailureKind, GeoProximity, HardMode, HcProtocol,
+    HealthCheck, Policy, Propagation, Record, Region, Role, Route53Arm, Simulation, Workload,
 };
 use sim_engine::controlplane::Route53Control;
 use sim_engine::world::World;
@@ -138,6 +138,11 @@ pub enum Kind {
     /// Failover under Route 53 ARC: the primary's routing control is turned OFF and back ON
     /// at scheduled times (one flip and one flip back per name).
     Arc,
+    /// Geoproximity: both records health-checked and failing as for latency, placed at their
+    /// regions' coordinates; each site is a region's own point, so it is nearest that region
+    /// ([`site_points`]). Not in [`Kind::ALL`] (the default schedule is unchanged): built with
+    /// [`name_schedule`].
+    Geoproximity,
 }
 
 impl Kind {
@@ -149,8 +154,18 @@ impl Kind {
             Kind::Weighted => "weighted",
             Kind::Latency => "latency",
             Kind::Arc => "arc",
+            Kind::Geoproximity => "geoproximity",
         }
     }
+}
+
+/// Where geoproximity measures each site from: site 0 at region 0's coordinates (us-east-1),
+/// site 1 at region 1's (eu-west-1).
+pub fn site_points() -> Vec<(f64, f64)> {
+    ["us-east-1", "eu-west-1"]
+        .iter()
+        .map(|r| sim_engine::geo::region_coords(r).expect("a built-in region"))
+        .collect()
 }
 
 /// Locations Route 53 can see a query from: site 0 is nearer region 0 (latency order 0, 1),
@@ -263,14 +278,21 @@ pub fn kind_of(k: usize) -> Kind {
 /// Every name's policy and answer sets, from sim-engine's policy code and health checks.
 pub fn schedule(sc: &Scaled) -> Vec<NameSchedule> {
     (0..sc.names)
-        .map(|k| {
-            let kind = kind_of(k);
+        .map(|k| name_schedule(sc, k, kind_of(k)))
+        .collect()
+}
+
+/// Name `k`'s schedule served with `kind` (its failure windows and checks from the seed and
+/// `k`, as [`schedule`] draws them).
+pub fn name_schedule(sc: &Scaled, k: usize, kind: Kind) -> NameSchedule {
+    {
+        {
             let mut rng = StdRng::seed_from_u64(sc.seed ^ (0x5CED_0000 + k as u64));
             let mut failures = Vec::new();
             let mut control = None;
             match kind {
                 Kind::Failover | Kind::Weighted => failures = windows(sc, &mut rng, 0),
-                Kind::Latency => {
+                Kind::Latency | Kind::Geoproximity => {
                     failures = windows(sc, &mut rng, 0);
                     failures.extend(windows(sc, &mut rng, 1));
                 }
@@ -312,6 +334,8 @@ pub fn schedule(sc: &Scaled) -> Vec<NameSchedule> {
                 healthy_fraction: 0.18,
                 deep: false,
                 protocol: HcProtocol::Http,
+                disabled: false,
+                inverted: false,
             };
             let record = |region, role, health_check| Record {
                 region,
@@ -322,6 +346,7 @@ pub fn schedule(sc: &Scaled) -> Vec<NameSchedule> {
                 health_check,
                 location: None,
                 calculated: None,
+                geoproximity: None,
             };
             let (policy, records) = match kind {
                 Kind::Failover | Kind::Arc => (
@@ -339,6 +364,22 @@ pub fn schedule(sc: &Scaled) -> Vec<NameSchedule> {
                     Policy::Latency,
                     vec![record(0, None, Some(hc.clone())), record(1, None, Some(hc))],
                 ),
+                Kind::Geoproximity => {
+                    let at = |r: usize, rec: Record| {
+                        let (lat, lon) = site_points()[r];
+                        Record {
+                            geoproximity: Some(GeoProximity { lat, lon, bias: 0 }),
+                            ..rec
+                        }
+                    };
+                    (
+                        Policy::Geoproximity,
+                        vec![
+                            at(0, record(0, None, Some(hc.clone()))),
+                            at(1, record(1, None, Some(hc))),
+                        ],
+                    )
+                }
             };
             let arm = Route53Arm {
                 policy,
@@ -348,9 +389,17 @@ pub fn schedule(sc: &Scaled) -> Vec<NameSchedule> {
                 control,
                 endpoint_type: EndpointType::Alb,
             };
+            // Geoproximity's order by distance takes the latency order's place (as in the
+            // simulator's run); each site is a region's own point.
+            let order = match policy {
+                Policy::Geoproximity => {
+                    sim_engine::controlplane::geoproximity_order(&arm.records, &site_points())
+                }
+                _ => latency_order(),
+            };
             let control =
                 Route53Control::new(&arm, &world, 0, sc.duration, sc.seed ^ k as u64, true)
-                    .with_latency_order(latency_order());
+                    .with_latency_order(order);
             let mut times: Vec<Micros> = control.status.iter().flatten().map(|&(t, _)| t).collect();
             times.sort_unstable();
             times.dedup();
@@ -373,8 +422,8 @@ pub fn schedule(sc: &Scaled) -> Vec<NameSchedule> {
                 control,
                 sets,
             }
-        })
-        .collect()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -416,7 +465,7 @@ mod tests {
                         assert!(sets.iter().all(|&(_, m)| m == 0b11 || m == 0b10));
                         assert!(sets.len() >= 4);
                     }
-                    Kind::Latency => {
+                    Kind::Latency | Kind::Geoproximity => {
                         assert_eq!(first, if site == 0 { 0b01 } else { 0b10 });
                         assert!(sets.len() >= 3);
                     }
@@ -436,6 +485,32 @@ mod tests {
         let sets = |s: &[NameSchedule]| s.iter().map(|n| n.sets.clone()).collect::<Vec<_>>();
         assert_eq!(sets(&schedule(&sc)), sets(&s));
         assert_ne!(sets(&schedule(&Scaled::quick(8))), sets(&s));
+    }
+
+    /// Geoproximity through the harness's path (the policy code the authoritative calls): the
+    /// nearest site's record while it is healthy, the other one while it is down, and the same
+    /// answer sets as latency on the same failures (the sites are the regions' own points).
+    #[test]
+    fn geoproximity_names_answer_the_nearest_healthy_record() {
+        let sc = Scaled::quick(7);
+        let k = (0..sc.names)
+            .find(|&k| kind_of(k) == Kind::Latency)
+            .expect("a latency name");
+        let geo = name_schedule(&sc, k, Kind::Geoproximity);
+        let lat = name_schedule(&sc, k, Kind::Latency);
+        assert_eq!(geo.control.policy, Policy::Geoproximity);
+        assert_eq!(geo.sets, lat.sets);
+        for (site, sets) in geo.sets.iter().enumerate() {
+            assert_eq!(sets[0].1, if site == 0 { 0b01 } else { 0b10 });
+            for &(t, m) in sets {
+                for q in 0..5 {
+                    let a = geo.answer(Some(1), site, q, t).unwrap();
+                    assert!(m >> a & 1 == 1);
+                }
+            }
+        }
+        // Its answers depend on where the query is seen: an ECS scope like latency's.
+        assert_eq!(crate::auth::ecs_scope(Policy::Geoproximity, 24), 24);
     }
 
     #[test]

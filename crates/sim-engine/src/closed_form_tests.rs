@@ -291,13 +291,7 @@ fn jvm_forever_never_drains() {
 /// connection reuse: one Route 53 latency arm (TTL 60 s, 10 s x 1 checks) and one Global
 /// Accelerator arm (ALB endpoints, keep-alive 60 s).
 fn latency_vs_ga() -> Workload {
-    let mut w = two_region_workload();
-    w.regions.push(Region {
-        name: "ap-southeast-1".into(),
-        lat: 1.3,
-        lon: 103.8,
-        capacity_rps: None,
-    });
+    let mut w = crate::testutil::three_region_workload();
     w.simulation.clients = 100_000;
     w.simulation.duration = 20 * 60 * SEC;
     w.clients.request_rate = 0.2;
@@ -318,6 +312,7 @@ fn latency_vs_ga() -> Workload {
             health_check: Some(crate::testutil::hc(10, 1)),
             location: None,
             calculated: None,
+            geoproximity: None,
         })
         .collect();
     let r53 = Arm {
@@ -345,6 +340,8 @@ fn latency_vs_ga() -> Workload {
                 .map(|region| EndpointGroup {
                     region,
                     traffic_dial: 100.0,
+                    endpoints: Vec::new(),
+                    health_check: None,
                 })
                 .collect(),
             client_affinity: ClientAffinity::None,

@@ -269,6 +269,9 @@ pub enum Policy {
     Failover,
     Geolocation,
     Multivalue,
+    /// R53-DG `routing-policy-geoproximity.md`: the record whose location is nearest the
+    /// query's by biased great-circle distance ([`GeoProximity`]).
+    Geoproximity,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,6 +310,15 @@ pub struct HealthCheck {
     pub healthy_fraction: f64,
     pub deep: bool,
     pub protocol: HcProtocol,
+    /// R53-API `HealthCheckConfig.Inverted`: "invert the status of a health check, for
+    /// example, to consider a health check unhealthy when it otherwise would be considered
+    /// healthy" (R53-DG `health-checks-invert.md`: "unhealthy when the status is healthy and
+    /// vice versa"). Applied after `disabled`.
+    pub inverted: bool,
+    /// R53-API `HealthCheckConfig.Disabled`: Route 53 stops probing and "considers the status
+    /// of the health check to always be healthy"; "If you want to stop routing traffic to a
+    /// resource, change the value of Inverted" (so disabled and inverted = always unhealthy).
+    pub disabled: bool,
 }
 
 /// Where an endpoint sits behind, for connection idle limits.
@@ -335,6 +347,36 @@ pub struct Record {
     /// A calculated (parent) health check instead of an endpoint check (then `health_check`
     /// is `None`).
     pub calculated: Option<CalculatedCheck>,
+    /// Geoproximity records only: where Route 53 places the record and its bias.
+    pub geoproximity: Option<GeoProximity>,
+}
+
+/// A geoproximity record's location and bias (R53-API `GeoProximityLocation`: `AWSRegion` or
+/// `Coordinates`, and `Bias`, -99 to 99).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GeoProximity {
+    /// Latitude in degrees: the `AWSRegion`'s coordinates (the built-in region table,
+    /// `geo::AWS_REGIONS`) or the record's `Coordinates`.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// `Bias`, -99 to 99: positive expands the area the record answers, negative shrinks it.
+    pub bias: i32,
+}
+
+impl GeoProximity {
+    /// The biased distance Route 53 compares (R53-DG `routing-policy-geoproximity.md`, "How
+    /// Amazon Route 53 uses bias to route traffic", as recorded in research/route53-ga.md A,
+    /// V): positive bias, `distance * [1 - (bias/100)]`; negative bias,
+    /// `distance / [1 + (bias/100)]` (the bias signed: -25 gives `distance / 0.75`).
+    pub fn biased_km(&self, distance_km: f64) -> f64 {
+        let b = self.bias as f64 / 100.0;
+        if self.bias >= 0 {
+            distance_km * (1.0 - b)
+        } else {
+            distance_km / (1.0 + b)
+        }
+    }
 }
 
 /// Where a geolocation record applies (R53-API `GeoLocation`: `ContinentCode`,
@@ -346,6 +388,12 @@ pub enum GeoLocation {
     Continent(crate::geography::Continent),
     /// ISO 3166-1 alpha-2 code, upper case.
     Country(String),
+    /// `CountryCode` with `SubdivisionCode` (a US state, say: R53-API `GeoLocation`), upper
+    /// case. More specific than the country: state, country, continent, default.
+    Subdivision {
+        country: String,
+        code: String,
+    },
 }
 
 /// A Route 53 calculated health check (R53-API `HealthCheckConfig` `Type = CALCULATED`,
@@ -616,13 +664,51 @@ impl EndpointType {
     }
 }
 
-/// One endpoint group (one per region per listener) with one endpoint.
+/// One endpoint group (one per region per listener).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointGroup {
     /// Index into [`Workload::regions`].
     pub region: usize,
     /// 0-100 % (GA-API `TrafficDialPercentage`, default 100).
     pub traffic_dial: f64,
+    /// The group's endpoints (GA-API `EndpointDescriptions`); empty = one endpoint of the
+    /// arm's `endpoint_type` at the default weight, 128.
+    pub endpoints: Vec<GaEndpoint>,
+    /// The group's own health check (GA-API `HealthCheckIntervalSeconds`, `ThresholdCount`,
+    /// `HealthCheckProtocol` are per endpoint group) for its EC2/EIP endpoints; `None` = the
+    /// arm's `health_check`.
+    pub health_check: Option<GaHealthCheck>,
+}
+
+/// One endpoint of a Global Accelerator endpoint group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GaEndpoint {
+    /// ALB/NLB endpoints read the region's load-balancer target health; EC2/EIP endpoints the
+    /// accelerator's own health checks.
+    pub kind: EndpointType,
+    /// GA-DG `about-endpoints-endpoint-weights.md`: 0-255, default 128; "Global Accelerator
+    /// calculates the sum of the weights for the endpoints in an endpoint group, and then
+    /// directs traffic to the endpoints based on the ratio of each endpoint's weight to the
+    /// total"; weight 0 stops traffic to the endpoint.
+    pub weight: u32,
+}
+
+/// GA-DG: an endpoint's default weight, "half of the maximum value of 255".
+pub const GA_DEFAULT_ENDPOINT_WEIGHT: u32 = 128;
+
+impl EndpointGroup {
+    /// The group's endpoints: those written, or one of the arm's `endpoint_type` at the
+    /// default weight.
+    pub fn endpoints_or(&self, arm_type: EndpointType) -> Vec<GaEndpoint> {
+        if self.endpoints.is_empty() {
+            vec![GaEndpoint {
+                kind: arm_type,
+                weight: GA_DEFAULT_ENDPOINT_WEIGHT,
+            }]
+        } else {
+            self.endpoints.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -943,9 +1029,13 @@ impl ModelParams {
                         nlb[rec.region] = true;
                     }
                 }
-                ArmKind::GlobalAccelerator(g) if g.endpoint_type.lb_kind().is_some() => {
+                ArmKind::GlobalAccelerator(g) => {
                     for grp in &g.endpoint_groups {
-                        nlb[grp.region] |= g.endpoint_type == EndpointType::Nlb;
+                        let eps = grp.endpoints_or(g.endpoint_type);
+                        if eps.iter().all(|e| e.kind.lb_kind().is_none()) {
+                            continue;
+                        }
+                        nlb[grp.region] |= eps.iter().any(|e| e.kind == EndpointType::Nlb);
                         if g.lb_health_check != LbHealthCheck::default() {
                             legacy[grp.region] = Some(g.lb_health_check.clone());
                         }
@@ -1017,18 +1107,27 @@ impl ModelParams {
             let ArmKind::GlobalAccelerator(g) = &arm.kind else {
                 continue;
             };
-            let Some(kind) = g.endpoint_type.lb_kind() else {
-                continue;
-            };
-            for grp in &g.endpoint_groups {
+            for (gi, grp) in g.endpoint_groups.iter().enumerate() {
                 let lb = self.load_balancers[grp.region].kind;
-                if lb != kind {
+                // A written endpoint list names each endpoint's type; else the arm's applies.
+                let (key, kinds) = if grp.endpoints.is_empty() {
+                    (format!("arms[{a}].endpoint_type"), vec![g.endpoint_type])
+                } else {
+                    (
+                        format!("arms[{a}].endpoint_groups[{gi}].endpoints"),
+                        grp.endpoints.iter().map(|e| e.kind).collect(),
+                    )
+                };
+                let Some(kind) = kinds.iter().filter_map(|k| k.lb_kind()).find(|&k| k != lb) else {
+                    continue;
+                };
+                {
                     let name = |k| match k {
                         LbKind::Alb => "alb",
                         LbKind::Nlb => "nlb",
                     };
                     return err(
-                        format!("arms[{a}].endpoint_type"),
+                        key,
                         format!(
                             "is \"{}\" but regions[{}].load_balancer.type is \"{}\"",
                             name(kind),

@@ -102,7 +102,29 @@ pub fn simulate_health_check(
     seed: u64,
     warm: bool,
 ) -> Timeline {
-    simulate_checkers(&health_check_spec(hc), world, region, end, seed, warm)
+    if hc.disabled {
+        // Route 53 stops probing (no checkers run) and the status is healthy, then inverted.
+        return read_status(hc, vec![(0, true)]);
+    }
+    read_status(
+        hc,
+        simulate_checkers(&health_check_spec(hc), world, region, end, seed, warm),
+    )
+}
+
+/// The status Route 53 uses from a check's aggregate status `tl`: `Disabled` makes it always
+/// healthy ("Route 53 considers the status of the health check to always be healthy", R53-API
+/// `HealthCheckConfig.Disabled`), and `Inverted` then flips it ("considers the health check to
+/// be unhealthy when the status is healthy and vice versa", R53-DG `health-checks-invert.md`;
+/// the Disabled text sends a user who wants to stop traffic to Inverted, so a disabled,
+/// inverted check is always unhealthy).
+pub fn read_status(hc: &HealthCheck, tl: Timeline) -> Timeline {
+    let tl = if hc.disabled { vec![(0, true)] } else { tl };
+    if hc.inverted {
+        tl.into_iter().map(|(t, h)| (t, !h)).collect()
+    } else {
+        tl
+    }
 }
 
 /// The checkers of a Route 53 health check (see [`simulate_health_check`]).
@@ -261,9 +283,10 @@ pub struct Route53Control {
     /// Multivalue: which records a response carries, and their order.
     multi_rng: Rng,
     order_rng: Rng,
-    /// Geolocation: `[area]` → the matching records, most specific first (country,
-    /// continent, default; `u8::MAX` = none), set with [`Route53Control::with_geo_chains`].
-    geo_chain: Vec<[u8; 3]>,
+    /// Geolocation: `[area]` → the matching records, most specific first (subdivision,
+    /// country, continent, default; `u8::MAX` = none), set with
+    /// [`Route53Control::with_geo_chains`].
+    geo_chain: Vec<GeoChain>,
 }
 
 impl Route53Control {
@@ -360,13 +383,14 @@ impl Route53Control {
     }
 
     /// Give the geolocation policy its per-area matching records (see [`geolocation_chains`]).
-    pub fn with_geo_chains(mut self, chains: Vec<[u8; 3]>) -> Route53Control {
+    pub fn with_geo_chains(mut self, chains: Vec<GeoChain>) -> Route53Control {
         self.geo_chain = chains;
         self
     }
 
     /// Give the latency policy its per-area record order (from the latency model: Route 53's
-    /// own latency database is not published, R53-DG `routing-policy-latency.md`).
+    /// own latency database is not published, R53-DG `routing-policy-latency.md`), or the
+    /// geoproximity policy its per-area order by biased distance ([`geoproximity_order`]).
     pub fn with_latency_order(mut self, order: Vec<Vec<u8>>) -> Route53Control {
         self.latency_order = order;
         self
@@ -405,7 +429,11 @@ impl Route53Control {
         match self.policy {
             Policy::Failover => self.answer_failover(resolver, t) as Answer,
             Policy::Weighted => self.answer_weighted(resolver, query, t) as Answer,
-            Policy::Latency => self.answer_latency(resolver, area, t) as Answer,
+            // Geoproximity "routes traffic to the closest resource that is available" (R53-DG
+            // `routing-policy-geoproximity.md`): latency's rule over the biased-distance order.
+            Policy::Latency | Policy::Geoproximity => {
+                self.answer_latency(resolver, area, t) as Answer
+            }
             Policy::Geolocation => self.answer_geolocation(resolver, area, t),
             Policy::Multivalue => self.answer_multivalue(resolver, query, t),
         }
@@ -700,31 +728,49 @@ pub fn detection_index(tl: &Timeline, from: Micros) -> Option<usize> {
     tl.iter().position(|&(t, h)| !h && t >= from)
 }
 
+/// A place's geolocation matches, most specific first: the records for its subdivision, its
+/// country, its continent, and the default record (`u8::MAX` where there is none).
+pub type GeoChain = [u8; 4];
+
+/// Where Route 53 geolocation places a query: (continent, country, subdivision).
+pub type PlaceGeo = (
+    Option<crate::geography::Continent>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
 /// For each area of `areas`: the geolocation records matching a query located there, most
-/// specific first: the record for its country, for its continent, the default record
-/// (`u8::MAX` where there is none). The location comes from
-/// [`crate::geography::area_geolocation`].
+/// specific first ([`GeoChain`]). The location comes from
+/// [`crate::geography::area_geolocation`] and [`crate::geography::area_subdivision`].
 pub fn geolocation_chains(
     records: &[crate::config::Record],
     areas: &[crate::geography::ClientArea],
-) -> Vec<[u8; 3]> {
-    let places: Vec<_> = (0..areas.len())
-        .map(|a| crate::geography::area_geolocation(areas, a))
+) -> Vec<GeoChain> {
+    let places: Vec<PlaceGeo> = (0..areas.len())
+        .map(|a| {
+            let (continent, country) = crate::geography::area_geolocation(areas, a);
+            (
+                continent,
+                country,
+                crate::geography::area_subdivision(areas, a),
+            )
+        })
         .collect();
     geolocation_chains_for(records, &places)
 }
 
 /// [`geolocation_chains`] for every place Route 53 can see (`Geo::place_geolocations`: client
 /// areas, then public-resolver PoPs and central resolver sites), given each place's
-/// (continent, country).
+/// (continent, country, subdivision). Order (research note A2, R53-DG `routing-policy-geo.md`):
+/// state, country, continent, default.
 pub fn geolocation_chains_for(
     records: &[crate::config::Record],
-    places: &[(Option<crate::geography::Continent>, Option<&'static str>)],
-) -> Vec<[u8; 3]> {
+    places: &[PlaceGeo],
+) -> Vec<GeoChain> {
     use crate::config::GeoLocation;
     places
         .iter()
-        .map(|&(continent, country)| {
+        .map(|&(continent, country, subdivision)| {
             let find = |want: &dyn Fn(&GeoLocation) -> bool| {
                 records
                     .iter()
@@ -732,10 +778,46 @@ pub fn geolocation_chains_for(
                     .map_or(u8::MAX, |i| i as u8)
             };
             [
+                find(&|l| {
+                    matches!(l, GeoLocation::Subdivision { country: c, code: s }
+                        if Some(c.as_str()) == country && Some(s.as_str()) == subdivision)
+                }),
                 find(&|l| matches!(l, GeoLocation::Country(c) if Some(c.as_str()) == country)),
                 find(&|l| matches!(l, GeoLocation::Continent(c) if Some(*c) == continent)),
                 find(&|l| *l == GeoLocation::Default),
             ]
+        })
+        .collect()
+}
+
+/// Statement of the geoproximity location model, for reports.
+pub const GEOPROXIMITY_TEXT: &str = "geoproximity: Route 53 measures the great-circle distance from the place latency routing sees (the resolver's site, or with ECS the client's area, ASSUMED as for geolocation) to each record's AWS region (built-in region coordinates, ASSUMED to be Route 53's) or coordinates, biases it (positive bias: distance x (1 - bias/100); negative: distance / (1 + bias/100)) and answers the nearest healthy record; when every record is unhealthy, the nearest (fail open)";
+
+/// For each place at `points` (`Geo::place_points`): the geoproximity records by biased
+/// distance, nearest first (ties by record index, so the order is deterministic). R53-DG
+/// `routing-policy-geoproximity.md`: Route 53 "routes traffic to the closest resource that is
+/// available", the distance biased by each record's `Bias` ([`GeoProximity::biased_km`]).
+///
+/// [`GeoProximity::biased_km`]: crate::config::GeoProximity::biased_km
+pub fn geoproximity_order(
+    records: &[crate::config::Record],
+    points: &[(f64, f64)],
+) -> Vec<Vec<u8>> {
+    points
+        .iter()
+        .map(|&(lat, lon)| {
+            let d: Vec<f64> = records
+                .iter()
+                .map(|r| {
+                    let g = r
+                        .geoproximity
+                        .expect("geoproximity records carry their location");
+                    g.biased_km(crate::latency::great_circle_km(lat, lon, g.lat, g.lon))
+                })
+                .collect();
+            let mut idx: Vec<u8> = (0..records.len() as u8).collect();
+            idx.sort_by(|&a, &b| d[a as usize].total_cmp(&d[b as usize]).then(a.cmp(&b)));
+            idx
         })
         .collect()
 }
@@ -911,7 +993,7 @@ mod tests {
                     policy: Policy::Geolocation,
                     ..c.clone()
                 }
-                .with_geo_chains(vec![[0, u8::MAX, u8::MAX], [u8::MAX; 3]]);
+                .with_geo_chains(vec![[u8::MAX, 0, u8::MAX, u8::MAX], [u8::MAX; 4]]);
                 for t in [50, 150, 250].map(|s| s * SEC) {
                     assert_eq!(geo.answerable(3, 0, t), 0b001);
                     assert_eq!(geo.answer(3, 0, 0, t), 0);
@@ -1109,15 +1191,7 @@ mod tests {
         while w.regions.len() < n {
             w.regions.push(w.regions[1].clone());
         }
-        w.failures = down
-            .iter()
-            .map(|&region| Failure {
-                region,
-                at: 100 * SEC,
-                kind: FailureKind::Hard(HardMode::Reset),
-                recover_at: None,
-            })
-            .collect();
+        w.failures = crate::testutil::resets_at(down, 100 * SEC);
         let arm = Route53Arm {
             policy,
             ttl: 60 * SEC,

@@ -380,7 +380,7 @@ pub fn query_cost(queries: f64, p: QueryPrice) -> f64 {
 pub fn policy_query_price(policy: Policy) -> QueryPrice {
     match policy {
         Policy::Latency => R53_LATENCY_QUERIES,
-        Policy::Geolocation => R53_GEO_QUERIES,
+        Policy::Geolocation | Policy::Geoproximity => R53_GEO_QUERIES,
         Policy::Weighted | Policy::Failover | Policy::Multivalue => R53_STANDARD_QUERIES,
     }
 }
@@ -721,6 +721,7 @@ mod tests {
             health_check,
             location: None,
             calculated: None,
+            geoproximity: None,
         }
     }
 
@@ -947,6 +948,8 @@ mod tests {
                 .map(|(region, &traffic_dial)| EndpointGroup {
                     region,
                     traffic_dial,
+                    endpoints: Vec::new(),
+                    health_check: None,
                 })
                 .collect(),
             client_affinity: ClientAffinity::None,

@@ -24,6 +24,8 @@ fn ga_arm(endpoint_type: EndpointType, propagation: Propagation) -> Arm {
                 .map(|region| EndpointGroup {
                     region,
                     traffic_dial: 100.0,
+                    endpoints: Vec::new(),
+                    health_check: None,
                 })
                 .collect(),
             client_affinity: ClientAffinity::None,

@@ -63,18 +63,60 @@ pub struct GaControl {
     pub data_path: GaDataPath,
 }
 
-/// The checkers behind an accelerator's endpoint-group health in `region`: the region's load
-/// balancer target checks (ALB/NLB, [`crate::elb::target_health_spec`]) or the accelerator's
-/// own health checks (EC2/EIP).
-pub fn checker_spec(
+/// The checkers behind an endpoint group's health: one spec per kind of health signal its
+/// endpoints with a non-zero weight read (GA-DG `about-endpoints-endpoint-weights.md`: weight 0
+/// stops traffic to an endpoint). ALB/NLB endpoints read the region's load-balancer target
+/// health ([`crate::elb::target_health_spec`]), EC2/EIP endpoints the accelerator's own checks
+/// (the group's `health_check`, else the arm's). The endpoints of a group share its region, so
+/// its ground truth: two endpoints with the same signal see the same timeline, and one spec
+/// stands for them. The group is healthy while any of these is ([`any_healthy`]); weights
+/// split its traffic among its healthy endpoints, all in the same region, so they change
+/// nothing else here (the connection idle limit stays the arm's `endpoint_type`'s). Empty: no
+/// endpoint takes traffic (**ASSUMED**: the group is treated as unhealthy, as when no endpoint
+/// is healthy; AWS documents no case of every weight 0).
+pub fn group_specs(
     arm: &GlobalAcceleratorArm,
+    params: &crate::config::ModelParams,
+    group: &crate::config::EndpointGroup,
+) -> Vec<CheckerSpec> {
+    let eps = group.endpoints_or(arm.endpoint_type);
+    let live = |lb: bool| {
+        eps.iter()
+            .any(|e| e.weight > 0 && e.kind.lb_kind().is_some() == lb)
+    };
+    let hc = group.health_check.as_ref().unwrap_or(&arm.health_check);
+    let mut out = Vec::with_capacity(2);
+    if live(true) {
+        out.push(checker_spec(EndpointType::Alb, hc, params, group.region));
+    }
+    if live(false) {
+        out.push(checker_spec(EndpointType::Ec2, hc, params, group.region));
+    }
+    out
+}
+
+/// A group's status from its endpoints' timelines ([`group_specs`]): healthy while any is; no
+/// timeline, never healthy.
+pub fn any_healthy(timelines: Vec<Timeline>) -> Timeline {
+    match timelines.len() {
+        0 => vec![(0, false)],
+        1 => timelines.into_iter().next().expect("one timeline"),
+        _ => crate::controlplane::at_least_healthy(&timelines, 1),
+    }
+}
+
+/// The checkers behind endpoints of type `kind` in `region`: the region's load
+/// balancer target checks (ALB/NLB, [`crate::elb::target_health_spec`]) or the accelerator's
+/// own health checks `hc` (EC2/EIP).
+pub fn checker_spec(
+    kind: EndpointType,
+    hc: &crate::config::GaHealthCheck,
     params: &crate::config::ModelParams,
     region: usize,
 ) -> CheckerSpec {
-    match arm.endpoint_type {
+    match kind {
         EndpointType::Alb | EndpointType::Nlb => crate::elb::target_health_spec(params, region),
         EndpointType::Ec2 | EndpointType::Eip => {
-            let hc = &arm.health_check;
             CheckerSpec {
                 checkers: DEFAULT_CHECKERS_ALL_REGIONS,
                 interval: hc.interval,
@@ -113,11 +155,16 @@ impl GaControl {
                 dial: g.traffic_dial,
             })
             .collect();
-        let status = groups
+        let status = arm
+            .endpoint_groups
             .iter()
             .map(|g| {
-                let spec = checker_spec(arm, world.params(), g.region);
-                simulate_checkers(&spec, world, g.region, end, seed, warm)
+                any_healthy(
+                    group_specs(arm, world.params(), g)
+                        .iter()
+                        .map(|spec| simulate_checkers(spec, world, g.region, end, seed, warm))
+                        .collect(),
+                )
             })
             .collect();
         GaControl {
@@ -315,6 +362,8 @@ mod tests {
                 .map(|(i, &d)| EndpointGroup {
                     region: i,
                     traffic_dial: d,
+                    endpoints: Vec::new(),
+                    health_check: None,
                 })
                 .collect(),
             client_affinity: ClientAffinity::None,

@@ -330,6 +330,21 @@ pub const WORLD_INTERNET_USERS_COUNTRY: &[&str] = &[
     "AU", // Sydney
 ];
 
+/// The subdivision (R53-API `GeoLocation.SubdivisionCode`: a US state) of each
+/// [`WORLD_INTERNET_USERS`] area's metro, where the area is a US one: New York (NY), Chicago
+/// (IL), Dallas (TX), Los Angeles (CA). As for countries, the preset's resolution: a record for
+/// another state matches no query here.
+pub const WORLD_INTERNET_USERS_US_STATE: [&str; 4] = ["NY", "IL", "TX", "CA"];
+
+/// The subdivision Route 53 sees for a query located in area `area` (a US state, only for
+/// the US areas of [`WORLD_INTERNET_USERS`]; see [`WORLD_INTERNET_USERS_US_STATE`]).
+pub fn area_subdivision(areas: &[ClientArea], area: usize) -> Option<&'static str> {
+    match area_geolocation(areas, area) {
+        (_, Some("US")) => WORLD_INTERNET_USERS_US_STATE.get(area).copied(),
+        _ => None,
+    }
+}
+
 /// The (continent, country) Route 53 sees for a query located in area `area` of the preset
 /// `areas` (only [`WORLD_INTERNET_USERS`] has countries; other area lists see no country).
 pub fn area_geolocation(

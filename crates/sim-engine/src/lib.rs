@@ -47,6 +47,8 @@ mod closed_form_tests;
 #[cfg(test)]
 mod fairness_tests;
 #[cfg(test)]
+mod geoprox_tests;
+#[cfg(test)]
 mod overload_tests;
 #[cfg(test)]
 mod placement_tests;

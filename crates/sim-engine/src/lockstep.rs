@@ -25,8 +25,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::Micros;
+use crate::config::HealthCheck;
 use crate::config::{Arm, ArmKind, ModelParams, Workload};
-use crate::controlplane::{CheckerRun, Timeline, both_healthy, health_check_spec};
+use crate::controlplane::{CheckerRun, Timeline, both_healthy, health_check_spec, read_status};
 use crate::overload::{ArmLoad, LoadBin, RegionLoad, RegionOverload, next_state};
 use crate::population::ShardSpec;
 use crate::sim::{ArmContext, ArmControl, ShardResult, SteppedShard};
@@ -70,18 +71,31 @@ pub struct LockstepResult {
 enum Source {
     /// Not probed: ARC routing controls, or records without checks.
     Fixed(Timeline),
-    /// Its own health check and/or the load balancer's target health (both must be healthy).
+    /// Its own health check (read through its Route 53 check's `Inverted` / `Disabled`:
+    /// `read_status`; a disabled check runs no checkers) and/or the load balancer's target
+    /// health (both must be healthy).
     Checked {
-        own: Option<Box<CheckerRun>>,
+        own: Option<(Option<Box<CheckerRun>>, HealthCheck)>,
         target: Option<Box<CheckerRun>>,
     },
     /// A calculated check over its children's endpoint checks (`at_least_healthy`), and/or the
     /// load balancer's target health.
     Calculated {
-        children: Vec<CheckerRun>,
+        children: Vec<(Option<CheckerRun>, HealthCheck)>,
         threshold: u32,
         target: Option<Box<CheckerRun>>,
     },
+    /// A Global Accelerator endpoint group: healthy while any of its endpoints' signals is
+    /// (`ga::any_healthy`).
+    AnyOf(Vec<CheckerRun>),
+}
+
+/// The Route 53 status of a check from its checkers so far (none when disabled).
+fn own_status(run: Option<&CheckerRun>, hc: &HealthCheck) -> Timeline {
+    read_status(
+        hc,
+        run.map_or_else(|| vec![(0, true)], |r| r.timeline.clone()),
+    )
 }
 
 /// The health checks behind an arm's control plane, advanced step by step. Mirrors how
@@ -93,55 +107,65 @@ impl Health {
     fn new(w: &Workload, params: &ModelParams, arm: &Arm, control: &ArmControl) -> Health {
         let (seed, warm) = (w.simulation.seed, w.simulation.warm_start);
         let sources = match (&arm.kind, control) {
-            (ArmKind::Route53(r53), ArmControl::Route53(c)) => {
-                r53.records
-                    .iter()
-                    .enumerate()
-                    .map(|(i, rec)| {
-                        if r53.control.is_some() {
-                            return Source::Fixed(c.status[i].clone());
-                        }
-                        let own = rec.health_check.as_ref().map(|hc| {
-                            CheckerRun::new(&health_check_spec(hc), rec.region, seed, warm)
+            (ArmKind::Route53(r53), ArmControl::Route53(c)) => r53
+                .records
+                .iter()
+                .enumerate()
+                .map(|(i, rec)| {
+                    if r53.control.is_some() {
+                        return Source::Fixed(c.status[i].clone());
+                    }
+                    let own = rec.health_check.as_ref().map(|hc| {
+                        let run = (!hc.disabled).then(|| {
+                            Box::new(CheckerRun::new(
+                                &health_check_spec(hc),
+                                rec.region,
+                                seed,
+                                warm,
+                            ))
                         });
-                        let target = rec.evaluate_target_health.then(|| {
-                            let spec = crate::elb::target_health_spec(params, rec.region);
-                            CheckerRun::new(&spec, rec.region, seed, warm)
-                        });
-                        if let (None, Some(calc)) = (&rec.health_check, &rec.calculated) {
-                            let children = calc
-                                .children
-                                .iter()
-                                .map(|ch| {
-                                    let spec = health_check_spec(&ch.check);
-                                    CheckerRun::new(&spec, ch.region, seed, warm)
-                                })
-                                .collect();
-                            return Source::Calculated {
-                                children,
-                                threshold: calc.threshold,
-                                target: target.map(Box::new),
-                            };
-                        }
-                        match (own, target) {
-                            (None, None) => Source::Fixed(vec![(0, true)]),
-                            (own, target) => Source::Checked {
-                                own: own.map(Box::new),
-                                target: target.map(Box::new),
-                            },
-                        }
-                    })
-                    .collect()
-            }
-            (ArmKind::GlobalAccelerator(ga), ArmControl::GlobalAccelerator(g)) => g
-                .groups
+                        (run, hc.clone())
+                    });
+                    let target = rec.evaluate_target_health.then(|| {
+                        let spec = crate::elb::target_health_spec(params, rec.region);
+                        CheckerRun::new(&spec, rec.region, seed, warm)
+                    });
+                    if let (None, Some(calc)) = (&rec.health_check, &rec.calculated) {
+                        let children = calc
+                            .children
+                            .iter()
+                            .map(|ch| {
+                                let spec = health_check_spec(&ch.check);
+                                let run = (!ch.check.disabled)
+                                    .then(|| CheckerRun::new(&spec, ch.region, seed, warm));
+                                (run, ch.check.clone())
+                            })
+                            .collect();
+                        return Source::Calculated {
+                            children,
+                            threshold: calc.threshold,
+                            target: target.map(Box::new),
+                        };
+                    }
+                    match (own, target) {
+                        (None, None) => Source::Fixed(vec![(0, true)]),
+                        (own, target) => Source::Checked {
+                            own,
+                            target: target.map(Box::new),
+                        },
+                    }
+                })
+                .collect(),
+            (ArmKind::GlobalAccelerator(ga), ArmControl::GlobalAccelerator(_)) => ga
+                .endpoint_groups
                 .iter()
                 .map(|grp| {
-                    let spec = crate::ga::checker_spec(ga, params, grp.region);
-                    Source::Checked {
-                        own: Some(Box::new(CheckerRun::new(&spec, grp.region, seed, warm))),
-                        target: None,
-                    }
+                    Source::AnyOf(
+                        crate::ga::group_specs(ga, params, grp)
+                            .iter()
+                            .map(|spec| CheckerRun::new(spec, grp.region, seed, warm))
+                            .collect(),
+                    )
                 })
                 .collect(),
             _ => unreachable!("control matches the arm kind"),
@@ -155,14 +179,22 @@ impl Health {
             match s {
                 Source::Fixed(_) => {}
                 Source::Checked { own, target } => {
-                    for run in [own, target].into_iter().flatten() {
+                    if let Some((Some(run), _)) = own {
+                        run.advance(world, limit);
+                    }
+                    if let Some(run) = target {
+                        run.advance(world, limit);
+                    }
+                }
+                Source::AnyOf(runs) => {
+                    for run in runs.iter_mut() {
                         run.advance(world, limit);
                     }
                 }
                 Source::Calculated {
                     children, target, ..
                 } => {
-                    for run in children.iter_mut() {
+                    for run in children.iter_mut().filter_map(|(r, _)| r.as_mut()) {
                         run.advance(world, limit);
                     }
                     if let Some(run) = target {
@@ -180,17 +212,29 @@ impl Health {
             .iter()
             .map(|s| match s {
                 Source::Fixed(tl) => tl.clone(),
-                Source::Checked { own, target } => match (own, target) {
-                    (Some(a), Some(b)) => both_healthy(&a.timeline, &b.timeline),
-                    (Some(a), None) | (None, Some(a)) => a.timeline.clone(),
-                    (None, None) => vec![(0, true)],
-                },
+                Source::Checked { own, target } => {
+                    match (
+                        own.as_ref().map(|(r, hc)| own_status(r.as_deref(), hc)),
+                        target,
+                    ) {
+                        (Some(a), Some(b)) => both_healthy(&a, &b.timeline),
+                        (Some(a), None) => a,
+                        (None, Some(b)) => b.timeline.clone(),
+                        (None, None) => vec![(0, true)],
+                    }
+                }
+                Source::AnyOf(runs) => {
+                    crate::ga::any_healthy(runs.iter().map(|r| r.timeline.clone()).collect())
+                }
                 Source::Calculated {
                     children,
                     threshold,
                     target,
                 } => {
-                    let kids: Vec<Timeline> = children.iter().map(|c| c.timeline.clone()).collect();
+                    let kids: Vec<Timeline> = children
+                        .iter()
+                        .map(|(r, hc)| own_status(r.as_ref(), hc))
+                        .collect();
                     let own = crate::controlplane::at_least_healthy(&kids, *threshold);
                     match target {
                         Some(b) => both_healthy(&own, &b.timeline),

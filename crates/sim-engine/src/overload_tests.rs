@@ -135,6 +135,8 @@ fn ample_capacity_equals_the_one_pass_run() {
             .map(|region| EndpointGroup {
                 region,
                 traffic_dial: 100.0,
+                endpoints: Vec::new(),
+                health_check: None,
             })
             .collect(),
         client_affinity: ClientAffinity::None,

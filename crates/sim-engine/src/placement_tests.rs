@@ -11,7 +11,7 @@ use crate::config::*;
 use crate::controlplane::Route53Control;
 use crate::population::{Geo, Layout, class_place, pop_place};
 use crate::run::{RunOptions, run};
-use crate::testutil::two_region_workload;
+use crate::testutil::three_region_workload;
 use crate::world::World;
 
 fn class(name: &str, share: f64, placement: Placement, ecs: bool) -> ResolverClass {
@@ -34,13 +34,7 @@ fn class(name: &str, share: f64, placement: Placement, ecs: bool) -> ResolverCla
 /// us-east-1, eu-west-1, ap-southeast-1; one Route 53 latency arm (TTL 60 s, records without
 /// health checks unless `checked`), honest resolvers, no failure.
 fn three_region_latency(classes: Vec<ResolverClass>, checked: bool) -> Workload {
-    let mut w = two_region_workload();
-    w.regions.push(Region {
-        name: "ap-southeast-1".into(),
-        lat: 1.3,
-        lon: 103.8,
-        capacity_rps: None,
-    });
+    let mut w = three_region_workload();
     w.resolvers = classes;
     w.simulation.clients = 20_000;
     w.simulation.duration = 300 * SEC;

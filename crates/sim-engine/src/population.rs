@@ -463,10 +463,16 @@ impl Geo {
     /// or central resolver site takes that of the nearest client area (ASSUMED: the resolver's
     /// egress address geolocates to where it stands, and the nearest area's country stands for
     /// it; the geography preset has no finer map).
-    pub fn place_geolocations(
-        &self,
-    ) -> Vec<(Option<crate::geography::Continent>, Option<&'static str>)> {
+    pub fn place_geolocations(&self) -> Vec<crate::controlplane::PlaceGeo> {
         let areas = self.areas;
+        let at = |a: usize| {
+            let (continent, country) = crate::geography::area_geolocation(areas, a);
+            (
+                continent,
+                country,
+                crate::geography::area_subdivision(areas, a),
+            )
+        };
         let nearest = |lat: f64, lon: f64| {
             (0..areas.len())
                 .min_by(|&a, &b| {
@@ -474,13 +480,22 @@ impl Geo {
                         &crate::latency::great_circle_km(lat, lon, areas[b].lat, areas[b].lon),
                     )
                 })
-                .map_or((None, None), |a| {
-                    crate::geography::area_geolocation(areas, a)
-                })
+                .map_or((None, None, None), at)
         };
         (0..areas.len())
-            .map(|a| crate::geography::area_geolocation(areas, a))
+            .map(at)
             .chain(self.site_points.iter().map(|&(lat, lon)| nearest(lat, lon)))
+            .collect()
+    }
+
+    /// `[place]`: the coordinates Route 53 geoproximity measures from, for each place latency
+    /// routing can see (same rows as [`Geo::latency_order`]): a client area's metro, a PoP's
+    /// or central resolver site's own point.
+    pub fn place_points(&self) -> Vec<(f64, f64)> {
+        self.areas
+            .iter()
+            .map(|a| (a.lat, a.lon))
+            .chain(self.site_points.iter().copied())
             .collect()
     }
 

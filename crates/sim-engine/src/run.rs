@@ -246,6 +246,7 @@ fn strategy(arm: &crate::config::Arm, w: &Workload, params: &crate::config::Mode
         Policy::Failover => "failover",
         Policy::Geolocation => "geolocation",
         Policy::Multivalue => "multivalue",
+        Policy::Geoproximity => "geoproximity",
     };
     let mut s = format!("Route 53 {policy}, TTL {}s", secs(r.ttl));
     let recs: Vec<String> = r
@@ -377,6 +378,9 @@ fn assumptions(w: &Workload, params: &crate::config::ModelParams) -> Vec<String>
     }
     if arms().any(|(_, r)| r.policy == Policy::Geolocation) {
         out.push(crate::controlplane::GEOLOCATION_TEXT.into());
+    }
+    if arms().any(|(_, r)| r.policy == Policy::Geoproximity) {
+        out.push(crate::controlplane::GEOPROXIMITY_TEXT.into());
     }
     if ga_arms().next().is_some() {
         out.extend(params.ga.text());
@@ -536,7 +540,7 @@ fn act(
     crate::metrics::Act::from_weighted(values)
 }
 
-/// Run a workload with its own model parameters, or the defaults ([`ModelParams::of`]).
+/// Run a workload with its own model parameters, or the defaults ([`ModelParams::of`](crate::config::ModelParams::of)).
 pub fn run(
     w: &Workload,
     opts: &RunOptions<'_>,
@@ -545,7 +549,7 @@ pub fn run(
     run_with(w, &crate::config::ModelParams::of(w), opts, progress)
 }
 
-/// Run a workload with the given model parameters (validated: [`ModelParams::validate`]).
+/// Run a workload with the given model parameters (validated: [`ModelParams::validate`](crate::config::ModelParams::validate)).
 pub fn run_with(
     w: &Workload,
     params: &crate::config::ModelParams,
@@ -601,6 +605,13 @@ fn arm_control(
                 c.with_geo_chains(crate::controlplane::geolocation_chains_for(
                     &r53.records,
                     &geo.place_geolocations(),
+                ))
+            } else if r53.policy == Policy::Geoproximity {
+                // The proximity order takes the latency order's place: the same answer rule
+                // (nearest healthy, else the nearest), another distance.
+                c.with_latency_order(crate::controlplane::geoproximity_order(
+                    &r53.records,
+                    &geo.place_points(),
                 ))
             } else {
                 c

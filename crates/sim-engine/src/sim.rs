@@ -300,7 +300,8 @@ const _: () = assert!(size_of::<Client>() == 48);
 const _: () = assert!(size_of::<Resolver>() == 40);
 
 /// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
-/// only for location-based policies (R53-DG `routing-policy-edns0.md`: latency, geolocation),
+/// only for location-based policies (R53-DG `routing-policy-edns0.md`: latency, geolocation;
+/// geoproximity locates the query as geolocation does, ASSUMED to read ECS the same way),
 /// and an authoritative answer that does not depend on the client's address carries SCOPE
 /// PREFIX-LENGTH 0, which the resolver caches for all its clients (RFC 7871 §7.2.1; that Route
 /// 53 follows it for its other policies is ASSUMED). So only latency- and geolocation-routed Route 53
@@ -308,7 +309,7 @@ const _: () = assert!(size_of::<Resolver>() == 40);
 pub fn ecs_scoped(ctx: &ArmContext<'_>, class: usize) -> bool {
     ctx.geo.class_subnet[class] > 0
         && matches!(ctx.control, ArmControl::Route53(c)
-            if matches!(c.policy, crate::config::Policy::Latency | crate::config::Policy::Geolocation))
+            if matches!(c.policy, crate::config::Policy::Latency | crate::config::Policy::Geolocation | crate::config::Policy::Geoproximity))
 }
 
 /// A request between a failed attempt and its next step.

@@ -33,6 +33,7 @@ pub(crate) fn record(region: usize, health_check: Option<HealthCheck>) -> Record
         health_check,
         location: None,
         calculated: None,
+        geoproximity: None,
     }
 }
 
@@ -49,6 +50,8 @@ pub(crate) fn hc(interval_s: u64, threshold: u32) -> HealthCheck {
         healthy_fraction: 0.18,
         deep: false,
         protocol: HcProtocol::Http,
+        disabled: false,
+        inverted: false,
     }
 }
 
@@ -115,4 +118,29 @@ pub(crate) fn two_region_workload() -> Workload {
         actions: vec![],
         params: None,
     }
+}
+
+/// [`two_region_workload`] with a third region, ap-southeast-1 (Singapore).
+pub(crate) fn three_region_workload() -> Workload {
+    let mut w = two_region_workload();
+    w.regions.push(Region {
+        name: "ap-southeast-1".into(),
+        lat: 1.3,
+        lon: 103.8,
+        capacity_rps: None,
+    });
+    w
+}
+
+/// Hard failures (connections refused) of `regions` from `at`, never recovering.
+pub(crate) fn resets_at(regions: &[usize], at: crate::Micros) -> Vec<Failure> {
+    regions
+        .iter()
+        .map(|&region| Failure {
+            region,
+            at,
+            kind: FailureKind::Hard(HardMode::Reset),
+            recover_at: None,
+        })
+        .collect()
 }

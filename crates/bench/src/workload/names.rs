@@ -131,6 +131,7 @@ names! {
         "latency" => Policy::Latency,
         "geolocation" => Policy::Geolocation,
         "multivalue" => Policy::Multivalue,
+        "geoproximity" => Policy::Geoproximity,
     }
     Role { "primary" => Role::Primary, "secondary" => Role::Secondary }
     EndpointType {

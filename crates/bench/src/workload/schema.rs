@@ -327,6 +327,10 @@ pub(crate) struct RawHealthCheck {
     pub protocol: Option<Name<HcProtocol>>,
     /// Route 53, records only: a calculated check over child checks.
     pub calculated: Option<RawCalculated>,
+    /// Route 53: invert the check's status (R53-API `Inverted`).
+    pub inverted: Option<bool>,
+    /// Route 53: a disabled check, considered always healthy (R53-API `Disabled`).
+    pub disabled: Option<bool>,
 }
 
 /// `records[].health_check.calculated`.
@@ -365,6 +369,35 @@ pub(crate) struct RawEndpointGroup {
     pub region: Option<String>,
     /// Percent of the group's traffic accepted, 0 to 100.
     pub traffic_dial: Option<Num>,
+    /// The group's endpoints (default: one of the arm's `endpoint_type`, weight 128).
+    pub endpoints: Option<Tables<RawEndpoint>>,
+    /// The group's own health check for its EC2/EIP endpoints (default: the arm's).
+    pub health_check: Option<RawGaHealthCheck>,
+}
+
+/// `arms[].endpoint_groups[].endpoints[]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEndpoint {
+    /// "alb" | "nlb" | "ec2" | "eip" (default: the arm's `endpoint_type`).
+    #[serde(rename = "type")]
+    pub kind: Option<Name<EndpointType>>,
+    /// 0 to 255, default 128.
+    pub weight: Option<i64>,
+}
+
+/// `arms[].endpoint_groups[].health_check`: a Global Accelerator check's settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGaHealthCheck {
+    /// 10s or 30s.
+    pub interval: Option<Dur>,
+    /// Consecutive checks before a change, 1 to 10.
+    pub threshold: Option<i64>,
+    /// "tcp" | "http" | "https".
+    pub protocol: Option<Name<HcProtocol>>,
+    /// Whether the check exercises the application behind the endpoint.
+    pub deep: Option<bool>,
 }
 
 /// `arms[].records[]` (Route 53).
@@ -385,6 +418,15 @@ pub(crate) struct RawRecord {
     pub health_check: Option<HealthCheckSpec>,
     /// policy = "geolocation": which clients the record answers.
     pub location: Option<GeoSpec>,
+    /// policy = "geoproximity": the AWS region Route 53 places the record at (default: its
+    /// `region`).
+    pub aws_region: Option<String>,
+    /// policy = "geoproximity": the record's latitude (with `lon`), instead of a region.
+    pub lat: Option<Num>,
+    /// policy = "geoproximity": the record's longitude (with `lat`).
+    pub lon: Option<Num>,
+    /// policy = "geoproximity": -99 to 99, default 0.
+    pub bias: Option<i64>,
 }
 
 /// `arms[].control` (ARC routing control).
@@ -668,6 +710,8 @@ pub(crate) struct RawGeo {
     pub continent: Option<String>,
     /// An ISO 3166-1 alpha-2 country code (`DE`, …).
     pub country: Option<String>,
+    /// With `country`: a subdivision code (a US state, `WA`, …).
+    pub subdivision: Option<String>,
 }
 
 forms!(

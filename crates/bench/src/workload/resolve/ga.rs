@@ -3,11 +3,11 @@
 
 use sim_engine::SEC;
 use sim_engine::config::{
-    ClientAffinity, EndpointGroup, EndpointType, GaHealthCheck, GlobalAcceleratorArm, HcProtocol,
-    LbHealthCheck, Propagation,
+    ClientAffinity, EndpointGroup, EndpointType, GA_DEFAULT_ENDPOINT_WEIGHT, GaEndpoint,
+    GaHealthCheck, GlobalAcceleratorArm, HcProtocol, LbHealthCheck, Propagation,
 };
 
-use super::super::schema::{HealthCheckSpec, RawArm};
+use super::super::schema::{HealthCheckSpec, RawArm, RawEndpoint, RawGaHealthCheck, Tables};
 use super::{At, Context, Res, items, num};
 
 pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<GlobalAcceleratorArm> {
@@ -41,22 +41,22 @@ pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<Glo
                 ("checker_regions", h.checker_regions.is_some()),
                 ("checkers_per_region", h.checkers_per_region.is_some()),
                 ("healthy_fraction", h.healthy_fraction.is_some()),
+                ("inverted", h.inverted.is_some()),
+                ("disabled", h.disabled.is_some()),
             ] {
                 if written {
                     return Err(at.at(k, "only for kind = \"route53\""));
                 }
             }
-            if let Some(i) = h.interval {
-                if i.0 != 10 * SEC && i.0 != 30 * SEC {
-                    return Err(at.at("interval", "must be 10s or 30s"));
-                }
-                health_check.interval = i.0;
-            }
-            if let Some(t) = at.u32_in("threshold", h.threshold, 1, 10)? {
-                health_check.threshold = t;
-            }
-            health_check.protocol = h.protocol.map_or(HcProtocol::Tcp, |p| p.0);
-            health_check.deep = h.deep.unwrap_or(false);
+            health_check = ga_check(
+                &at,
+                RawGaHealthCheck {
+                    interval: h.interval,
+                    threshold: h.threshold,
+                    protocol: h.protocol,
+                    deep: h.deep,
+                },
+            )?;
         }
     }
     if a.lb_health_check.is_some() {
@@ -80,6 +80,8 @@ pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<Glo
             .map(|region| EndpointGroup {
                 region,
                 traffic_dial: 100.0,
+                endpoints: Vec::new(),
+                health_check: None,
             })
             .collect(),
         Some(t) => {
@@ -100,9 +102,19 @@ pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<Glo
                 if !(0.0..=100.0).contains(&traffic_dial) {
                     return Err(g.at("traffic_dial", "must be between 0 and 100 (percent)"));
                 }
+                let endpoints = match raw.endpoints {
+                    None => Vec::new(),
+                    Some(t) => endpoints(&g, t, endpoint_type)?,
+                };
+                let group_hc = raw
+                    .health_check
+                    .map(|h| ga_check(&g.key("health_check"), h))
+                    .transpose()?;
                 groups.push(EndpointGroup {
                     region,
                     traffic_dial,
+                    endpoints,
+                    health_check: group_hc,
                 });
             }
             groups
@@ -117,4 +129,46 @@ pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<Glo
         propagation,
         dns_ttl,
     })
+}
+
+/// A Global Accelerator health check's settings (GA-API `HealthCheckIntervalSeconds` 10 or 30,
+/// `ThresholdCount` 1-10, `HealthCheckProtocol` default TCP), on the defaults.
+fn ga_check(at: &At, h: RawGaHealthCheck) -> Res<GaHealthCheck> {
+    let mut hc = GaHealthCheck::default();
+    if let Some(i) = h.interval {
+        if i.0 != 10 * SEC && i.0 != 30 * SEC {
+            return Err(at.at("interval", "must be 10s or 30s"));
+        }
+        hc.interval = i.0;
+    }
+    if let Some(t) = at.u32_in("threshold", h.threshold, 1, 10)? {
+        hc.threshold = t;
+    }
+    hc.protocol = h.protocol.map_or(HcProtocol::Tcp, |p| p.0);
+    hc.deep = h.deep.unwrap_or(false);
+    Ok(hc)
+}
+
+/// An endpoint group's `endpoints = [{ type, weight }]` (GA-API `EndpointConfigurations`;
+/// `Weight` 0-255, default 128, GA-DG `about-endpoints-endpoint-weights.md`). The number per
+/// group is a quota (10 by default, adjustable for some types: AWS General Reference
+/// `global_accelerator.html`), so it is not checked here.
+fn endpoints(g: &At, t: Tables<RawEndpoint>, arm_type: EndpointType) -> Res<Vec<GaEndpoint>> {
+    let list = items(g, "endpoints", Some(t));
+    if list.is_empty() {
+        return Err(g.at(
+            "endpoints",
+            "needs at least one endpoint (leave endpoints out for one of the arm's endpoint_type)",
+        ));
+    }
+    list.into_iter()
+        .map(|(e, raw)| {
+            Ok(GaEndpoint {
+                kind: raw.kind.map_or(arm_type, |k| k.0),
+                weight: e
+                    .u32_in("weight", raw.weight, 0, 255)?
+                    .unwrap_or(GA_DEFAULT_ENDPOINT_WEIGHT),
+            })
+        })
+        .collect()
 }

@@ -17,6 +17,8 @@ pub(crate) fn default_health_check() -> HealthCheck {
         healthy_fraction: 0.18,
         deep: false,
         protocol: HcProtocol::Http,
+        disabled: false,
+        inverted: false,
     }
 }
 
@@ -85,5 +87,8 @@ pub(super) fn health_check(o: &At, raw: RawHealthCheck, base: &HealthCheck) -> R
     if let Some(p) = raw.protocol {
         hc.protocol = p.0;
     }
+    // R53-API `HealthCheckConfig.Inverted` / `Disabled` (config::HealthCheck has the semantics).
+    hc.inverted = raw.inverted.unwrap_or(hc.inverted);
+    hc.disabled = raw.disabled.unwrap_or(hc.disabled);
     Ok(hc)
 }

@@ -2,15 +2,18 @@
 //! geolocation locations and calculated health checks.
 
 use sim_engine::config::{
-    CalculatedCheck, ChildCheck, EndpointType, GeoLocation, HealthCheck, Policy, Record, Role,
+    CalculatedCheck, ChildCheck, EndpointType, GeoLocation, GeoProximity, HealthCheck, Policy,
+    Record, Role,
 };
+use sim_engine::geo::{AWS_REGIONS, region_coords};
 use sim_engine::geography::{Continent, WORLD_INTERNET_USERS, continent_of_point};
 
 use super::super::schema::{
     GeoSpec, HealthCheckSpec, RawCalculated, RawHealthCheck, RawRecord, Tables,
 };
 use super::health::{default_health_check, health_check};
-use super::{At, Context, Res, items};
+use super::regions::check_point;
+use super::{At, Context, Res, items, num};
 
 pub(super) fn records(
     arm: &At,
@@ -37,8 +40,18 @@ pub(super) fn records(
         ));
     }
     let mut out: Vec<Record> = Vec::with_capacity(list.len());
-    for (o, r) in list {
-        let region = o.region("region", r.region, cx.regions)?;
+    for (o, mut r) in list {
+        let region = o.region("region", r.region.take(), cx.regions)?;
+        let geoproximity = if policy == Policy::Geoproximity {
+            Some(geoproximity(&o, &mut r, region, cx)?)
+        } else {
+            let only = "policy = \"geoproximity\"";
+            o.only("aws_region", &r.aws_region, only)?;
+            o.only("lat", &r.lat, only)?;
+            o.only("lon", &r.lon, only)?;
+            o.only("bias", &r.bias, only)?;
+            None
+        };
         let location = if policy == Policy::Geolocation {
             let loc = location(&o, r.location)?;
             if let Some(j) = out.iter().position(|x| x.location.as_ref() == Some(&loc)) {
@@ -131,9 +144,44 @@ pub(super) fn records(
             health_check,
             location,
             calculated,
+            geoproximity,
         });
     }
     Ok(out)
+}
+
+/// A geoproximity record's place and bias (R53-API `GeoProximityLocation`: one of `AWSRegion`
+/// and `Coordinates`; `Bias` -99 to 99). Neither written: the record's `region`'s coordinates.
+fn geoproximity(o: &At, r: &mut RawRecord, region: usize, cx: &Context<'_>) -> Res<GeoProximity> {
+    let bias = o.int("bias", r.bias, -99, 99)?.unwrap_or(0) as i32;
+    let (lat, lon) = match (r.aws_region.take(), num(r.lat), num(r.lon)) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(o.at(
+                "aws_region",
+                "a geoproximity record has one location: aws_region or lat/lon, not both \
+                 (R53-API GeoProximityLocation)",
+            ));
+        }
+        (Some(code), None, None) => region_coords(&code).ok_or_else(|| {
+            let known: Vec<&str> = AWS_REGIONS.iter().map(|(c, _, _)| *c).collect();
+            o.at(
+                "aws_region",
+                format!(
+                    "{code:?} is not in the built-in region table (known: {}); write lat and \
+                     lon instead",
+                    known.join(", ")
+                ),
+            )
+        })?,
+        (None, Some(lat), Some(lon)) => {
+            check_point(o, lat, lon)?;
+            (lat, lon)
+        }
+        (None, Some(_), None) => return Err(o.at("lon", "is required with lat")),
+        (None, None, Some(_)) => return Err(o.at("lat", "is required with lon")),
+        (None, None, None) => (cx.regions[region].lat, cx.regions[region].lon),
+    };
+    Ok(GeoProximity { lat, lon, bias })
 }
 
 /// A table with `calculated` holds nothing else.
@@ -175,6 +223,11 @@ pub(super) fn default_records(
         health_check: arm_hc.cloned(),
         location: None,
         calculated: None,
+        geoproximity: (policy == Policy::Geoproximity).then(|| GeoProximity {
+            lat: cx.regions[region].lat,
+            lon: cx.regions[region].lon,
+            bias: 0,
+        }),
     };
     match policy {
         Policy::Failover => {
@@ -240,6 +293,44 @@ fn location(o: &At, v: Option<GeoSpec>) -> Res<GeoLocation> {
     let l = o.key("location");
     match v {
         GeoSpec::Default => Ok(GeoLocation::Default),
+        GeoSpec::Table(t) if t.subdivision.is_some() => {
+            let code = t.subdivision.unwrap_or_default();
+            if t.continent.is_some() {
+                return Err(l.at(
+                    "subdivision",
+                    "goes with country, not continent (R53-API GeoLocation: SubdivisionCode \
+                     needs CountryCode)",
+                ));
+            }
+            let Some(country) = t.country else {
+                return Err(l.at(
+                    "subdivision",
+                    "needs country (R53-API GeoLocation: SubdivisionCode needs CountryCode, \
+                     e.g. { country = \"US\", subdivision = \"WA\" })",
+                ));
+            };
+            if !(country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase())) {
+                return Err(l.at(
+                    "country",
+                    format!("{country:?} is not an ISO 3166-1 alpha-2 code (e.g. \"US\")"),
+                ));
+            }
+            if code.is_empty()
+                || code.len() > 3
+                || !code
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            {
+                return Err(l.at(
+                    "subdivision",
+                    format!(
+                        "{code:?} is not a subdivision code (1 to 3 upper-case letters or \
+                         digits, R53-API SubdivisionCode; e.g. \"WA\")"
+                    ),
+                ));
+            }
+            Ok(GeoLocation::Subdivision { country, code })
+        }
         GeoSpec::Table(t) => match (t.continent, t.country) {
             (Some(_), Some(_)) => Err(l.at(
                 "country",

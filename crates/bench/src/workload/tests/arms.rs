@@ -35,7 +35,9 @@ fn global_accelerator_arms_load_and_validate() {
         g.endpoint_groups,
         vec![EndpointGroup {
             region: 1,
-            traffic_dial: 0.0
+            traffic_dial: 0.0,
+            endpoints: Vec::new(),
+            health_check: None,
         }]
     );
     expect_err(

@@ -89,6 +89,7 @@ fn minimal_round_trip_with_defaults() {
                 health_check: Some(hc.clone()),
                 location: None,
                 calculated: None,
+                geoproximity: None,
             },
             Record {
                 region: 1,
@@ -99,6 +100,7 @@ fn minimal_round_trip_with_defaults() {
                 health_check: Some(hc),
                 location: None,
                 calculated: None,
+                geoproximity: None,
             },
         ]
     );
@@ -190,6 +192,8 @@ fn full_workload_loads() {
         healthy_fraction: 0.5,
         deep: true,
         protocol: HcProtocol::Https,
+        disabled: false,
+        inverted: false,
     };
     // Record 0 overrides only the interval and inherits the rest from the arm.
     assert_eq!(

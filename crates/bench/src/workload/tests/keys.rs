@@ -86,7 +86,7 @@ records = [ { region = "eu-west-1", location = { continent = "EU" } }, { region 
 name = "ga"
 kind = "global-accelerator"
 health_check = { interval = "10s", threshold = 3 }
-endpoint_groups = [ { region = "us-east-1" }, { region = "eu-west-1" } ]
+endpoint_groups = [ { region = "us-east-1", endpoints = [ { type = "ec2", weight = 100 }, { weight = 0 } ], health_check = { interval = "10s", threshold = 2, protocol = "http", deep = false } }, { region = "eu-west-1" } ]
 
 [[actions]]
 at = "15m"

@@ -4,6 +4,7 @@
 mod arms;
 mod basics;
 mod clients;
+mod imported;
 mod keys;
 mod lb;
 mod resolvers;
