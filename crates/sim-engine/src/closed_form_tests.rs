@@ -24,10 +24,14 @@ use crate::run::{RunOptions, run};
 use crate::testutil::two_region_workload;
 use crate::{Micros, SEC};
 
-const T0: Micros = 20 * SEC;
+pub(crate) const T0: Micros = 20 * SEC;
 
 /// The drain workload with the given resolver classes `(share, ttl policy)` and record TTL.
-fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -> Workload {
+pub(crate) fn drain_workload(
+    classes: &[(f64, TtlPolicy)],
+    ttl: Micros,
+    duration: Micros,
+) -> Workload {
     let mut w = two_region_workload();
     w.simulation.duration = duration;
     w.simulation.clients = 200_000;
@@ -227,6 +231,7 @@ fn results_do_not_depend_on_threads_or_shards() {
     let a = crate::testutil::run_sharded(&w, 1, 1 << 14);
     let b = crate::testutil::run_sharded(&w, 2, 777);
     assert_eq!(a.summary, b.summary);
+    assert_eq!(a.distributions, b.distributions);
     assert_eq!(a.curves.len(), b.curves.len());
     for (x, y) in a.curves.iter().zip(&b.curves) {
         assert_eq!(x.bins, y.bins);

@@ -50,3 +50,5 @@ mod fairness_tests;
 mod overload_tests;
 #[cfg(test)]
 mod placement_tests;
+#[cfg(test)]
+mod stale_until_tests;

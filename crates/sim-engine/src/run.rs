@@ -13,7 +13,7 @@ use crate::config::{ActionTarget, ArmKind, EndpointType, Policy, Propagation, Wo
 use crate::controlplane::{DEFAULT_PROPAGATION_TEXT, Route53Control};
 use crate::curve::Bin;
 use crate::ga::GaControl;
-use crate::metrics::{ArmSummary, Converge, ConvergeOn, Latency, Rto, Summary, secs};
+use crate::metrics::{ArmSummary, Converge, ConvergeOn, Latency, Rto, StaleUntil, Summary, secs};
 use crate::population::{Geo, Layout};
 use crate::sim::{ArmContext, ArmControl, FailureRef};
 use crate::world::World;
@@ -70,6 +70,8 @@ pub struct ArmDistributions {
     /// Per-client RTO of the cohort in seconds, clamped to the failure window like
     /// [`Rto::from_histogram`].
     pub rto: Vec<(f64, f64)>,
+    /// Per-client `stale_until_s` of the cohort in seconds, clamped to the failure window.
+    pub stale_until: Vec<(f64, f64)>,
     /// Steady-state request latency in milliseconds (0.1 ms resolution).
     pub latency: Vec<(f64, f64)>,
 }
@@ -681,20 +683,33 @@ fn arm_summary(
     let offset = warmup(w);
     let (start, bin) = (offset, w.simulation.bin);
     let total: Bin = result.bins.iter().sum();
-    let (detection_s, converge_s, stale_converge_s, rto_s, cohort_clients) = match failure {
-        None => (None, Converge::NULL, Converge::NULL, Rto::NULL, None),
-        Some(f) => {
-            let detection = detection_us(arm, control, f, offset);
-            let (fa, we) = (f.at - start, f.window_end - start);
-            (
-                detection.map(|us| (us / 1000.0).round() / 1000.0),
-                Converge::compute(&result.bins, bin, fa, we, ConvergeOn::Ok),
-                Converge::compute(&result.bins, bin, fa, we, ConvergeOn::NotStale),
-                Rto::from_histogram(&result.rto, result.never_recovered, f.window_end - f.at),
-                Some(result.cohort_clients),
-            )
-        }
-    };
+    let (detection_s, converge_s, stale_converge_s, rto_s, stale_until_s, cohort_clients) =
+        match failure {
+            None => (
+                None,
+                Converge::NULL,
+                Converge::NULL,
+                Rto::NULL,
+                StaleUntil::NULL,
+                None,
+            ),
+            Some(f) => {
+                let detection = detection_us(arm, control, f, offset);
+                let (fa, we) = (f.at - start, f.window_end - start);
+                (
+                    detection.map(|us| (us / 1000.0).round() / 1000.0),
+                    Converge::compute(&result.bins, bin, fa, we, ConvergeOn::Ok),
+                    Converge::compute(&result.bins, bin, fa, we, ConvergeOn::NotStale),
+                    Rto::from_histogram(&result.rto, result.never_recovered, f.window_end - f.at),
+                    StaleUntil::from_histogram(
+                        &result.stale_until,
+                        result.never_left,
+                        f.window_end - f.at,
+                    ),
+                    Some(result.cohort_clients),
+                )
+            }
+        };
     ArmSummary {
         name: arm.name.clone(),
         requests: total.requests,
@@ -706,6 +721,7 @@ fn arm_summary(
         converge_s,
         stale_converge_s,
         rto_s,
+        stale_until_s,
         latency_ms: Latency::from_histogram(&result.latency),
         failure_latency_ms: Latency::from_histogram(&result.failure_latency),
         auth_queries: total.auth_queries,
@@ -735,6 +751,13 @@ fn arm_distributions(
             Some(f) => {
                 let window = f.window_end - f.at;
                 quantiles(&result.rto, |v| secs(v.min(window)))
+            }
+            None => Vec::new(),
+        },
+        stale_until: match failure {
+            Some(f) => {
+                let window = f.window_end - f.at;
+                quantiles(&result.stale_until, |v| secs(v.min(window)))
             }
             None => Vec::new(),
         },

@@ -10,7 +10,7 @@
 //!
 //! One pending event per client (its next request), plus one per request waiting to retry or
 //! to be declared failed. Events live in a [`CalendarQueue`] sized from the shard's known
-//! request density; per-client state is one 48-byte struct; nothing is allocated per event
+//! request density; per-client state is one 56-byte struct; nothing is allocated per event
 //! once the retry-slot pool and the calendar buckets have grown.
 
 use hdrhistogram::Histogram;
@@ -105,6 +105,12 @@ pub struct ShardResult {
     pub failure_latency: Histogram<u64>,
     /// Per-client RTO over the cohort, microseconds.
     pub rto: Histogram<u64>,
+    /// Per-client `stale_until_s` over the cohort (METRICS.md), microseconds (millisecond
+    /// resolution): the failure to the client's last attempt sent to a failed region within
+    /// the window; 0 if none; the window's length for the `never_left` clients.
+    pub stale_until: Histogram<u64>,
+    /// Cohort clients whose last attempt in the window went to a failed region.
+    pub never_left: u64,
     pub cohort_clients: u64,
     /// Where the cohort's routing is decided, with its clients: `(resolver id, clients)` for
     /// Route 53 (the resolver's authoritative location), `(edge, clients)` for Global
@@ -154,6 +160,8 @@ impl ShardResult {
             latency: new_latency_histogram(),
             failure_latency: new_latency_histogram(),
             rto: new_histogram(),
+            stale_until: new_histogram(),
+            never_left: 0,
             cohort_clients: 0,
             cohort_keys: Vec::new(),
             never_recovered: 0,
@@ -186,6 +194,10 @@ impl ShardResult {
         self.rto
             .add(&other.rto)
             .expect("histograms have the same range");
+        self.stale_until
+            .add(&other.stale_until)
+            .expect("histograms have the same range");
+        self.never_left += other.never_left;
         self.cohort_clients += other.cohort_clients;
         self.cohort_keys.extend_from_slice(&other.cohort_keys);
         self.never_recovered += other.never_recovered;
@@ -228,14 +240,16 @@ const NO_CONN: Micros = Micros::MAX;
 const F_COHORT: u8 = 1;
 const F_FAILED: u8 = 2;
 const F_RECOVERED: u8 = 4;
+/// The client's last attempt in the failure window so far went to a failed region.
+const F_STALE_LAST: u8 = 8;
 const RETRY_BIT: u32 = 1 << 31;
 
-/// Per-client state: 48 bytes.
+/// Per-client state: 56 bytes.
 #[derive(Clone, Copy)]
 struct Client {
     /// Global Accelerator arms: the client's anycast edge (top 8 bits) and its RTT to it in µs
     /// (low 24 bits, so at most 16.7 s; an edge RTT is well under a second). Packed to keep the
-    /// client at 48 bytes.
+    /// client small.
     edge_packed: u32,
     /// Stub-cache entry expiry (0 = none).
     stub_exp: Micros,
@@ -247,6 +261,9 @@ struct Client {
     ctr: u32,
     /// Local index of the client's resolver.
     res: u32,
+    /// Cohort clients: milliseconds from the failure to the client's last attempt sent to a
+    /// failed region within the window (0 if none; `stale_until_s`, METRICS.md).
+    stale_ms: u32,
     stub_ans: Answer,
     app_ans: Answer,
     conn_region: u8,
@@ -296,7 +313,7 @@ struct Resolver {
 // The memory budget per client and per cache (scale bench): checked at compile time. A
 // cache is 40 bytes since answers are 32-bit (multivalue record sets); ECS subnets add a
 // cache per `clients_per_subnet` clients.
-const _: () = assert!(size_of::<Client>() == 48);
+const _: () = assert!(size_of::<Client>() == 56);
 const _: () = assert!(size_of::<Resolver>() == 40);
 
 /// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
@@ -465,6 +482,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 conn_last: NO_CONN,
                 ctr: 0,
                 res: row as u32,
+                stale_ms: 0,
                 stub_ans: 0,
                 app_ans: 0,
                 conn_region: NONE_U8,
@@ -597,6 +615,7 @@ impl Shard<'_> {
                 self.sweep_cohort();
             }
             self.finalize_rto();
+            self.finalize_stale_until();
         }
         self.out.events = self.events;
         self.out
@@ -721,6 +740,21 @@ impl Shard<'_> {
         };
         let extra_us = dns_us + if via_conn { 0 } else { handshake_us } + path_us;
         let state = ctx.world.state(region, t);
+        // `stale_until_s` (METRICS.md): by attempt time, over the cohort's attempts in the
+        // window (the cohort is marked at the failure time, before any event at or after it).
+        if let Some(f) = ctx.failure
+            && t >= f.at
+            && t < f.window_end
+            && self.clients[c].flags & F_COHORT != 0
+        {
+            let cl = &mut self.clients[c];
+            if state.is_failed() {
+                cl.stale_ms = u32::try_from((t - f.at) / 1000).unwrap_or(u32::MAX);
+                cl.flags |= F_STALE_LAST;
+            } else {
+                cl.flags &= !F_STALE_LAST;
+            }
+        }
         if counted {
             let b = &mut self.out.bins[bin];
             b.attempts += 1;
@@ -1011,6 +1045,25 @@ impl Shard<'_> {
             }
         } else {
             cl.flags |= F_FAILED;
+        }
+    }
+
+    /// `stale_until_s` per cohort client: its last stale attempt's time after the failure (0
+    /// if none), or the window's length when its last attempt in the window was stale.
+    fn finalize_stale_until(&mut self) {
+        let Some(f) = self.ctx.failure else { return };
+        let window = f.window_end - f.at;
+        for c in &self.clients {
+            if c.flags & F_COHORT == 0 {
+                continue;
+            }
+            if c.flags & F_STALE_LAST != 0 {
+                self.out.stale_until.saturating_record(window);
+                self.out.never_left += 1;
+            } else {
+                let us = Micros::from(c.stale_ms) * 1000;
+                self.out.stale_until.saturating_record(us.min(window));
+            }
         }
     }
 

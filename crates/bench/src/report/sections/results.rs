@@ -90,6 +90,24 @@ fn rows(summary: &SummaryView) -> Vec<(String, Vec<String>)> {
             n => format!("{} of {}", fmt_count(n), fmt_count(a.cohort_clients)),
         },
     ));
+    for (p, label) in [
+        ("p50", "p50"),
+        ("p90", "p90"),
+        ("p99", "p99"),
+        ("p999", "p99.9"),
+        ("max", "max"),
+    ] {
+        rows.push(row(&format!("stale until {label} (s)"), &|a| {
+            fmt_s(ArmView::at(&a.stale_until_s, p))
+        }));
+    }
+    rows.push(row(
+        "never left the failed region (of cohort clients)",
+        &|a| match a.never_left() {
+            Field::Null => "-".into(),
+            n => format!("{} of {}", fmt_count(n), fmt_count(a.cohort_clients)),
+        },
+    ));
     rows.push(row("mean time between a client's requests (s)", &|a| {
         request_gap_s(summary, a).map_or("n/a".into(), |g| format!("{g:.1}"))
     }));
