@@ -51,4 +51,6 @@ mod overload_tests;
 #[cfg(test)]
 mod placement_tests;
 #[cfg(test)]
+mod software_tests;
+#[cfg(test)]
 mod stale_until_tests;

@@ -125,10 +125,16 @@ pub fn idle_limit(keepalive_idle: Micros, endpoint: EndpointType) -> Micros {
 
 /// The connection idle limit of an arm: for an accelerator also its 340 s TCP idle timeout.
 pub fn arm_idle_limit(arm: &crate::config::Arm) -> Micros {
+    arm_keepalive_limit(arm, arm.clients.keepalive_idle)
+}
+
+/// [`arm_idle_limit`] for a client whose own keep-alive idle limit is `keepalive_idle`.
+fn arm_keepalive_limit(arm: &crate::config::Arm, keepalive_idle: Micros) -> Micros {
     match &arm.kind {
-        ArmKind::Route53(r) => idle_limit(arm.clients.keepalive_idle, r.endpoint_type),
-        ArmKind::GlobalAccelerator(g) => idle_limit(arm.clients.keepalive_idle, g.endpoint_type)
-            .min(crate::ga::GA_TCP_IDLE_TIMEOUT),
+        ArmKind::Route53(r) => idle_limit(keepalive_idle, r.endpoint_type),
+        ArmKind::GlobalAccelerator(g) => {
+            idle_limit(keepalive_idle, g.endpoint_type).min(crate::ga::GA_TCP_IDLE_TIMEOUT)
+        }
     }
 }
 
@@ -136,6 +142,16 @@ pub fn arm_idle_limit(arm: &crate::config::Arm) -> Micros {
 /// ([`crate::config::LoadBalancer::idle_timeout`]): for `alb` / `nlb` endpoints the smallest
 /// over the arm's regions.
 pub fn arm_idle_limit_in(arm: &crate::config::Arm, params: &crate::config::ModelParams) -> Micros {
+    arm_idle_limit_with(arm, params, arm.clients.keepalive_idle)
+}
+
+/// [`arm_idle_limit_in`] for a client whose own keep-alive idle limit is `keepalive_idle`
+/// (its `clients.software`'s, `crate::mixes::ClientProfile`).
+pub fn arm_idle_limit_with(
+    arm: &crate::config::Arm,
+    params: &crate::config::ModelParams,
+    keepalive_idle: Micros,
+) -> Micros {
     let (endpoint, regions): (EndpointType, Vec<usize>) = match &arm.kind {
         ArmKind::Route53(r) => (
             r.endpoint_type,
@@ -146,7 +162,7 @@ pub fn arm_idle_limit_in(arm: &crate::config::Arm, params: &crate::config::Model
             g.endpoint_groups.iter().map(|x| x.region).collect(),
         ),
     };
-    let base = arm_idle_limit(arm);
+    let base = arm_keepalive_limit(arm, keepalive_idle);
     if endpoint.lb_kind().is_none() {
         return base;
     }
@@ -155,11 +171,21 @@ pub fn arm_idle_limit_in(arm: &crate::config::Arm, params: &crate::config::Model
         .map(|&r| params.load_balancers[r].idle_timeout)
         .min()
         .unwrap_or(Micros::MAX);
-    let limit = arm.clients.keepalive_idle.min(lb);
+    let limit = keepalive_idle.min(lb);
     match arm.kind {
         ArmKind::GlobalAccelerator(_) => limit.min(crate::ga::GA_TCP_IDLE_TIMEOUT),
         ArmKind::Route53(_) => limit,
     }
+}
+
+/// An arm's behaviour tables, its client software rows with their effective idle limits.
+fn arm_mixes(
+    w: &Workload,
+    arm: &crate::config::Arm,
+    params: &crate::config::ModelParams,
+) -> crate::mixes::Mixes {
+    crate::mixes::Mixes::new(w, &arm.clients)
+        .set_idle_limits(|keepalive| arm_idle_limit_with(arm, params, keepalive))
 }
 
 /// Warm-up before recording starts, common to all arms so that every arm sees the same request
@@ -174,7 +200,17 @@ pub fn warmup(w: &Workload) -> Micros {
     for arm in &w.arms {
         // A client's stub entry depends on whether it resolved at all, which depends on whether
         // it had an open connection: the two settle one after the other, so their sum.
-        let idle = arm_idle_limit(arm);
+        // With client software, the longest of its stacks' limits; a stack without a limit
+        // behind an endpoint without one keeps its connection forever, which the ten request
+        // gaps below already settle, so its term is bounded by an hour.
+        let idle = match arm.clients.software {
+            None => arm_idle_limit(arm),
+            Some(_) => crate::mixes::client_profiles(&arm.clients)
+                .iter()
+                .map(|p| arm_keepalive_limit(arm, p.keepalive_idle).min(3600 * SEC))
+                .max()
+                .unwrap_or(0),
+        };
         let dns_ttl = match &arm.kind {
             ArmKind::Route53(r) => r.ttl,
             ArmKind::GlobalAccelerator(g) => g.dns_ttl,
@@ -809,7 +845,7 @@ pub fn run_partial(
         let mut out = Vec::new();
         for arm_index in 0..w.arms.len() {
             let control = arm_control(w, arm_index, &p.geo, &p.world, p.end);
-            let mixes = crate::mixes::Mixes::new(w, &w.arms[arm_index].clients);
+            let mixes = arm_mixes(w, &w.arms[arm_index], &p.params);
             let ctx = p.context(w, arm_index, &control, &mixes);
             let r = one_pass_shards(&ctx, &shards, p.nbins, &cancelled, &done, total, progress);
             if cancelled() {
@@ -885,7 +921,6 @@ impl Prepared {
             bin: self.bin,
             nbins: self.nbins,
             failure: self.failure,
-            idle_limit: arm_idle_limit_in(arm, &self.params),
             warm: w.simulation.warm_start,
             overload: None,
         }
@@ -984,7 +1019,7 @@ fn run_in_pool(
         // context `ctx` is the template of every step's, and its control plane has no health
         // timelines yet.
         let base_control = build(&p.world, if lockstep { 0 } else { p.end });
-        let mixes = crate::mixes::Mixes::new(w, &arm.clients);
+        let mixes = arm_mixes(w, arm, &p.params);
         let ctx = p.context(w, arm_index, &base_control, &mixes);
         let (result, control) = if lockstep {
             let Some(r) =

@@ -88,8 +88,6 @@ pub struct ArmContext<'a> {
     pub bin: Micros,
     pub nbins: usize,
     pub failure: Option<FailureRef>,
-    /// Effective keep-alive idle limit (0 = no connection reuse).
-    pub idle_limit: Micros,
     pub warm: bool,
     /// Lockstep arms (a region has `capacity_rps`): this step's overload state per region;
     /// `None` runs the one-pass path, which neither counts load nor sheds.
@@ -271,6 +269,9 @@ struct Client {
     flags: u8,
     /// Index into the arm's stub table (`Mixes::stubs`).
     stub: u8,
+    /// Index into the arm's client software table (`Mixes::software`): its own DNS cache,
+    /// connection idle limit and what it does after a failed connect.
+    soft: u8,
 }
 
 /// Low 24 bits of [`Client::edge_packed`]: the edge RTT in µs.
@@ -353,7 +354,6 @@ struct Shard<'a> {
     slots: Vec<Slot>,
     free_slots: Vec<u32>,
     out: ShardResult,
-    app: AppCache,
     ttl: Micros,
     /// Lockstep only: per region, attempts received and shed in the current step.
     load: Vec<crate::overload::RegionLoad>,
@@ -489,8 +489,16 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 last_ok_region: NONE_U8,
                 flags: 0,
                 stub: ctx.mixes.client_stub(gid),
+                soft: ctx.mixes.client_software(gid),
             };
-            if let (true, AppCache::Fixed { ttl, .. }) = (ctx.warm, ctx.clients.app_cache) {
+            // The app cache's entry lifetime: fixed, or for a TTL floor the arm's TTL floored
+            // (resolvers that extend TTLs make it longer: the warm-up settles the rest).
+            let app_life = match ctx.mixes.software[client.soft as usize].app {
+                AppCache::None => None,
+                AppCache::Fixed { ttl, .. } => Some(ttl),
+                AppCache::Floor { min } => Some(ctx.control.dns_ttl().max(min)),
+            };
+            if let (true, Some(ttl)) = (ctx.warm, app_life) {
                 // Same renewal argument per client: present with probability L / (L + mean
                 // gap), remaining life uniform on [0, L]. (Long-lived app caches such as
                 // jvm-forever cannot be warmed up by simulation.)
@@ -528,7 +536,6 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
             },
             |k| spec.resolvers.iter().any(|r| r.class as usize == k),
         ),
-        app: ctx.clients.app_cache,
         ttl: ctx.control.dns_ttl(),
         load: Vec::new(),
         shed_rng: Rng::new(ctx.seed, Stream::AttemptShed),
@@ -678,9 +685,10 @@ impl Shard<'_> {
         let cohort = counted && self.in_cohort_window(c, issue);
 
         let cl = self.clients[c];
+        let soft = ctx.mixes.software[cl.soft as usize];
         let area = self.resolvers[cl.res as usize].area as usize;
         let via_conn =
-            pinned.is_none() && cl.conn_last != NO_CONN && t - cl.conn_last < ctx.idle_limit;
+            pinned.is_none() && cl.conn_last != NO_CONN && t - cl.conn_last < soft.idle_limit;
         let (mut ans, mut dns_us) = (0, 0);
         let addr = pinned.map_or(0, |(_, k)| k);
         if let Some((a, _)) = pinned {
@@ -790,7 +798,7 @@ impl Shard<'_> {
                 queued = q;
             }
             let cl = &mut self.clients[c];
-            if ctx.idle_limit > 0 {
+            if soft.idle_limit > 0 {
                 cl.conn_last = t; // an error response keeps the connection too
                 cl.conn_region = region as u8;
             }
@@ -810,7 +818,7 @@ impl Shard<'_> {
             if let AppCache::Fixed {
                 drop_on_failure: true,
                 ..
-            } = self.app
+            } = soft.app
             {
                 cl.app_exp = 0; // e.g. Bun drops a cached address when a connection to it fails
             }
@@ -838,8 +846,11 @@ impl Shard<'_> {
         // moves on to the next address of a multivalue answer: "client software typically
         // tries another of the IP addresses in the response" (R53-API `MultiValueAnswer`). It
         // is a new attempt, not a retry (METRICS.md). After the last address, retries apply.
-        let connect_failed =
-            !via_conn && matches!(state, RegionState::Blackhole | RegionState::Reset);
+        // A client software that tries only the first address (`ClientProfile::next_address`
+        // false) goes straight to its retries.
+        let connect_failed = !via_conn
+            && soft.next_address
+            && matches!(state, RegionState::Blackhole | RegionState::Reset);
         let next = match ctx.control {
             ArmControl::Route53(r53) if connect_failed => {
                 r53.address(ans, addr as usize + 1).map(|_| (ans, addr + 1))
@@ -895,31 +906,42 @@ impl Shard<'_> {
     /// miss, a prefetch or a stale answer) the authoritative answer.
     #[inline]
     fn resolve(&mut self, c: usize, t: Micros) -> (Answer, Micros) {
-        let AppCache::Fixed { ttl, grace, .. } = self.app else {
-            return self.resolve_stub(c, t);
-        };
         let cl = self.clients[c];
+        let (ttl, grace) = match self.ctx.mixes.software[cl.soft as usize].app {
+            AppCache::None => {
+                let (answer, us, _) = self.resolve_stub(c, t);
+                return (answer, us);
+            }
+            AppCache::Fixed { ttl, grace, .. } => (Some(ttl), grace),
+            AppCache::Floor { min } => (None, min),
+        };
         if t < cl.app_exp {
             return (cl.app_ans, 0);
         }
         // Expired: refresh through the stub. Within the grace period the old answer is used at
-        // once while the refresh happens in the background.
-        let (fresh, us) = self.resolve_stub(c, t);
+        // once while the refresh happens in the background. A TTL floor keeps the answer for
+        // the TTL it arrived with, at least the floor (`grace` holds the floor then).
+        let (fresh, us, shown) = self.resolve_stub(c, t);
+        let (life, grace) = match ttl {
+            Some(ttl) => (ttl, grace),
+            None => (shown.max(grace), 0),
+        };
         let in_grace = cl.app_exp > 0 && t < cl.app_exp.saturating_add(grace);
         let old = cl.app_ans;
         let cl = &mut self.clients[c];
-        cl.app_exp = t.saturating_add(ttl);
+        cl.app_exp = t.saturating_add(life);
         cl.app_ans = fresh;
         if in_grace { (old, 0) } else { (fresh, us) }
     }
 
-    /// Resolve through the stub cache and the recursive resolver; returns the answer and the
-    /// DNS time the client waits (µs).
+    /// Resolve through the stub cache and the recursive resolver; returns the answer, the
+    /// DNS time the client waits (µs) and the TTL the answer reaches the application with (the
+    /// stub entry's remaining life on a stub hit, else the TTL the resolver shows).
     #[inline]
-    fn resolve_stub(&mut self, c: usize, t: Micros) -> (Answer, Micros) {
+    fn resolve_stub(&mut self, c: usize, t: Micros) -> (Answer, Micros, Micros) {
         let cl = self.clients[c];
         if cl.stub_exp > t {
-            return (cl.stub_ans, 0);
+            return (cl.stub_ans, 0, cl.stub_exp - t);
         }
         let ri = cl.res as usize;
         let r = self.resolvers[ri];
@@ -957,7 +979,7 @@ impl Shard<'_> {
             cl.stub_exp = t + life;
             cl.stub_ans = answer;
         }
-        (answer, dns_us)
+        (answer, dns_us, shown)
     }
 
     /// Resolver `ri` queries the authoritative servers at `t` and caches the answer.
