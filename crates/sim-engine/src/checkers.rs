@@ -45,7 +45,7 @@ pub struct CheckerSpec {
     pub kind: ProbeKind,
 }
 
-/// Simulate a set of checkers on one endpoint; see [`simulate_health_check`] for the model.
+/// Simulate a set of checkers on one endpoint; see [`crate::controlplane::simulate_health_check`] for the model.
 pub fn simulate_checkers(
     spec: &CheckerSpec,
     world: &World,

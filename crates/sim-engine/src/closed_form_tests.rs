@@ -523,32 +523,10 @@ fn timed_weight_change_drains_half_the_answers_over_the_ttl() {
 /// fails the requests sent to region 0 instead.
 #[test]
 fn multivalue_client_tries_next_address_without_using_a_retry() {
-    let mut w = two_region_workload();
-    w.simulation.duration = 600 * SEC;
-    w.simulation.clients = 20_000;
-    w.clients.request_rate = 0.2;
+    let mut w = crate::testutil::unchecked_blackhole(20_000);
     w.clients.retries = 0;
-    w.failures = vec![Failure {
-        region: 0,
-        at: 120 * SEC,
-        kind: FailureKind::Hard(HardMode::Blackhole),
-        recover_at: None,
-    }];
-    let base = w.arms[0].clone();
-    let arm = |name: &str, policy| {
-        let mut a = base.clone();
-        a.name = name.into();
-        a.clients = w.clients.clone();
-        let ArmKind::Route53(r) = &mut a.kind else {
-            unreachable!()
-        };
-        r.policy = policy;
-        for rec in &mut r.records {
-            rec.role = None;
-            rec.health_check = None;
-        }
-        a
-    };
+    let arm =
+        |name: &str, policy| crate::testutil::unchecked_arm(&w, name, policy, w.clients.clone());
     w.arms = vec![
         arm("multivalue", Policy::Multivalue),
         arm("weighted", Policy::Weighted),

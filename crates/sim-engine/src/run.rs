@@ -577,7 +577,7 @@ fn act(
     crate::metrics::Act::from_weighted(values)
 }
 
-/// Run a workload with its own model parameters, or the defaults ([`ModelParams::of`]).
+/// Run a workload with its own model parameters, or the defaults ([`crate::config::ModelParams::of`]).
 pub fn run(
     w: &Workload,
     opts: &RunOptions<'_>,
@@ -586,7 +586,7 @@ pub fn run(
     run_with(w, &crate::config::ModelParams::of(w), opts, progress)
 }
 
-/// Run a workload with the given model parameters (validated: [`ModelParams::validate`]).
+/// Run a workload with the given model parameters (validated: [`crate::config::ModelParams::validate`]).
 pub fn run_with(
     w: &Workload,
     params: &crate::config::ModelParams,

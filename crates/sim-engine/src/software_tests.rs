@@ -107,36 +107,16 @@ fn idle_limits_per_software_match_the_poisson_closed_form() {
 /// that tries the next address serves them all.
 #[test]
 fn first_address_only_fails_where_next_address_recovers() {
-    let mut w = two_region_workload();
-    w.simulation.duration = 600 * SEC;
-    w.simulation.clients = 10_000;
-    w.clients.request_rate = 0.2;
-    w.failures = vec![Failure {
-        region: 0,
-        at: 120 * SEC,
-        kind: FailureKind::Hard(HardMode::Blackhole),
-        recover_at: None,
-    }];
-    let base = w.arms[0].clone();
+    let mut w = crate::testutil::unchecked_blackhole(10_000);
     let arm = |name: &str, stack: &'static str| {
-        let mut a = base.clone();
-        a.name = name.into();
-        a.clients = w.clients.clone();
-        a.clients.software = Some(mix(&[(Some(stack), 1.0)]));
+        let mut c = w.clients.clone();
+        c.software = Some(mix(&[(Some(stack), 1.0)]));
         // No reuse, no app cache: only the connect-failure rule differs.
-        a.clients.software_overrides = SoftwareOverrides {
+        c.software_overrides = SoftwareOverrides {
             app_cache: true,
             keepalive_idle: true,
         };
-        let ArmKind::Route53(r) = &mut a.kind else {
-            unreachable!()
-        };
-        r.policy = Policy::Multivalue;
-        for rec in &mut r.records {
-            rec.role = None;
-            rec.health_check = None;
-        }
-        a
+        crate::testutil::unchecked_arm(&w, name, Policy::Multivalue, c)
     };
     w.arms = vec![arm("go", "go"), arm("jvm", "jvm-httpurlconnection")];
     let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
@@ -181,4 +161,65 @@ fn software_mixes_do_not_depend_on_threads_or_shards() {
     for (x, y) in a.curves.iter().zip(&b.curves) {
         assert_eq!(x.bins, y.bins);
     }
+}
+
+/// Chrome's own cache keeps an answer for max(TTL, 60 s): with TTL 0 behind honest resolvers
+/// and an instantaneous answer change (the drain set-up of `closed_form_tests`), a client is
+/// on the old region until its app-cache entry expires. In the stationary state the entry is
+/// present with probability L / (L + 1/λ) (L = 60 s), its remaining life uniform on [0, L];
+/// an absent entry is refilled after the change. So, per client (independent):
+/// F(x) = (1 − p) + p (x/L + (1 − e^{−λ(L−x)}) / (λL)), p = λL / (1 + λL).
+#[test]
+fn chrome_keeps_a_zero_ttl_answer_for_its_sixty_second_floor() {
+    use crate::closed_form_tests::drain_workload;
+    const L: f64 = 60.0;
+    let lambda = 1.0 / 30.0;
+    let mut w = drain_workload(&[(1.0, TtlPolicy::Honor)], 0, 200 * SEC);
+    w.simulation.clients = 20_000;
+    w.clients.request_rate = lambda;
+    w.clients.software_overrides.keepalive_idle = true; // keys' "0s": no connection reuse
+    let w = with_software(w, Some(mix(&[(Some("chrome"), 1.0)])));
+    let out = run(&w, &RunOptions::default(), &|_, _| {}).unwrap();
+    let s = &out.summary.arms[0].stale_until_s;
+    let p = lambda * L / (1.0 + lambda * L);
+    // never_left: a stale client that sent at least once before its entry expired at E and
+    // then nothing until the window's end W: p (1/L) ∫_0^L (1 − e^{−λE}) e^{−λ(W−E)} dE
+    // = p e^{−λW} ((e^{λL} − 1)/λ − L) / L (≈ 0.36 % here); Poisson count, 5 sigma.
+    let window = 180.0;
+    let n = out.summary.arms[0].cohort_clients.unwrap() as f64;
+    let never = n * p * (-lambda * window).exp() * (((lambda * L).exp() - 1.0) / lambda - L) / L;
+    let got = s.never_left.unwrap() as f64;
+    assert!(
+        (got - never).abs() <= 5.0 * never.sqrt() + 1.0,
+        "never_left {got}, closed form {never:.1}"
+    );
+    // Those count at the window's length; everyone else left within the floor.
+    assert_eq!(s.max, Some(window));
+    let cdf = |x: f64| (1.0 - p) + p * (x / L + (1.0 - (-lambda * (L - x)).exp()) / (lambda * L));
+    assert!(n > 19_000.0, "{n}");
+    let mut checked = 0;
+    for &(q, v) in &out.distributions[0].stale_until {
+        if !(0.65..=0.95).contains(&q) {
+            continue; // below F(0) ≈ 0.62 the quantiles are 0
+        }
+        let f = cdf(v);
+        let tol = 5.0 * (f * (1.0 - f) / n).sqrt() + 0.01;
+        assert!(
+            (f - q).abs() <= tol,
+            "quantile {q}: {v} s has closed-form F {f:.4} (tolerance {tol:.4})"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 30, "{checked}");
+    // Without the software (no app cache) the same clients leave at once.
+    let plain = run(
+        &with_software(
+            drain_workload(&[(1.0, TtlPolicy::Honor)], 0, 60 * SEC),
+            None,
+        ),
+        &RunOptions::default(),
+        &|_, _| {},
+    )
+    .unwrap();
+    assert_eq!(plain.summary.arms[0].stale_until_s.max, Some(0.0));
 }
