@@ -11,6 +11,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod client_stack;
 pub mod mix;
 pub mod presets;
 pub mod resolver;
@@ -18,6 +19,7 @@ pub mod software;
 pub mod stub;
 pub mod ttl;
 
+pub use client_stack::{CLIENT_STACKS, ClientStack, client_stack};
 pub use mix::{Mix, Part, Status, StubMix, TtlMix};
 pub use resolver::{AppCache, CacheClock, Lookup, ResolverBehaviour, StaleMode, TtlDisplay};
 pub use software::{EcsSupport, Software, SoftwareConfig, SoftwareError};

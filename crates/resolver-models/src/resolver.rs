@@ -247,6 +247,13 @@ pub enum AppCache {
         grace: Micros,
         drop_on_failure: bool,
     },
+    /// Keep every answer for the TTL it arrives with, but at least `min` (Chromium's built-in
+    /// resolver: `kMinimumTTLSeconds = kCacheEntryTTLSeconds` = 60 s, `max(ttl, 60)`; V,
+    /// docs/client-stacks-research.md 1.1). Not a `clients.app_cache` preset: the `chrome`
+    /// client software (`crate::client_stack`) uses it.
+    Floor {
+        min: Micros,
+    },
 }
 
 impl AppCache {

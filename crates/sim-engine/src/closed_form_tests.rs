@@ -24,10 +24,14 @@ use crate::run::{RunOptions, run};
 use crate::testutil::two_region_workload;
 use crate::{Micros, SEC};
 
-const T0: Micros = 20 * SEC;
+pub(crate) const T0: Micros = 20 * SEC;
 
 /// The drain workload with the given resolver classes `(share, ttl policy)` and record TTL.
-fn drain_workload(classes: &[(f64, TtlPolicy)], ttl: Micros, duration: Micros) -> Workload {
+pub(crate) fn drain_workload(
+    classes: &[(f64, TtlPolicy)],
+    ttl: Micros,
+    duration: Micros,
+) -> Workload {
     let mut w = two_region_workload();
     w.simulation.duration = duration;
     w.simulation.clients = 200_000;
@@ -227,6 +231,7 @@ fn results_do_not_depend_on_threads_or_shards() {
     let a = crate::testutil::run_sharded(&w, 1, 1 << 14);
     let b = crate::testutil::run_sharded(&w, 2, 777);
     assert_eq!(a.summary, b.summary);
+    assert_eq!(a.distributions, b.distributions);
     assert_eq!(a.curves.len(), b.curves.len());
     for (x, y) in a.curves.iter().zip(&b.curves) {
         assert_eq!(x.bins, y.bins);
@@ -515,32 +520,10 @@ fn timed_weight_change_drains_half_the_answers_over_the_ttl() {
 /// fails the requests sent to region 0 instead.
 #[test]
 fn multivalue_client_tries_next_address_without_using_a_retry() {
-    let mut w = two_region_workload();
-    w.simulation.duration = 600 * SEC;
-    w.simulation.clients = 20_000;
-    w.clients.request_rate = 0.2;
+    let mut w = crate::testutil::unchecked_blackhole(20_000);
     w.clients.retries = 0;
-    w.failures = vec![Failure {
-        region: 0,
-        at: 120 * SEC,
-        kind: FailureKind::Hard(HardMode::Blackhole),
-        recover_at: None,
-    }];
-    let base = w.arms[0].clone();
-    let arm = |name: &str, policy| {
-        let mut a = base.clone();
-        a.name = name.into();
-        a.clients = w.clients.clone();
-        let ArmKind::Route53(r) = &mut a.kind else {
-            unreachable!()
-        };
-        r.policy = policy;
-        for rec in &mut r.records {
-            rec.role = None;
-            rec.health_check = None;
-        }
-        a
-    };
+    let arm =
+        |name: &str, policy| crate::testutil::unchecked_arm(&w, name, policy, w.clients.clone());
     w.arms = vec![
         arm("multivalue", Policy::Multivalue),
         arm("weighted", Policy::Weighted),

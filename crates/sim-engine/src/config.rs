@@ -6,8 +6,21 @@
 
 use crate::Micros;
 pub use resolver_models::{
-    AppCache, CacheClock, ResolverBehaviour, StubCache, StubMix, TtlDisplay, TtlMix, TtlPolicy,
+    AppCache, CacheClock, ClientStack, ResolverBehaviour, StubCache, StubMix, TtlDisplay, TtlMix,
+    TtlPolicy,
 };
+
+/// `clients.software`: a mix of client HTTP stacks, each client drawing one (see
+/// [`crate::mixes`]); a part `None` is `"none"`, the client keys as written.
+pub type SoftwareMix = resolver_models::Mix<Option<ClientStack>>;
+
+/// Which `[clients]` keys a client software also sets were written in the workload: written
+/// keys override every software's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SoftwareOverrides {
+    pub app_cache: bool,
+    pub keepalive_idle: bool,
+}
 
 /// A whole scenario: one world, what goes wrong in it, and the arms compared on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +117,10 @@ pub struct Clients {
     pub stub_mix: Option<StubMix>,
     /// Application-level cache in front of the stub (browser, runtime).
     pub app_cache: AppCache,
+    /// `clients.software`: `None` = `"none"` (every client runs the keys as written).
+    pub software: Option<SoftwareMix>,
+    /// The keys written in the workload that override the software's values.
+    pub software_overrides: SoftwareOverrides,
     /// Idle time after which a kept-alive connection is not reused; 0 = no reuse. The
     /// effective limit is also bounded by the endpoint's load balancer idle timeout.
     pub keepalive_idle: Micros,
@@ -128,6 +145,8 @@ impl Default for Clients {
             stub_cache: StubCache::None,
             stub_mix: None,
             app_cache: AppCache::None,
+            software: None,
+            software_overrides: SoftwareOverrides::default(),
             keepalive_idle: 0,
             connect_timeout: 3 * crate::SEC,
             request_timeout: 10 * crate::SEC,

@@ -52,3 +52,7 @@ mod geoprox_tests;
 mod overload_tests;
 #[cfg(test)]
 mod placement_tests;
+#[cfg(test)]
+mod software_tests;
+#[cfg(test)]
+mod stale_until_tests;

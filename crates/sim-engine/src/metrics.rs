@@ -166,6 +166,48 @@ impl Rto {
     }
 }
 
+/// `stale_until_s` object (METRICS.md): per cohort client, the failure to its last attempt
+/// sent to a failed region within the window (0 if none), and `never_left`, the cohort clients
+/// whose last attempt in the window went there (counted at the window's length).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StaleUntil {
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p99: Option<f64>,
+    pub p999: Option<f64>,
+    pub max: Option<f64>,
+    pub never_left: Option<u64>,
+}
+
+impl StaleUntil {
+    pub const NULL: StaleUntil = StaleUntil {
+        p50: None,
+        p90: None,
+        p99: None,
+        p999: None,
+        max: None,
+        never_left: None,
+    };
+
+    /// Percentiles of the per-client histogram, clamped to `window` like [`Rto`]; `null`
+    /// percentiles (and `never_left` 0) for an empty cohort.
+    pub fn from_histogram(
+        h: &hdrhistogram::Histogram<u64>,
+        never_left: u64,
+        window: Micros,
+    ) -> StaleUntil {
+        let r = Rto::from_histogram(h, never_left, window);
+        StaleUntil {
+            p50: r.p50,
+            p90: r.p90,
+            p99: r.p99,
+            p999: r.p999,
+            max: r.max,
+            never_left: r.never_recovered,
+        }
+    }
+}
+
 /// `latency_ms` / `failure_latency_ms`: `null` values until the latency model exists.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Latency {
@@ -212,6 +254,7 @@ pub struct ArmSummary {
     pub converge_s: Converge,
     pub stale_converge_s: Converge,
     pub rto_s: Rto,
+    pub stale_until_s: StaleUntil,
     pub latency_ms: Latency,
     pub failure_latency_ms: Latency,
     pub auth_queries: u64,

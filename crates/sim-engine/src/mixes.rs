@@ -1,5 +1,7 @@
 //! Per-entity draws from behaviour mixes: each resolver's TTL policy (a class with `ttl = {
-//! mode = "distribution" }`) and each client's stub cache (`stub_cache = "os-default"`).
+//! mode = "distribution" }`), each client's stub cache (`stub_cache = "os-default"`) and each
+//! client's HTTP stack (`clients.software`, [`Stream::ClientSoftware`] keyed by the global
+//! client id, as the stub).
 //!
 //! The hot loop stays cheap: every policy of every class sits in one small table and a resolver
 //! stores a `u8` index into it; every stub behaviour of an arm sits in another and a client
@@ -9,7 +11,9 @@
 //! same resolvers and clients (common random numbers).
 
 use crate::Micros;
-use crate::config::{Clients, ResolverClass, StubCache, TtlPolicy, Workload};
+use crate::config::{
+    AppCache, ClientStack, Clients, ResolverClass, SoftwareMix, StubCache, TtlPolicy, Workload,
+};
 use crate::rng::{Rng, Stream};
 use resolver_models::Mix;
 
@@ -25,8 +29,62 @@ pub struct Mixes {
     /// The arm's stub behaviours; a client holds an index into it.
     pub stubs: Vec<StubCache>,
     stub_mix: Option<Mix<StubCache>>,
+    /// The arm's client software rows (one, the keys as written, for `software = "none"`); a
+    /// client holds an index into it.
+    pub software: Vec<ClientProfile>,
+    software_mix: Option<SoftwareMix>,
     ttl_rng: Rng,
     stub_rng: Rng,
+    software_rng: Rng,
+}
+
+/// What the hot loop reads of a client's HTTP stack: its own DNS cache, its connection reuse
+/// and what it does after a failed connect, with the workload's written keys applied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClientProfile {
+    pub app: AppCache,
+    /// The stack's own keep-alive idle limit (`Micros::MAX`: none); 0 = no reuse.
+    pub keepalive_idle: Micros,
+    /// The effective idle limit under the arm (with its load balancers' idle timeouts:
+    /// [`Mixes::set_idle_limits`]); until set, `keepalive_idle`.
+    pub idle_limit: Micros,
+    /// After a failed connect, try the next address of a multivalue answer.
+    pub next_address: bool,
+}
+
+/// A client's row: the keys as written (`stack` `None`), or `stack` with the written keys
+/// ([`crate::config::SoftwareOverrides`]) on top.
+fn profile(c: &Clients, stack: Option<ClientStack>) -> ClientProfile {
+    let (app, keepalive_idle, next_address) = match stack {
+        None => (c.app_cache, c.keepalive_idle, true),
+        Some(s) => (
+            if c.software_overrides.app_cache {
+                c.app_cache
+            } else {
+                s.app_cache
+            },
+            if c.software_overrides.keepalive_idle {
+                c.keepalive_idle
+            } else {
+                s.keepalive_idle.unwrap_or(Micros::MAX)
+            },
+            s.next_address,
+        ),
+    };
+    ClientProfile {
+        app,
+        keepalive_idle,
+        idle_limit: keepalive_idle,
+        next_address,
+    }
+}
+
+/// The software rows an arm's clients can have.
+pub fn client_profiles(c: &Clients) -> Vec<ClientProfile> {
+    match &c.software {
+        Some(m) => m.parts.iter().map(|p| profile(c, p.value)).collect(),
+        None => vec![profile(c, None)],
+    }
 }
 
 /// The policies a class's resolvers can have.
@@ -58,14 +116,37 @@ impl Mixes {
             policies.extend(class_policies(c));
         }
         let stubs = client_stubs(clients);
-        assert!(policies.len() <= MAX_TABLE && stubs.len() <= MAX_TABLE);
+        let software = client_profiles(clients);
+        assert!(
+            policies.len() <= MAX_TABLE && stubs.len() <= MAX_TABLE && software.len() <= MAX_TABLE
+        );
         Mixes {
             policies,
             classes,
             stubs,
             stub_mix: clients.stub_mix.clone(),
+            software,
+            software_mix: clients.software.clone(),
             ttl_rng: Rng::new(w.simulation.seed, Stream::ResolverTtl),
             stub_rng: Rng::new(w.simulation.seed, Stream::ClientStub),
+            software_rng: Rng::new(w.simulation.seed, Stream::ClientSoftware),
+        }
+    }
+
+    /// Set each software row's effective idle limit from its own keep-alive limit
+    /// (`crate::run::arm_idle_limit_with`).
+    pub fn set_idle_limits(mut self, limit: impl Fn(Micros) -> Micros) -> Mixes {
+        for p in &mut self.software {
+            p.idle_limit = limit(p.keepalive_idle);
+        }
+        self
+    }
+
+    /// The software index of client `gid` (global id).
+    pub fn client_software(&self, gid: u64) -> u8 {
+        match &self.software_mix {
+            Some(m) => m.pick(self.software_rng.uniform(gid, 0)) as u8,
+            None => 0,
         }
     }
 
@@ -138,13 +219,48 @@ pub fn assumptions(w: &Workload) -> Vec<String> {
         }
     }
     let mut seen: Vec<&str> = Vec::new();
-    let all = std::iter::once(&w.clients).chain(w.arms.iter().map(|a| &a.clients));
-    for c in all {
+    let all = || std::iter::once(&w.clients).chain(w.arms.iter().map(|a| &a.clients));
+    for c in all() {
         if let Some(m) = &c.stub_mix
             && !seen.contains(&m.name)
         {
             seen.push(m.name);
             out.push(describe("each client's stub cache", m));
+        }
+    }
+    // Client software: the mix (shares as written: the workload's, not a measurement), then
+    // every modelled value of a stack in use that is not verified in a primary source.
+    let mut mixes: Vec<(&Clients, &SoftwareMix)> = Vec::new();
+    for c in all() {
+        if let Some(m) = &c.software
+            && !mixes.iter().any(|(_, x)| *x == m)
+        {
+            mixes.push((c, m));
+        }
+    }
+    let mut stacks: Vec<&'static str> = Vec::new();
+    for (c, m) in mixes {
+        let overridden = |name: &str| {
+            (name == "dns cache" && c.software_overrides.app_cache)
+                || (name == "idle limit" && c.software_overrides.keepalive_idle)
+        };
+        out.push(describe("each client's HTTP stack (clients.software)", m));
+        for part in &m.parts {
+            let Some(s) = part.value else { continue };
+            if stacks.contains(&s.name) {
+                continue;
+            }
+            stacks.push(s.name);
+            for p in s.uncertain().filter(|p| !overridden(p.name)) {
+                out.push(format!(
+                    "client software {:?}: {} = {} [{}: {}]",
+                    s.name,
+                    p.name,
+                    p.value,
+                    p.status.label(),
+                    p.source
+                ));
+            }
         }
     }
     out

@@ -53,6 +53,8 @@ pub enum Stream {
     MultivalueChoice = 17,
     /// Order of the addresses in a multivalue answer, per (answer's order key, position).
     MultivalueOrder = 18,
+    /// A client's HTTP stack drawn from `clients.software`, per client (global id).
+    ClientSoftware = 19,
 }
 
 #[inline(always)]

@@ -13,7 +13,7 @@ use crate::config::{ActionTarget, ArmKind, EndpointType, Policy, Propagation, Wo
 use crate::controlplane::{DEFAULT_PROPAGATION_TEXT, Route53Control};
 use crate::curve::Bin;
 use crate::ga::GaControl;
-use crate::metrics::{ArmSummary, Converge, ConvergeOn, Latency, Rto, Summary, secs};
+use crate::metrics::{ArmSummary, Converge, ConvergeOn, Latency, Rto, StaleUntil, Summary, secs};
 use crate::population::{Geo, Layout};
 use crate::sim::{ArmContext, ArmControl, FailureRef};
 use crate::world::World;
@@ -70,6 +70,8 @@ pub struct ArmDistributions {
     /// Per-client RTO of the cohort in seconds, clamped to the failure window like
     /// [`Rto::from_histogram`].
     pub rto: Vec<(f64, f64)>,
+    /// Per-client `stale_until_s` of the cohort in seconds, clamped to the failure window.
+    pub stale_until: Vec<(f64, f64)>,
     /// Steady-state request latency in milliseconds (0.1 ms resolution).
     pub latency: Vec<(f64, f64)>,
 }
@@ -120,10 +122,16 @@ pub fn idle_limit(keepalive_idle: Micros, endpoint: EndpointType) -> Micros {
 
 /// The connection idle limit of an arm: for an accelerator also its 340 s TCP idle timeout.
 pub fn arm_idle_limit(arm: &crate::config::Arm) -> Micros {
+    arm_keepalive_limit(arm, arm.clients.keepalive_idle)
+}
+
+/// [`arm_idle_limit`] for a client whose own keep-alive idle limit is `keepalive_idle`.
+fn arm_keepalive_limit(arm: &crate::config::Arm, keepalive_idle: Micros) -> Micros {
     match &arm.kind {
-        ArmKind::Route53(r) => idle_limit(arm.clients.keepalive_idle, r.endpoint_type),
-        ArmKind::GlobalAccelerator(g) => idle_limit(arm.clients.keepalive_idle, g.endpoint_type)
-            .min(crate::ga::GA_TCP_IDLE_TIMEOUT),
+        ArmKind::Route53(r) => idle_limit(keepalive_idle, r.endpoint_type),
+        ArmKind::GlobalAccelerator(g) => {
+            idle_limit(keepalive_idle, g.endpoint_type).min(crate::ga::GA_TCP_IDLE_TIMEOUT)
+        }
     }
 }
 
@@ -131,6 +139,16 @@ pub fn arm_idle_limit(arm: &crate::config::Arm) -> Micros {
 /// ([`crate::config::LoadBalancer::idle_timeout`]): for `alb` / `nlb` endpoints the smallest
 /// over the arm's regions.
 pub fn arm_idle_limit_in(arm: &crate::config::Arm, params: &crate::config::ModelParams) -> Micros {
+    arm_idle_limit_with(arm, params, arm.clients.keepalive_idle)
+}
+
+/// [`arm_idle_limit_in`] for a client whose own keep-alive idle limit is `keepalive_idle`
+/// (its `clients.software`'s, `crate::mixes::ClientProfile`).
+pub fn arm_idle_limit_with(
+    arm: &crate::config::Arm,
+    params: &crate::config::ModelParams,
+    keepalive_idle: Micros,
+) -> Micros {
     let (endpoint, regions): (EndpointType, Vec<usize>) = match &arm.kind {
         ArmKind::Route53(r) => (
             r.endpoint_type,
@@ -141,7 +159,7 @@ pub fn arm_idle_limit_in(arm: &crate::config::Arm, params: &crate::config::Model
             g.endpoint_groups.iter().map(|x| x.region).collect(),
         ),
     };
-    let base = arm_idle_limit(arm);
+    let base = arm_keepalive_limit(arm, keepalive_idle);
     if endpoint.lb_kind().is_none() {
         return base;
     }
@@ -150,11 +168,21 @@ pub fn arm_idle_limit_in(arm: &crate::config::Arm, params: &crate::config::Model
         .map(|&r| params.load_balancers[r].idle_timeout)
         .min()
         .unwrap_or(Micros::MAX);
-    let limit = arm.clients.keepalive_idle.min(lb);
+    let limit = keepalive_idle.min(lb);
     match arm.kind {
         ArmKind::GlobalAccelerator(_) => limit.min(crate::ga::GA_TCP_IDLE_TIMEOUT),
         ArmKind::Route53(_) => limit,
     }
+}
+
+/// An arm's behaviour tables, its client software rows with their effective idle limits.
+fn arm_mixes(
+    w: &Workload,
+    arm: &crate::config::Arm,
+    params: &crate::config::ModelParams,
+) -> crate::mixes::Mixes {
+    crate::mixes::Mixes::new(w, &arm.clients)
+        .set_idle_limits(|keepalive| arm_idle_limit_with(arm, params, keepalive))
 }
 
 /// Warm-up before recording starts, common to all arms so that every arm sees the same request
@@ -169,7 +197,17 @@ pub fn warmup(w: &Workload) -> Micros {
     for arm in &w.arms {
         // A client's stub entry depends on whether it resolved at all, which depends on whether
         // it had an open connection: the two settle one after the other, so their sum.
-        let idle = arm_idle_limit(arm);
+        // With client software, the longest of its stacks' limits; a stack without a limit
+        // behind an endpoint without one keeps its connection forever, which the ten request
+        // gaps below already settle, so its term is bounded by an hour.
+        let idle = match arm.clients.software {
+            None => arm_idle_limit(arm),
+            Some(_) => crate::mixes::client_profiles(&arm.clients)
+                .iter()
+                .map(|p| arm_keepalive_limit(arm, p.keepalive_idle).min(3600 * SEC))
+                .max()
+                .unwrap_or(0),
+        };
         let dns_ttl = match &arm.kind {
             ArmKind::Route53(r) => r.ttl,
             ArmKind::GlobalAccelerator(g) => g.dns_ttl,
@@ -689,20 +727,33 @@ fn arm_summary(
     let offset = warmup(w);
     let (start, bin) = (offset, w.simulation.bin);
     let total: Bin = result.bins.iter().sum();
-    let (detection_s, converge_s, stale_converge_s, rto_s, cohort_clients) = match failure {
-        None => (None, Converge::NULL, Converge::NULL, Rto::NULL, None),
-        Some(f) => {
-            let detection = detection_us(arm, control, f, offset);
-            let (fa, we) = (f.at - start, f.window_end - start);
-            (
-                detection.map(|us| (us / 1000.0).round() / 1000.0),
-                Converge::compute(&result.bins, bin, fa, we, ConvergeOn::Ok),
-                Converge::compute(&result.bins, bin, fa, we, ConvergeOn::NotStale),
-                Rto::from_histogram(&result.rto, result.never_recovered, f.window_end - f.at),
-                Some(result.cohort_clients),
-            )
-        }
-    };
+    let (detection_s, converge_s, stale_converge_s, rto_s, stale_until_s, cohort_clients) =
+        match failure {
+            None => (
+                None,
+                Converge::NULL,
+                Converge::NULL,
+                Rto::NULL,
+                StaleUntil::NULL,
+                None,
+            ),
+            Some(f) => {
+                let detection = detection_us(arm, control, f, offset);
+                let (fa, we) = (f.at - start, f.window_end - start);
+                (
+                    detection.map(|us| (us / 1000.0).round() / 1000.0),
+                    Converge::compute(&result.bins, bin, fa, we, ConvergeOn::Ok),
+                    Converge::compute(&result.bins, bin, fa, we, ConvergeOn::NotStale),
+                    Rto::from_histogram(&result.rto, result.never_recovered, f.window_end - f.at),
+                    StaleUntil::from_histogram(
+                        &result.stale_until,
+                        result.never_left,
+                        f.window_end - f.at,
+                    ),
+                    Some(result.cohort_clients),
+                )
+            }
+        };
     ArmSummary {
         name: arm.name.clone(),
         requests: total.requests,
@@ -715,6 +766,7 @@ fn arm_summary(
         converge_s,
         stale_converge_s,
         rto_s,
+        stale_until_s,
         latency_ms: Latency::from_histogram(&result.latency),
         failure_latency_ms: Latency::from_histogram(&result.failure_latency),
         auth_queries: total.auth_queries,
@@ -744,6 +796,13 @@ fn arm_distributions(
             Some(f) => {
                 let window = f.window_end - f.at;
                 quantiles(&result.rto, |v| secs(v.min(window)))
+            }
+            None => Vec::new(),
+        },
+        stale_until: match failure {
+            Some(f) => {
+                let window = f.window_end - f.at;
+                quantiles(&result.stale_until, |v| secs(v.min(window)))
             }
             None => Vec::new(),
         },
@@ -795,7 +854,7 @@ pub fn run_partial(
         let mut out = Vec::new();
         for arm_index in 0..w.arms.len() {
             let control = arm_control(w, arm_index, &p.geo, &p.world, p.end);
-            let mixes = crate::mixes::Mixes::new(w, &w.arms[arm_index].clients);
+            let mixes = arm_mixes(w, &w.arms[arm_index], &p.params);
             let ctx = p.context(w, arm_index, &control, &mixes);
             let r = one_pass_shards(&ctx, &shards, p.nbins, &cancelled, &done, total, progress);
             if cancelled() {
@@ -871,7 +930,6 @@ impl Prepared {
             bin: self.bin,
             nbins: self.nbins,
             failure: self.failure,
-            idle_limit: arm_idle_limit_in(arm, &self.params),
             warm: w.simulation.warm_start,
             overload: None,
         }
@@ -967,7 +1025,7 @@ fn run_in_pool(
         // context `ctx` is the template of every step's, and its control plane has no health
         // timelines yet.
         let base_control = build(&p.world, if lockstep { 0 } else { p.end });
-        let mixes = crate::mixes::Mixes::new(w, &arm.clients);
+        let mixes = arm_mixes(w, arm, &p.params);
         let ctx = p.context(w, arm_index, &base_control, &mixes);
         let (result, control) = if lockstep {
             let Some(r) =

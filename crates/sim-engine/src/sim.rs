@@ -10,7 +10,7 @@
 //!
 //! One pending event per client (its next request), plus one per request waiting to retry or
 //! to be declared failed. Events live in a [`CalendarQueue`] sized from the shard's known
-//! request density; per-client state is one 48-byte struct; nothing is allocated per event
+//! request density; per-client state is one 56-byte struct; nothing is allocated per event
 //! once the retry-slot pool and the calendar buckets have grown.
 
 use hdrhistogram::Histogram;
@@ -88,8 +88,6 @@ pub struct ArmContext<'a> {
     pub bin: Micros,
     pub nbins: usize,
     pub failure: Option<FailureRef>,
-    /// Effective keep-alive idle limit (0 = no connection reuse).
-    pub idle_limit: Micros,
     pub warm: bool,
     /// Lockstep arms (a region has `capacity_rps`): this step's overload state per region;
     /// `None` runs the one-pass path, which neither counts load nor sheds.
@@ -105,6 +103,12 @@ pub struct ShardResult {
     pub failure_latency: Histogram<u64>,
     /// Per-client RTO over the cohort, microseconds.
     pub rto: Histogram<u64>,
+    /// Per-client `stale_until_s` over the cohort (METRICS.md), microseconds (millisecond
+    /// resolution): the failure to the client's last attempt sent to a failed region within
+    /// the window; 0 if none; the window's length for the `never_left` clients.
+    pub stale_until: Histogram<u64>,
+    /// Cohort clients whose last attempt in the window went to a failed region.
+    pub never_left: u64,
     pub cohort_clients: u64,
     /// Where the cohort's routing is decided, with its clients: `(resolver id, clients)` for
     /// Route 53 (the resolver's authoritative location), `(edge, clients)` for Global
@@ -154,6 +158,8 @@ impl ShardResult {
             latency: new_latency_histogram(),
             failure_latency: new_latency_histogram(),
             rto: new_histogram(),
+            stale_until: new_histogram(),
+            never_left: 0,
             cohort_clients: 0,
             cohort_keys: Vec::new(),
             never_recovered: 0,
@@ -186,6 +192,10 @@ impl ShardResult {
         self.rto
             .add(&other.rto)
             .expect("histograms have the same range");
+        self.stale_until
+            .add(&other.stale_until)
+            .expect("histograms have the same range");
+        self.never_left += other.never_left;
         self.cohort_clients += other.cohort_clients;
         self.cohort_keys.extend_from_slice(&other.cohort_keys);
         self.never_recovered += other.never_recovered;
@@ -228,14 +238,16 @@ const NO_CONN: Micros = Micros::MAX;
 const F_COHORT: u8 = 1;
 const F_FAILED: u8 = 2;
 const F_RECOVERED: u8 = 4;
+/// The client's last attempt in the failure window so far went to a failed region.
+const F_STALE_LAST: u8 = 8;
 const RETRY_BIT: u32 = 1 << 31;
 
-/// Per-client state: 48 bytes.
+/// Per-client state: 56 bytes.
 #[derive(Clone, Copy)]
 struct Client {
     /// Global Accelerator arms: the client's anycast edge (top 8 bits) and its RTT to it in µs
     /// (low 24 bits, so at most 16.7 s; an edge RTT is well under a second). Packed to keep the
-    /// client at 48 bytes.
+    /// client small.
     edge_packed: u32,
     /// Stub-cache entry expiry (0 = none).
     stub_exp: Micros,
@@ -247,6 +259,9 @@ struct Client {
     ctr: u32,
     /// Local index of the client's resolver.
     res: u32,
+    /// Cohort clients: milliseconds from the failure to the client's last attempt sent to a
+    /// failed region within the window (0 if none; `stale_until_s`, METRICS.md).
+    stale_ms: u32,
     stub_ans: Answer,
     app_ans: Answer,
     conn_region: u8,
@@ -254,6 +269,9 @@ struct Client {
     flags: u8,
     /// Index into the arm's stub table (`Mixes::stubs`).
     stub: u8,
+    /// Index into the arm's client software table (`Mixes::software`): its own DNS cache,
+    /// connection idle limit and what it does after a failed connect.
+    soft: u8,
 }
 
 /// Low 24 bits of [`Client::edge_packed`]: the edge RTT in µs.
@@ -296,7 +314,7 @@ struct Resolver {
 // The memory budget per client and per cache (scale bench): checked at compile time. A
 // cache is 40 bytes since answers are 32-bit (multivalue record sets); ECS subnets add a
 // cache per `clients_per_subnet` clients.
-const _: () = assert!(size_of::<Client>() == 48);
+const _: () = assert!(size_of::<Client>() == 56);
 const _: () = assert!(size_of::<Resolver>() == 40);
 
 /// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
@@ -337,7 +355,6 @@ struct Shard<'a> {
     slots: Vec<Slot>,
     free_slots: Vec<u32>,
     out: ShardResult,
-    app: AppCache,
     ttl: Micros,
     /// Lockstep only: per region, attempts received and shed in the current step.
     load: Vec<crate::overload::RegionLoad>,
@@ -466,14 +483,23 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 conn_last: NO_CONN,
                 ctr: 0,
                 res: row as u32,
+                stale_ms: 0,
                 stub_ans: 0,
                 app_ans: 0,
                 conn_region: NONE_U8,
                 last_ok_region: NONE_U8,
                 flags: 0,
                 stub: ctx.mixes.client_stub(gid),
+                soft: ctx.mixes.client_software(gid),
             };
-            if let (true, AppCache::Fixed { ttl, .. }) = (ctx.warm, ctx.clients.app_cache) {
+            // The app cache's entry lifetime: fixed, or for a TTL floor the arm's TTL floored
+            // (resolvers that extend TTLs make it longer: the warm-up settles the rest).
+            let app_life = match ctx.mixes.software[client.soft as usize].app {
+                AppCache::None => None,
+                AppCache::Fixed { ttl, .. } => Some(ttl),
+                AppCache::Floor { min } => Some(ctx.control.dns_ttl().max(min)),
+            };
+            if let (true, Some(ttl)) = (ctx.warm, app_life) {
                 // Same renewal argument per client: present with probability L / (L + mean
                 // gap), remaining life uniform on [0, L]. (Long-lived app caches such as
                 // jvm-forever cannot be warmed up by simulation.)
@@ -511,7 +537,6 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
             },
             |k| spec.resolvers.iter().any(|r| r.class as usize == k),
         ),
-        app: ctx.clients.app_cache,
         ttl: ctx.control.dns_ttl(),
         load: Vec::new(),
         shed_rng: Rng::new(ctx.seed, Stream::AttemptShed),
@@ -598,6 +623,7 @@ impl Shard<'_> {
                 self.sweep_cohort();
             }
             self.finalize_rto();
+            self.finalize_stale_until();
         }
         self.out.events = self.events;
         self.out
@@ -660,9 +686,10 @@ impl Shard<'_> {
         let cohort = counted && self.in_cohort_window(c, issue);
 
         let cl = self.clients[c];
+        let soft = ctx.mixes.software[cl.soft as usize];
         let area = self.resolvers[cl.res as usize].area as usize;
         let via_conn =
-            pinned.is_none() && cl.conn_last != NO_CONN && t - cl.conn_last < ctx.idle_limit;
+            pinned.is_none() && cl.conn_last != NO_CONN && t - cl.conn_last < soft.idle_limit;
         let (mut ans, mut dns_us) = (0, 0);
         let addr = pinned.map_or(0, |(_, k)| k);
         if let Some((a, _)) = pinned {
@@ -722,6 +749,21 @@ impl Shard<'_> {
         };
         let extra_us = dns_us + if via_conn { 0 } else { handshake_us } + path_us;
         let state = ctx.world.state(region, t);
+        // `stale_until_s` (METRICS.md): by attempt time, over the cohort's attempts in the
+        // window (the cohort is marked at the failure time, before any event at or after it).
+        if let Some(f) = ctx.failure
+            && t >= f.at
+            && t < f.window_end
+            && self.clients[c].flags & F_COHORT != 0
+        {
+            let cl = &mut self.clients[c];
+            if state.is_failed() {
+                cl.stale_ms = u32::try_from((t - f.at) / 1000).unwrap_or(u32::MAX);
+                cl.flags |= F_STALE_LAST;
+            } else {
+                cl.flags &= !F_STALE_LAST;
+            }
+        }
         if counted {
             let b = &mut self.out.bins[bin];
             b.attempts += 1;
@@ -757,7 +799,7 @@ impl Shard<'_> {
                 queued = q;
             }
             let cl = &mut self.clients[c];
-            if ctx.idle_limit > 0 {
+            if soft.idle_limit > 0 {
                 cl.conn_last = t; // an error response keeps the connection too
                 cl.conn_region = region as u8;
             }
@@ -777,7 +819,7 @@ impl Shard<'_> {
             if let AppCache::Fixed {
                 drop_on_failure: true,
                 ..
-            } = self.app
+            } = soft.app
             {
                 cl.app_exp = 0; // e.g. Bun drops a cached address when a connection to it fails
             }
@@ -805,8 +847,11 @@ impl Shard<'_> {
         // moves on to the next address of a multivalue answer: "client software typically
         // tries another of the IP addresses in the response" (R53-API `MultiValueAnswer`). It
         // is a new attempt, not a retry (METRICS.md). After the last address, retries apply.
-        let connect_failed =
-            !via_conn && matches!(state, RegionState::Blackhole | RegionState::Reset);
+        // A client software that tries only the first address (`ClientProfile::next_address`
+        // false) goes straight to its retries.
+        let connect_failed = !via_conn
+            && soft.next_address
+            && matches!(state, RegionState::Blackhole | RegionState::Reset);
         let next = match ctx.control {
             ArmControl::Route53(r53) if connect_failed => {
                 r53.address(ans, addr as usize + 1).map(|_| (ans, addr + 1))
@@ -862,31 +907,42 @@ impl Shard<'_> {
     /// miss, a prefetch or a stale answer) the authoritative answer.
     #[inline]
     fn resolve(&mut self, c: usize, t: Micros) -> (Answer, Micros) {
-        let AppCache::Fixed { ttl, grace, .. } = self.app else {
-            return self.resolve_stub(c, t);
-        };
         let cl = self.clients[c];
+        let (ttl, grace) = match self.ctx.mixes.software[cl.soft as usize].app {
+            AppCache::None => {
+                let (answer, us, _) = self.resolve_stub(c, t);
+                return (answer, us);
+            }
+            AppCache::Fixed { ttl, grace, .. } => (Some(ttl), grace),
+            AppCache::Floor { min } => (None, min),
+        };
         if t < cl.app_exp {
             return (cl.app_ans, 0);
         }
         // Expired: refresh through the stub. Within the grace period the old answer is used at
-        // once while the refresh happens in the background.
-        let (fresh, us) = self.resolve_stub(c, t);
+        // once while the refresh happens in the background. A TTL floor keeps the answer for
+        // the TTL it arrived with, at least the floor (`grace` holds the floor then).
+        let (fresh, us, shown) = self.resolve_stub(c, t);
+        let (life, grace) = match ttl {
+            Some(ttl) => (ttl, grace),
+            None => (shown.max(grace), 0),
+        };
         let in_grace = cl.app_exp > 0 && t < cl.app_exp.saturating_add(grace);
         let old = cl.app_ans;
         let cl = &mut self.clients[c];
-        cl.app_exp = t.saturating_add(ttl);
+        cl.app_exp = t.saturating_add(life);
         cl.app_ans = fresh;
         if in_grace { (old, 0) } else { (fresh, us) }
     }
 
-    /// Resolve through the stub cache and the recursive resolver; returns the answer and the
-    /// DNS time the client waits (µs).
+    /// Resolve through the stub cache and the recursive resolver; returns the answer, the
+    /// DNS time the client waits (µs) and the TTL the answer reaches the application with (the
+    /// stub entry's remaining life on a stub hit, else the TTL the resolver shows).
     #[inline]
-    fn resolve_stub(&mut self, c: usize, t: Micros) -> (Answer, Micros) {
+    fn resolve_stub(&mut self, c: usize, t: Micros) -> (Answer, Micros, Micros) {
         let cl = self.clients[c];
         if cl.stub_exp > t {
-            return (cl.stub_ans, 0);
+            return (cl.stub_ans, 0, cl.stub_exp - t);
         }
         let ri = cl.res as usize;
         let r = self.resolvers[ri];
@@ -924,7 +980,7 @@ impl Shard<'_> {
             cl.stub_exp = t + life;
             cl.stub_ans = answer;
         }
-        (answer, dns_us)
+        (answer, dns_us, shown)
     }
 
     /// Resolver `ri` queries the authoritative servers at `t` and caches the answer.
@@ -1012,6 +1068,25 @@ impl Shard<'_> {
             }
         } else {
             cl.flags |= F_FAILED;
+        }
+    }
+
+    /// `stale_until_s` per cohort client: its last stale attempt's time after the failure (0
+    /// if none), or the window's length when its last attempt in the window was stale.
+    fn finalize_stale_until(&mut self) {
+        let Some(f) = self.ctx.failure else { return };
+        let window = f.window_end - f.at;
+        for c in &self.clients {
+            if c.flags & F_COHORT == 0 {
+                continue;
+            }
+            if c.flags & F_STALE_LAST != 0 {
+                self.out.stale_until.saturating_record(window);
+                self.out.never_left += 1;
+            } else {
+                let us = Micros::from(c.stale_ms) * 1000;
+                self.out.stale_until.saturating_record(us.min(window));
+            }
         }
     }
 

@@ -144,3 +144,36 @@ pub(crate) fn resets_at(regions: &[usize], at: crate::Micros) -> Vec<Failure> {
         })
         .collect()
 }
+
+/// Two regions whose records have no health checks (both in every answer, for ever), region 0
+/// blackholed from 120 s, `clients` clients at 0.2 requests/s for 600 s: the multivalue set-up.
+pub(crate) fn unchecked_blackhole(clients: u64) -> Workload {
+    let mut w = two_region_workload();
+    w.simulation.duration = 600 * SEC;
+    w.simulation.clients = clients;
+    w.clients.request_rate = 0.2;
+    w.failures = vec![Failure {
+        region: 0,
+        at: 120 * SEC,
+        kind: FailureKind::Hard(HardMode::Blackhole),
+        recover_at: None,
+    }];
+    w
+}
+
+/// `w`'s first arm named `name`, with `policy` and `clients`, its records without roles or
+/// health checks.
+pub(crate) fn unchecked_arm(w: &Workload, name: &str, policy: Policy, clients: Clients) -> Arm {
+    let mut a = w.arms[0].clone();
+    a.name = name.into();
+    a.clients = clients;
+    let ArmKind::Route53(r) = &mut a.kind else {
+        unreachable!("two_region_workload's arm is Route 53")
+    };
+    r.policy = policy;
+    for rec in &mut r.records {
+        rec.role = None;
+        rec.health_check = None;
+    }
+    a
+}

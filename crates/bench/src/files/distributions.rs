@@ -1,5 +1,6 @@
 //! `distributions.csv` (docs/metrics.md): `arm,metric,quantile,value`, per arm the `rto_s`
-//! rows (cohort clients) then the `latency_ms` rows (steady state), at the quantiles of
+//! rows (cohort clients), the `latency_ms` rows (steady state), then the `stale_until_s` rows
+//! (cohort clients; after the others, so the older rows keep their place), at the quantiles of
 //! [`sim_engine::run::distribution_quantiles`]. An arm without data for a metric has no rows
 //! for it.
 
@@ -18,7 +19,11 @@ pub fn write(out: &RunOutput) -> String {
     let mut s = String::new();
     csv::write_row(&mut s, COLUMNS);
     for d in &out.distributions {
-        for (metric, rows) in [("rto_s", &d.rto), ("latency_ms", &d.latency)] {
+        for (metric, rows) in [
+            ("rto_s", &d.rto),
+            ("latency_ms", &d.latency),
+            ("stale_until_s", &d.stale_until),
+        ] {
             for (q, v) in rows {
                 csv::write_row(
                     &mut s,
@@ -38,11 +43,13 @@ pub struct ArmDistribution {
     pub rto: Vec<(f64, f64)>,
     /// `latency_ms`: steady-state request latency, milliseconds.
     pub latency: Vec<(f64, f64)>,
+    /// `stale_until_s`: per-client time on the failed region after the failure, seconds.
+    pub stale_until: Vec<(f64, f64)>,
 }
 
 /// Parses distributions.csv text: a header naming at least the four [`COLUMNS`] (in any
 /// order, others ignored), then rows with as many fields as the header. Blank lines are
-/// skipped; metrics other than `rto_s` and `latency_ms` are ignored.
+/// skipped; metrics other than `rto_s`, `latency_ms` and `stale_until_s` are ignored.
 pub fn parse(text: &str) -> Result<Vec<ArmDistribution>, String> {
     let mut arms: Vec<ArmDistribution> = Vec::new();
     for f in csv::select(text, &COLUMNS)? {
@@ -68,6 +75,7 @@ pub fn parse(text: &str) -> Result<Vec<ArmDistribution>, String> {
         match f.str(1) {
             "rto_s" => arm.rto.push((q, v)),
             "latency_ms" => arm.latency.push((q, v)),
+            "stale_until_s" => arm.stale_until.push((q, v)),
             _ => {}
         }
     }
@@ -86,6 +94,7 @@ mod tests {
         for (a, d) in arms.iter().zip(&out.distributions) {
             assert_eq!(a.name, d.name);
             assert_eq!(a.rto.len(), d.rto.len());
+            assert_eq!(a.stale_until.len(), d.stale_until.len());
             assert_eq!(
                 a.latency,
                 d.latency

@@ -246,7 +246,7 @@ mod tests {
     /// its name says.
     #[test]
     fn every_figure_column_is_known() {
-        use sim_engine::metrics::{Converge, Latency, Rto};
+        use sim_engine::metrics::{Converge, Latency, Rto, StaleUntil};
         let a = ArmSummary {
             name: "a".into(),
             requests: 10,
@@ -266,6 +266,7 @@ mod tests {
                 never_recovered: Some(2),
                 ..Rto::NULL
             },
+            stale_until_s: StaleUntil::NULL,
             latency_ms: Latency {
                 p99: Some(80.0),
                 ..Latency::NULL

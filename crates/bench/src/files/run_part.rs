@@ -21,7 +21,7 @@ pub const WORKLOAD: &str = "run-workload.toml";
 /// The overrides' name in [`DIR`].
 pub const INPUTS: &str = "run.json";
 /// The version of the part format; a merge refuses any other.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// A part's `kind`.
 pub const KIND: &str = "gtsim-run-part";
 
@@ -60,6 +60,9 @@ struct ArmPart {
     latency: Counts,
     failure_latency: Counts,
     rto: Counts,
+    /// [`ShardResult::stale_until`].
+    stale_until: Counts,
+    never_left: u64,
     cohort_clients: u64,
     /// [`ShardResult::cohort_keys`], sorted by key with the clients of equal keys summed.
     cohort_keys: Counts,
@@ -133,6 +136,8 @@ impl Part {
                 latency: counts(&a.latency),
                 failure_latency: counts(&a.failure_latency),
                 rto: counts(&a.rto),
+                stale_until: counts(&a.stale_until),
+                never_left: a.never_left,
                 cohort_clients: a.cohort_clients,
                 cohort_keys: coalesced(&a.cohort_keys),
                 never_recovered: a.never_recovered,
@@ -205,6 +210,8 @@ impl Part {
                     latency: histogram(new_latency_histogram(), &a.latency)?,
                     failure_latency: histogram(new_latency_histogram(), &a.failure_latency)?,
                     rto: histogram(new_histogram(), &a.rto)?,
+                    stale_until: histogram(new_histogram(), &a.stale_until)?,
+                    never_left: a.never_left,
                     cohort_clients: a.cohort_clients,
                     cohort_keys: a.cohort_keys.clone(),
                     never_recovered: a.never_recovered,
@@ -228,7 +235,10 @@ mod tests {
         for v in [1u64, 999, 123_456, 7_000_000] {
             r.latency.record_n(v, 3).unwrap();
             r.rto.record(v * 10).unwrap();
+            r.stale_until.record_n(v * 7, 2).unwrap();
         }
+        r.stale_until.record(0).unwrap();
+        r.never_left = 5;
         r.failure_latency.record(42).unwrap();
         r.classes[1].as_mut().unwrap().rto.record(5_000).unwrap();
         r.cohort_clients = 4;
@@ -244,6 +254,7 @@ mod tests {
             (&g.latency, &r.latency),
             (&g.rto, &r.rto),
             (&g.failure_latency, &r.failure_latency),
+            (&g.stale_until, &r.stale_until),
         ] {
             assert_eq!(a.len(), b.len());
             assert_eq!(a.max(), b.max());
@@ -258,9 +269,9 @@ mod tests {
             counts(&g.classes[1].as_ref().unwrap().rto),
             counts(&r.classes[1].as_ref().unwrap().rto)
         );
-        assert_eq!((g.cohort_clients, g.events), (4, 11));
+        assert_eq!((g.cohort_clients, g.events, g.never_left), (4, 11, 5));
         assert_eq!(g.cohort_keys, vec![(2, 2), (9, 2)]);
-        let other = p.write().replace("\"format\":2", "\"format\":3");
-        assert!(Part::parse(&other).unwrap_err().contains("format 3"));
+        let other = p.write().replace("\"format\":3", "\"format\":2");
+        assert!(Part::parse(&other).unwrap_err().contains("format 2"));
     }
 }

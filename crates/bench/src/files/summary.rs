@@ -58,6 +58,9 @@ pub struct Percentiles {
     pub max: Field<f64>,
     /// `rto_s` only: cohort clients not recovered within the window.
     pub never_recovered: Field<u64>,
+    /// `stale_until_s` only: cohort clients whose last attempt in the window went to the
+    /// failed region.
+    pub never_left: Field<u64>,
 }
 
 impl Percentiles {
@@ -99,6 +102,7 @@ pub struct ArmView {
     pub converge_s: Field<Percentiles>,
     pub stale_converge_s: Field<Percentiles>,
     pub rto_s: Field<Percentiles>,
+    pub stale_until_s: Field<Percentiles>,
     pub latency_ms: Field<Percentiles>,
     pub failure_latency_ms: Field<Percentiles>,
     pub auth_queries: Field<u64>,
@@ -110,6 +114,14 @@ impl ArmView {
     pub fn at(figure: &Field<Percentiles>, key: &str) -> Field<f64> {
         match figure {
             Field::Value(p) => p.at(key),
+            _ => Field::Absent,
+        }
+    }
+
+    /// `stale_until_s.never_left`.
+    pub fn never_left(&self) -> Field<u64> {
+        match &self.stale_until_s {
+            Field::Value(p) => p.never_left,
             _ => Field::Absent,
         }
     }
@@ -200,7 +212,7 @@ mod tests {
 
     #[test]
     fn write_then_parse_round_trips() {
-        use sim_engine::metrics::{ArmSummary, Converge, Latency, Rto};
+        use sim_engine::metrics::{ArmSummary, Converge, Latency, Rto, StaleUntil};
         let arm = ArmSummary {
             name: "a, \"b\" ü".into(),
             requests: 10,
@@ -219,6 +231,11 @@ mod tests {
                 max: Some(9.0),
                 never_recovered: Some(2),
                 ..Rto::NULL
+            },
+            stale_until_s: StaleUntil {
+                p99: Some(30.5),
+                never_left: Some(1),
+                ..StaleUntil::NULL
             },
             latency_ms: Latency::NULL,
             failure_latency_ms: Latency::NULL,

@@ -173,6 +173,8 @@ pub(crate) struct RawClients {
     pub stub_cache: Option<StubCacheSpec>,
     /// The application's own DNS cache (a preset name).
     pub app_cache: Option<String>,
+    /// Client HTTP stack(s), drawn per client: `"none"`, a name, or a mix of names and shares.
+    pub software: Option<SoftwareSpec>,
     /// How long an idle connection is kept open.
     pub keepalive_idle: Option<Dur>,
     /// Connect timeout, greater than 0.
@@ -249,6 +251,16 @@ pub(crate) struct RawPoint {
 pub(crate) struct RawStubCap {
     /// Required, greater than 0: the stub's TTL cap.
     pub max_ttl: Option<Dur>,
+}
+
+/// One part of a `clients.software` mix.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSoftwarePart {
+    /// Required: a client software name, or `"none"` (the client keys as written).
+    pub name: Option<String>,
+    /// Required: the share of clients, in (0, 1]; shares sum to 1.
+    pub share: Option<Num>,
 }
 
 /// `[[failures]]`.
@@ -791,6 +803,30 @@ forms!(
         }
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ProbesSpec, A::Error> {
             table(map).map(ProbesSpec::PerKind)
+        }
+    }
+);
+
+/// `clients.software`: a name or a list of `{ name, share }`.
+#[derive(Debug)]
+pub(crate) enum SoftwareSpec {
+    Name(String),
+    Mix(Vec<RawSoftwarePart>),
+}
+
+forms!(
+    SoftwareSpec,
+    "a client software name or a list of tables { name = \"…\", share = … }",
+    {
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<SoftwareSpec, E> {
+            Ok(SoftwareSpec::Name(s.to_string()))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SoftwareSpec, A::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                out.push(item);
+            }
+            Ok(SoftwareSpec::Mix(out))
         }
     }
 );

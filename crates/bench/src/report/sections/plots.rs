@@ -78,6 +78,45 @@ fn step_segments(
     segs
 }
 
+/// One arm's line in a [`Panel`]: its segments of `(x, y)` points.
+type Segments = Vec<Vec<(f64, f64)>>;
+
+/// Per cohort arm of `curve` (in its order): the survival curve of `stale_until_s` read from
+/// distributions.csv, `(t, 100 × share of cohort clients whose last stale attempt is after t)`
+/// as a step line from the quantile rows (quantile q at value v: a share 1 − q is still on the
+/// failed region just after v). Empty lines for arms without rows; `None` when no arm has any.
+fn survival_lines(inputs: &Inputs, curve: &[ArmCurve]) -> Option<Vec<Segments>> {
+    let dists = inputs.distributions.as_ref()?;
+    let mut any = false;
+    let lines = curve
+        .iter()
+        .map(|a| {
+            let Some(d) = dists
+                .iter()
+                .find(|d| d.name == a.name && !d.stale_until.is_empty())
+            else {
+                return Vec::new();
+            };
+            any = true;
+            let mut rows = d.stale_until.clone();
+            rows.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
+            let mut pts = vec![(0.0, 100.0)];
+            let mut y = 100.0;
+            for (q, v) in rows {
+                let v = v.max(0.0);
+                let next = (1.0 - q) * 100.0;
+                if next < y {
+                    pts.push((v, y));
+                    pts.push((v, next));
+                    y = next;
+                }
+            }
+            vec![pts]
+        })
+        .collect();
+    any.then_some(lines)
+}
+
 /// The plots of a report: `(stem, title, caption, chart)` per plot drawn, and the plots not
 /// drawn with the reason (title, reason).
 pub struct PlotPlan {
@@ -201,6 +240,7 @@ pub fn plan(inputs: &Inputs) -> PlotPlan {
         match failure {
             Some(f) if has_cohort => {
                 let lead = (f - t0).min((post_end * 0.06).max(bin)).max(0.0);
+                let survival = survival_lines(inputs, &inputs.curve);
                 let chart = CurvesChart {
                     title: "Failover convergence of the cohort (clients last served by the failed region)".into(),
                     x_label: x_label.into(),
@@ -233,17 +273,38 @@ pub fn plan(inputs: &Inputs) -> PlotPlan {
                                 .collect(),
                             legend: None,
                         },
-                    ],
+                    ]
+                    .into_iter()
+                    .chain(survival.clone().map(|lines| Panel {
+                        y_label: "cohort clients still on failed region (%)".into(),
+                        lines,
+                        legend: None,
+                    }))
+                    .collect(),
                     markers: markers.clone(),
+                };
+                let second = if survival.is_some() {
+                    "Middle"
+                } else {
+                    "Bottom"
+                };
+                let survival_note = if survival.is_some() {
+                    " Bottom: the same by users, the share of cohort clients whose last \
+                     attempt to the failed region in the window comes after t (the survival \
+                     curve of stale_until_s, read from distributions.csv at quantiles 0, 0.01, \
+                     …, 0.99, 0.995, 0.999 and 1; clients that never left sit at the window's \
+                     end)."
+                } else {
+                    ""
                 };
                 plots.push((
                     "convergence_cohort".to_string(),
                     "Convergence of the cohort".to_string(),
                     format!(
                         "Top: share of cohort requests served ok, per {bin} s bin (by issue time). \
-                         Bottom: share of cohort attempts sent to the failed region (stale \
-                         routing). The cohort is the clients whose last ok request before the \
-                         failure went to the failed region. Time 0 is the failure.{detection_note}{recovery_note}"
+                         {second}: share of cohort attempts sent to the failed region (stale \
+                         routing, by requests). The cohort is the clients whose last ok request before the \
+                         failure went to the failed region. Time 0 is the failure.{survival_note}{detection_note}{recovery_note}"
                     ),
                     Chart::Curves(chart),
                 ));

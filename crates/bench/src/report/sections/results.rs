@@ -1,7 +1,7 @@
 //! The report section "Results": the arms side by side, then the replications table (with
 //! `--replications N`) or the one-seed note.
 
-use crate::files::summary::{ArmView, Field, SummaryView};
+use crate::files::summary::{ArmView, Field, Percentiles, SummaryView};
 use crate::report::doc::{Block, Head, Table, text};
 use crate::report::format::{fmt_cost, fmt_count, fmt_fraction, fmt_latency, fmt_s, request_gap_s};
 use crate::report::inputs::Inputs;
@@ -77,24 +77,40 @@ fn rows(summary: &SummaryView) -> Vec<(String, Vec<String>)> {
             }));
         }
     }
-    for (p, label) in [
-        ("p50", "p50"),
-        ("p90", "p90"),
-        ("p99", "p99"),
-        ("p999", "p99.9"),
-        ("max", "max"),
-    ] {
-        rows.push(row(&format!("RTO {label} (s)"), &|a| {
-            fmt_s(ArmView::at(&a.rto_s, p))
-        }));
-    }
-    rows.push(row(
-        "never recovered (of cohort clients)",
-        &|a| match a.never_recovered() {
+    // Per-client figures: percentiles, then the clients counted at the window's length.
+    type Figure = fn(&ArmView) -> Field<Percentiles>;
+    type Count = fn(&ArmView) -> Field<u64>;
+    let per_client: [(&str, Figure, &str, Count); 2] = [
+        (
+            "RTO",
+            |a| a.rto_s,
+            "never recovered (of cohort clients)",
+            ArmView::never_recovered,
+        ),
+        (
+            "stale until",
+            |a| a.stale_until_s,
+            "never left the failed region (of cohort clients)",
+            ArmView::never_left,
+        ),
+    ];
+    for (what, figure, count_label, count) in per_client {
+        for (p, label) in [
+            ("p50", "p50"),
+            ("p90", "p90"),
+            ("p99", "p99"),
+            ("p999", "p99.9"),
+            ("max", "max"),
+        ] {
+            rows.push(row(&format!("{what} {label} (s)"), &|a| {
+                fmt_s(ArmView::at(&figure(a), p))
+            }));
+        }
+        rows.push(row(count_label, &|a| match count(a) {
             Field::Null => "-".into(),
             n => format!("{} of {}", fmt_count(n), fmt_count(a.cohort_clients)),
-        },
-    ));
+        }));
+    }
     rows.push(row("mean time between a client's requests (s)", &|a| {
         request_gap_s(summary, a).map_or("n/a".into(), |g| format!("{g:.1}"))
     }));

@@ -1,12 +1,13 @@
 //! `[clients]` and an arm's `clients` overrides.
 
 use resolver_models::stub::{STUB_PRESETS, stub_preset};
-use sim_engine::config::{AppCache, Clients, StubCache, StubMix};
+use resolver_models::{CLIENT_STACKS, Part, Status, client_stack};
+use sim_engine::config::{AppCache, Clients, SoftwareMix, StubCache, StubMix};
 
 use super::super::names::{expected_one_of, quoted_list};
-use super::super::schema::{RawClients, RawTable, StubCacheSpec};
+use super::super::schema::{RawClients, RawTable, SoftwareSpec, StubCacheSpec};
 use super::super::set_stub;
-use super::{At, Res, num};
+use super::{At, Res, fmt_num, num};
 
 /// `[clients]` keys that describe the world, not a strategy: arms may not override them.
 const WORLD_KEYS: &[&str] = &["areas", "geography", "path_stretch", "request_rate"];
@@ -53,9 +54,14 @@ pub(super) fn clients(o: &At, raw: RawClients, base: &Clients) -> Res<Clients> {
     if let Some(name) = raw.app_cache {
         c.app_cache = AppCache::preset(&name)
             .ok_or_else(|| o.at("app_cache", expected_one_of(AppCache::PRESETS, &name)))?;
+        c.software_overrides.app_cache = true;
     }
     if let Some(d) = raw.keepalive_idle {
         c.keepalive_idle = d.0;
+        c.software_overrides.keepalive_idle = true;
+    }
+    if let Some(s) = raw.software {
+        c.software = software(&o.key("software"), s)?;
     }
     if let Some(d) = o.positive("connect_timeout", raw.connect_timeout.map(|d| d.0))? {
         c.connect_timeout = d;
@@ -70,6 +76,89 @@ pub(super) fn clients(o: &At, raw: RawClients, base: &Clients) -> Res<Clients> {
         c.bytes_per_request = b;
     }
     Ok(c)
+}
+
+/// Every name `clients.software` accepts, for messages.
+fn software_names() -> Vec<&'static str> {
+    std::iter::once("none")
+        .chain(CLIENT_STACKS.iter().copied())
+        .collect()
+}
+
+/// One software name: `Ok(None)` for `"none"` (the client keys as written).
+fn stack(at: &At, name: &str) -> Res<Option<resolver_models::ClientStack>> {
+    if name == "none" {
+        return Ok(None);
+    }
+    match client_stack(name) {
+        Some(s) => Ok(Some(s)),
+        None => Err(at.err(expected_one_of(&software_names(), name))),
+    }
+}
+
+/// `clients.software`: `"none"` (no mix: `None`), one name, or `[{ name, share }, …]` with
+/// shares in (0, 1] summing to 1 and names used once.
+fn software(at: &At, s: SoftwareSpec) -> Res<Option<SoftwareMix>> {
+    let part = |value, label, weight| Part {
+        weight,
+        value,
+        label,
+        source: "workload clients.software (share as written)",
+        status: Status::Verified,
+    };
+    match s {
+        SoftwareSpec::Name(n) if n == "none" => Ok(None),
+        SoftwareSpec::Name(n) => {
+            let s = stack(at, &n)?.expect("not none");
+            Ok(Some(SoftwareMix {
+                name: s.name,
+                parts: vec![part(Some(s), s.name, 1.0)],
+            }))
+        }
+        SoftwareSpec::Mix(items) => {
+            if items.is_empty() {
+                return Err(at.err("a mix needs at least one { name, share }"));
+            }
+            if items.len() > sim_engine::mixes::MAX_TABLE {
+                return Err(at.err(format!(
+                    "at most {} parts (got {})",
+                    sim_engine::mixes::MAX_TABLE,
+                    items.len()
+                )));
+            }
+            let mut parts = Vec::new();
+            let mut seen: Vec<String> = Vec::new();
+            for (i, item) in items.into_iter().enumerate() {
+                let it = at.idx(i);
+                let name = it.name("name", item.name)?;
+                let value = stack(&it.key("name"), &name)?;
+                if seen.contains(&name) {
+                    return Err(it.at("name", format!("{name:?} appears twice in the mix")));
+                }
+                let share = it.req("share", num(item.share))?;
+                if !(share > 0.0 && share <= 1.0) {
+                    return Err(it.at(
+                        "share",
+                        format!("must be in (0, 1] (got {})", fmt_num(share)),
+                    ));
+                }
+                let label = value.map_or("none", |s| s.name);
+                seen.push(name);
+                parts.push(part(value, label, share));
+            }
+            let sum: f64 = parts.iter().map(|p| p.weight).sum();
+            if (sum - 1.0).abs() > 1e-9 {
+                return Err(at.err(format!(
+                    "shares must sum to 1 (±1e-9); they sum to {}",
+                    fmt_num(sum)
+                )));
+            }
+            Ok(Some(SoftwareMix {
+                name: "clients.software",
+                parts,
+            }))
+        }
+    }
 }
 
 /// `clients.stub_cache`: `"none"`, a preset of `resolver_models::stub` (`"os-default"` is a

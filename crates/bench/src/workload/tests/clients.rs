@@ -262,3 +262,68 @@ fn stub_mix_overrides_and_apply_population() {
         assert_eq!(c.request_rate, 1.0);
     }
 }
+
+#[test]
+fn client_software() {
+    let with = |line: &str| format!("{MINIMAL}\n[clients]\n{line}\n");
+    // Default and "none": no mix, outputs as before.
+    assert_eq!(load(MINIMAL).clients.software, None);
+    assert_eq!(load(&with("software = \"none\"")).clients.software, None);
+    let c = load(&with("software = \"okhttp\"")).clients;
+    let m = c.software.unwrap();
+    assert_eq!(m.parts.len(), 1);
+    assert_eq!(m.parts[0].value.unwrap().name, "okhttp");
+    let c = load(&with(
+        "software = [{ name = \"chrome\", share = 0.6 }, { name = \"none\", share = 0.4 }]\n\
+         keepalive_idle = \"20s\"",
+    ))
+    .clients;
+    let m = c.software.clone().unwrap();
+    assert_eq!(m.parts[0].value.unwrap().name, "chrome");
+    assert_eq!(m.parts[1].value, None);
+    assert_eq!((m.parts[0].weight, m.parts[1].weight), (0.6, 0.4));
+    assert!(c.software_overrides.keepalive_idle && !c.software_overrides.app_cache);
+    expect_err(
+        &with("software = \"netscape\""),
+        "clients.software",
+        "expected \"none\", \"chrome\"",
+    );
+    expect_err(
+        &with(
+            "software = [{ name = \"chrome\", share = 0.6 }, { name = \"gopher\", share = 0.4 }]",
+        ),
+        "clients.software[1].name",
+        "got \"gopher\"",
+    );
+    expect_err(
+        &with("software = [{ name = \"chrome\", share = 0.6 }, { name = \"go\", share = 0.3 }]"),
+        "clients.software",
+        "shares must sum to 1",
+    );
+    expect_err(
+        &with("software = [{ name = \"go\", share = 0.5 }, { name = \"go\", share = 0.5 }]"),
+        "clients.software[1].name",
+        "appears twice",
+    );
+    expect_err(
+        &with("software = [{ name = \"go\", share = 1.5 }]"),
+        "clients.software[0].share",
+        "must be in (0, 1]",
+    );
+    expect_err(
+        &with("software = [{ name = \"go\" }]"),
+        "clients.software[0].share",
+        "required",
+    );
+    expect_err(
+        &with("software = [{ name = \"go\", share = 1, weight = 2 }]"),
+        "clients.software[0].weight",
+        "unknown key",
+    );
+    expect_err(&with("software = []"), "clients.software", "at least one");
+    expect_err(
+        &with("software = 3"),
+        "clients.software",
+        "client software name",
+    );
+}

@@ -41,6 +41,7 @@ request_rate = "1/30s"
 path_stretch = 2
 stub_cache = { max_ttl = "1h" }
 app_cache = "none"
+software = [{ name = "chrome", share = 0.5 }, { name = "none", share = 0.5 }]
 keepalive_idle = "60s"
 connect_timeout = "3s"
 request_timeout = "10s"
