@@ -791,7 +791,7 @@ pub fn geolocation_chains_for(
 }
 
 /// Statement of the geoproximity location model, for reports.
-pub const GEOPROXIMITY_TEXT: &str = "geoproximity: Route 53 measures the great-circle distance from the place latency routing sees (the resolver's site, or with ECS the client's area, ASSUMED as for geolocation) to each record's AWS region (built-in region coordinates, ASSUMED to be Route 53's) or coordinates, biases it (positive bias: distance x (1 - bias/100); negative: distance / (1 + bias/100)) and answers the nearest healthy record; when every record is unhealthy, the nearest (fail open)";
+pub const GEOPROXIMITY_TEXT: &str = "geoproximity: Route 53 measures the great-circle distance from the place latency routing sees (the resolver's site, or with ECS the client's area: AWS knowledge center route-53-geoproximity-routing-console) to each record's AWS region (built-in region coordinates, ASSUMED to be Route 53's) or coordinates, biases it (positive bias: distance x (1 - bias/100); negative: distance / (1 + bias/100)) and answers the nearest healthy record; when every record is unhealthy, the nearest (fail open)";
 
 /// For each place at `points` (`Geo::place_points`): the geoproximity records by biased
 /// distance, nearest first (ties by record index, so the order is deterministic). R53-DG

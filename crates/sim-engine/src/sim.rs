@@ -319,7 +319,8 @@ const _: () = assert!(size_of::<Resolver>() == 40);
 
 /// Does class `class` cache per ECS subnet under this arm? Route 53 uses the client subnet
 /// only for location-based policies (R53-DG `routing-policy-edns0.md`: latency, geolocation;
-/// geoproximity locates the query as geolocation does, ASSUMED to read ECS the same way),
+/// geoproximity too: "Amazon Route 53 uses the edns-client-subnet extension of EDNS0", else
+/// "the resolver's IP address", AWS knowledge center `route-53-geoproximity-routing-console`),
 /// and an authoritative answer that does not depend on the client's address carries SCOPE
 /// PREFIX-LENGTH 0, which the resolver caches for all its clients (RFC 7871 §7.2.1; that Route
 /// 53 follows it for its other policies is ASSUMED). So only latency- and geolocation-routed Route 53
