@@ -28,8 +28,9 @@ fn claim_rows(readme: &str) -> Vec<Vec<String>> {
         .split("## Claims\n")
         .nth(1)
         .expect("a Claims section")
+        .trim_start()
         .split("\n\n")
-        .nth(1)
+        .next()
         .expect("a table");
     table
         .lines()
@@ -92,7 +93,7 @@ fn tiny_claims_report_has_its_structure_and_verdict_words() {
     assert!(rows.len() >= 14, "{rows:?}");
     for r in &rows {
         assert_eq!(r.len(), 6, "{r:?}");
-        assert!(r[4].contains("(2)") || r[4].starts_with("null"), "{r:?}");
+        assert!(r[4].contains("(2)") || r[4].contains("null"), "{r:?}");
         assert!(VERDICTS.iter().any(|v| r[5].starts_with(v)), "{r:?}");
     }
     let row = |quote: &str| {
