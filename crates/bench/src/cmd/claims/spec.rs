@@ -55,7 +55,7 @@ pub const WORKLOADS: &[SeedWorkload] = &[
     SeedWorkload {
         name: "seed002-split-brain-capacity",
         text: include_str!("../../../../../workloads/seed002-split-brain-capacity.toml"),
-        clients: 40_000,
+        clients: 30_000,
         why: "a share of the cohort; capacities scale with the client count, so the load \
               ratio is the workload's",
     },
@@ -106,7 +106,7 @@ pub struct Claim {
 
 /// Decimals a figure is printed with.
 pub fn decimals(figure: &str) -> usize {
-    if figure.ends_with("_share") { 3 } else { 1 }
+    if figure.ends_with("_share") { 4 } else { 1 }
 }
 
 pub const CLAIMS: &[Claim] = &[
