@@ -53,6 +53,20 @@ const ALB_5X2: [Set; 3] = [
     Set::Key("regions.*.load_balancer.health_check.timeout", "\"4s\""),
 ];
 
+const fn ext(share: f64, floor_s: u64) -> Set {
+    Set::Extending { share, floor_s }
+}
+
+/// RIPE's 4.17 % of resolvers extending the TTL (shared/research/ttl-behaviour.md) at a 300 s
+/// floor.
+const RIPE_300: Set = ext(0.0417, 300);
+/// PAM 2023's 8.74 % at a 300 s floor.
+const PAM_300: Set = ext(0.0874, 300);
+/// RIPE's share at the 600 s ISP floor anecdote.
+const RIPE_600: Set = ext(0.0417, 600);
+/// PAM 2023's share at 600 s.
+const PAM_600: Set = ext(0.0874, 600);
+
 /// The TTL-extending share and floor on a workload whose resolvers all honour the TTL.
 pub const TTL_FROM_HONEST: Range = Range {
     id: "ttl-extending",
@@ -63,25 +77,7 @@ pub const TTL_FROM_HONEST: Range = Range {
           shared/research/ttl-behaviour.md; floor 300 s (gtsim's default, no source) and 600 s \
           (the one ISP anecdote found, gtsim's `pam2023` preset). No measurement gives the \
           floor.",
-    points: &[
-        &[],
-        &[Set::Extending {
-            share: 0.0417,
-            floor_s: 300,
-        }],
-        &[Set::Extending {
-            share: 0.0874,
-            floor_s: 300,
-        }],
-        &[Set::Extending {
-            share: 0.0417,
-            floor_s: 600,
-        }],
-        &[Set::Extending {
-            share: 0.0874,
-            floor_s: 600,
-        }],
-    ],
+    points: &[&[], &[RIPE_300], &[PAM_300], &[RIPE_600], &[PAM_600]],
     describe: |w, _| ttl_mix(w),
 };
 
@@ -93,17 +89,7 @@ pub const TTL_CORNERS: Range = Range {
           opposite corners of the bracket from shared/research/ttl-behaviour.md: 4.17 % (RIPE) \
           at 300 s, the shortest tail, and 8.74 % at 600 s (the ISP anecdote, gtsim's \
           `pam2023` preset), the longest. The tail percentiles follow the floor one for one.",
-    points: &[
-        &[],
-        &[Set::Extending {
-            share: 0.0417,
-            floor_s: 300,
-        }],
-        &[Set::Extending {
-            share: 0.0874,
-            floor_s: 600,
-        }],
-    ],
+    points: &[&[], &[RIPE_300], &[PAM_600]],
     describe: |w, _| ttl_mix(w),
 };
 
