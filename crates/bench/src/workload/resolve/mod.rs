@@ -241,6 +241,14 @@ pub(crate) fn workload(raw: RawWorkload, preset: Option<PopulationPreset>) -> Re
         actions,
         params: None,
     };
+    // Which keys were written matters only under a client software (they override it):
+    // without one, a default written out is the same workload as the key left out.
+    let arms = w.arms.iter_mut().map(|a| &mut a.clients);
+    for c in std::iter::once(&mut w.clients).chain(arms) {
+        if c.software.is_none() {
+            c.software_overrides = Default::default();
+        }
+    }
     let mut params = lb::params(&w, lbs)?;
     params.negative.resolver_cap = negative_caps;
     model::model(&top.key("model"), raw.model, &mut params)?;
