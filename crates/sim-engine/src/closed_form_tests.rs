@@ -337,22 +337,11 @@ fn latency_vs_ga() -> Workload {
     ga_clients.keepalive_idle = 60 * SEC;
     let ga = Arm {
         name: "ga".into(),
-        kind: ArmKind::GlobalAccelerator(GlobalAcceleratorArm {
-            endpoint_type: EndpointType::Alb,
-            health_check: GaHealthCheck::default(),
-            lb_health_check: LbHealthCheck::default(),
-            endpoint_groups: (0..3)
-                .map(|region| EndpointGroup {
-                    region,
-                    traffic_dial: 100.0,
-                    endpoints: Vec::new(),
-                    health_check: None,
-                })
-                .collect(),
-            client_affinity: ClientAffinity::None,
-            propagation: Propagation::Default,
-            dns_ttl: 60 * SEC,
-        }),
+        kind: ArmKind::GlobalAccelerator(GlobalAcceleratorArm::with_dials(
+            EndpointType::Alb,
+            &[100.0; 3],
+            Propagation::Default,
+        )),
         clients: ga_clients,
         client_overrides: vec!["keepalive_idle".into()],
     };

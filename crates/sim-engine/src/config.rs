@@ -716,6 +716,17 @@ pub struct GaEndpoint {
 pub const GA_DEFAULT_ENDPOINT_WEIGHT: u32 = 128;
 
 impl EndpointGroup {
+    /// A group in `region` at `traffic_dial` % with the arm's endpoint type and health check
+    /// (the loader's default group, one per declared region at 100 %).
+    pub fn at(region: usize, traffic_dial: f64) -> EndpointGroup {
+        EndpointGroup {
+            region,
+            traffic_dial,
+            endpoints: Vec::new(),
+            health_check: None,
+        }
+    }
+
     /// The group's endpoints: those written, or one of the arm's `endpoint_type` at the
     /// default weight.
     pub fn endpoints_or(&self, arm_type: EndpointType) -> Vec<GaEndpoint> {
@@ -751,6 +762,31 @@ pub struct GlobalAcceleratorArm {
     pub propagation: Propagation,
     /// TTL of the accelerator's DNS name (its static anycast addresses never change).
     pub dns_ttl: Micros,
+}
+
+impl GlobalAcceleratorArm {
+    /// An accelerator of `endpoint_type` with group i in region i at `dials[i]` %, GA's
+    /// default checks, no client affinity and the accelerator's 60 s DNS TTL (for tests and
+    /// worked examples; the loader builds arms key by key).
+    pub fn with_dials(
+        endpoint_type: EndpointType,
+        dials: &[f64],
+        propagation: Propagation,
+    ) -> GlobalAcceleratorArm {
+        GlobalAcceleratorArm {
+            endpoint_type,
+            health_check: GaHealthCheck::default(),
+            lb_health_check: LbHealthCheck::default(),
+            endpoint_groups: dials
+                .iter()
+                .enumerate()
+                .map(|(region, &dial)| EndpointGroup::at(region, dial))
+                .collect(),
+            client_affinity: ClientAffinity::None,
+            propagation,
+            dns_ttl: 60 * crate::SEC,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

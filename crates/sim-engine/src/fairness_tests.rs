@@ -16,22 +16,11 @@ fn ga_arm(endpoint_type: EndpointType, propagation: Propagation) -> Arm {
     let clients = Clients::default();
     Arm {
         name: "ga".into(),
-        kind: ArmKind::GlobalAccelerator(GlobalAcceleratorArm {
+        kind: ArmKind::GlobalAccelerator(GlobalAcceleratorArm::with_dials(
             endpoint_type,
-            health_check: GaHealthCheck::default(),
-            lb_health_check: LbHealthCheck::default(),
-            endpoint_groups: (0..2)
-                .map(|region| EndpointGroup {
-                    region,
-                    traffic_dial: 100.0,
-                    endpoints: Vec::new(),
-                    health_check: None,
-                })
-                .collect(),
-            client_affinity: ClientAffinity::None,
+            &[100.0; 2],
             propagation,
-            dns_ttl: 60 * SEC,
-        }),
+        )),
         clients,
         client_overrides: vec![],
     }

@@ -352,24 +352,7 @@ mod tests {
     use crate::config::*;
 
     fn arm(dials: &[f64]) -> GlobalAcceleratorArm {
-        GlobalAcceleratorArm {
-            endpoint_type: EndpointType::Alb,
-            health_check: GaHealthCheck::default(),
-            lb_health_check: LbHealthCheck::default(),
-            endpoint_groups: dials
-                .iter()
-                .enumerate()
-                .map(|(i, &d)| EndpointGroup {
-                    region: i,
-                    traffic_dial: d,
-                    endpoints: Vec::new(),
-                    health_check: None,
-                })
-                .collect(),
-            client_affinity: ClientAffinity::None,
-            propagation: Propagation::Fixed(0),
-            dns_ttl: 60 * SEC,
-        }
+        GlobalAcceleratorArm::with_dials(EndpointType::Alb, dials, Propagation::Fixed(0))
     }
 
     fn world(down: &[usize], at: Micros) -> World {

@@ -127,22 +127,11 @@ fn ample_capacity_equals_the_one_pass_run() {
     let mut w = failover_overload(0.5, true, true);
     w.arms.push(w.arms[0].clone());
     w.arms[1].name = "ga".into();
-    w.arms[1].kind = ArmKind::GlobalAccelerator(GlobalAcceleratorArm {
-        endpoint_type: EndpointType::Ec2,
-        health_check: GaHealthCheck::default(),
-        lb_health_check: LbHealthCheck::default(),
-        endpoint_groups: (0..2)
-            .map(|region| EndpointGroup {
-                region,
-                traffic_dial: 100.0,
-                endpoints: Vec::new(),
-                health_check: None,
-            })
-            .collect(),
-        client_affinity: ClientAffinity::None,
-        propagation: Propagation::Default,
-        dns_ttl: 60 * SEC,
-    });
+    w.arms[1].kind = ArmKind::GlobalAccelerator(GlobalAcceleratorArm::with_dials(
+        EndpointType::Ec2,
+        &[100.0; 2],
+        Propagation::Default,
+    ));
     // A third arm whose primary has a calculated check (two children, threshold 1) and
     // evaluates its load balancer's target health: the lockstep health sources must derive
     // its status as `Route53Control::new` does.

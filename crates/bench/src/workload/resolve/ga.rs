@@ -77,12 +77,7 @@ pub(super) fn global_accelerator(o: &At, a: RawArm, cx: &Context<'_>) -> Res<Glo
     let endpoint_groups = match a.endpoint_groups {
         // Default: one endpoint group per declared region, dial 100 %.
         None => (0..cx.regions.len())
-            .map(|region| EndpointGroup {
-                region,
-                traffic_dial: 100.0,
-                endpoints: Vec::new(),
-                health_check: None,
-            })
+            .map(|region| EndpointGroup::at(region, 100.0))
             .collect(),
         Some(t) => {
             let list = items(o, "endpoint_groups", Some(t));
