@@ -257,6 +257,18 @@ pub enum AppCache {
 }
 
 impl AppCache {
+    /// How long an answer that reaches the application with TTL `ttl` stays in this cache
+    /// (`None`: no cache), and the grace during which it is still served while refreshing.
+    pub fn life(self, ttl: Micros) -> Option<(Micros, Micros)> {
+        match self {
+            AppCache::None => None,
+            AppCache::Fixed {
+                ttl: life, grace, ..
+            } => Some((life, grace)),
+            AppCache::Floor { min } => Some((ttl.max(min), 0)),
+        }
+    }
+
     /// Named presets (workload `clients.app_cache`), with their sources
     /// (`shared/research/ttl-behaviour.md` section 3):
     /// - `chrome` / `browser`: Chrome's host cache for system-resolver results holds entries

@@ -331,6 +331,18 @@ pub fn ecs_scoped(ctx: &ArmContext<'_>, class: usize) -> bool {
             if matches!(c.policy, crate::config::Policy::Latency | crate::config::Policy::Geolocation | crate::config::Policy::Geoproximity))
 }
 
+/// How long a resolver of class `class` with TTL policy `policy` caches `answer`: a no-answer
+/// (NODATA) as RFC 2308 says, min(SOA TTL, SOA MINIMUM), under the resolver's own negative cap
+/// (`config::NegativeCaching`); an answer with records under the TTL policy.
+#[inline]
+fn cache_life(ctx: &ArmContext<'_>, answer: Answer, class: usize, policy: usize) -> Micros {
+    if answer == crate::controlplane::NO_ANSWER {
+        ctx.world.params().negative.ttl(class)
+    } else {
+        ctx.mixes.policies[policy].apply(ctx.control.dns_ttl())
+    }
+}
+
 /// A request between a failed attempt and its next step.
 #[derive(Clone, Copy)]
 struct Slot {
@@ -445,11 +457,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 // app caches and connection reuse only lower it, so this slightly overstates
                 // presence.
                 let answer = ctx.control.answer(r.id, seen, subnet << 32, 0);
-                let life = if answer == crate::controlplane::NO_ANSWER {
-                    ctx.world.params().negative.ttl(r.class as usize)
-                } else {
-                    ctx.mixes.policies[policy as usize].apply(ctx.control.dns_ttl())
-                };
+                let life = cache_life(ctx, answer, r.class as usize, policy as usize);
                 let members = per_subnet.min(size - (subnet * per_subnet).min(size));
                 let lambda = members as f64 * rate_per_us;
                 let (u1, u2) = (
@@ -495,12 +503,10 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
             };
             // The app cache's entry lifetime: fixed, or for a TTL floor the arm's TTL floored
             // (resolvers that extend TTLs make it longer: the warm-up settles the rest).
-            let app_life = match ctx.mixes.software[client.soft as usize].app {
-                AppCache::None => None,
-                AppCache::Fixed { ttl, .. } => Some(ttl),
-                AppCache::Floor { min } => Some(ctx.control.dns_ttl().max(min)),
-            };
-            if let (true, Some(ttl)) = (ctx.warm, app_life) {
+            let app_life = ctx.mixes.software[client.soft as usize]
+                .app
+                .life(ctx.control.dns_ttl());
+            if let (true, Some((ttl, _))) = (ctx.warm, app_life) {
                 // Same renewal argument per client: present with probability L / (L + mean
                 // gap), remaining life uniform on [0, L]. (Long-lived app caches such as
                 // jvm-forever cannot be warmed up by simulation.)
@@ -909,25 +915,19 @@ impl Shard<'_> {
     #[inline]
     fn resolve(&mut self, c: usize, t: Micros) -> (Answer, Micros) {
         let cl = self.clients[c];
-        let (ttl, grace) = match self.ctx.mixes.software[cl.soft as usize].app {
-            AppCache::None => {
-                let (answer, us, _) = self.resolve_stub(c, t);
-                return (answer, us);
-            }
-            AppCache::Fixed { ttl, grace, .. } => (Some(ttl), grace),
-            AppCache::Floor { min } => (None, min),
-        };
+        let app = self.ctx.mixes.software[cl.soft as usize].app;
+        if app == AppCache::None {
+            let (answer, us, _) = self.resolve_stub(c, t);
+            return (answer, us);
+        }
         if t < cl.app_exp {
             return (cl.app_ans, 0);
         }
         // Expired: refresh through the stub. Within the grace period the old answer is used at
-        // once while the refresh happens in the background. A TTL floor keeps the answer for
-        // the TTL it arrived with, at least the floor (`grace` holds the floor then).
+        // once while the refresh happens in the background. The entry's life may depend on
+        // the TTL the answer arrives with (a TTL floor).
         let (fresh, us, shown) = self.resolve_stub(c, t);
-        let (life, grace) = match ttl {
-            Some(ttl) => (ttl, grace),
-            None => (shown.max(grace), 0),
-        };
+        let (life, grace) = app.life(shown).unwrap_or((0, 0));
         let in_grace = cl.app_exp > 0 && t < cl.app_exp.saturating_add(grace);
         let old = cl.app_ans;
         let cl = &mut self.clients[c];
@@ -995,14 +995,7 @@ impl Shard<'_> {
         let seen = self.ctx.geo.class_seen[r.class as usize][r.area as usize] as usize;
         let key = (u64::from(r.subnet) << 32) | u64::from(r.queries);
         let answer = self.ctx.control.answer(rid, seen, key, t);
-        // A no-answer (NODATA) is cached as RFC 2308 says, min(SOA TTL, SOA MINIMUM), under the
-        // resolver's own negative cap (`config::NegativeCaching`); the TTL policy applies to
-        // answers with records.
-        let life = if answer == crate::controlplane::NO_ANSWER {
-            self.ctx.world.params().negative.ttl(r.class as usize)
-        } else {
-            self.ctx.mixes.policies[r.policy as usize].apply(self.ttl)
-        };
+        let life = cache_life(self.ctx, answer, r.class as usize, r.policy as usize);
         // A real program's whole-second cache clock (software presets) shifts the expiry;
         // generic resolvers are exact.
         let exp = self.ctx.classes[r.class as usize].clock.expiry(t, life);
