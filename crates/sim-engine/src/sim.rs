@@ -837,16 +837,17 @@ impl Shard<'_> {
         // response (degraded or shedding region).
         let fail_at = match state {
             RegionState::Blackhole if via_conn => t + ctx.clients.request_timeout,
-            // Through an edge: TCP completes with the edge, then the attempt stalls until the
-            // request timeout or the edge's backend-connect timeout (`GaDataPath`).
-            RegionState::Blackhole if ga_edge_us.is_some() => {
-                let stall = match ctx.world.params().ga.edge_backend_connect_timeout {
-                    Some(d) => d.min(ctx.clients.request_timeout),
-                    None => ctx.clients.request_timeout,
-                };
-                t + dns_us + ga_edge_us.unwrap_or(0) + stall
-            }
-            RegionState::Blackhole => t + dns_us + ctx.clients.connect_timeout,
+            RegionState::Blackhole => match ga_edge_us {
+                // Through an edge: TCP completes with the edge, then the attempt stalls until
+                // the request timeout or the edge's backend-connect timeout (`GaDataPath`).
+                Some(edge) => {
+                    let timeout = ctx.clients.request_timeout;
+                    let stall = (ctx.world.params().ga.edge_backend_connect_timeout)
+                        .map_or(timeout, |d| d.min(timeout));
+                    t + dns_us + edge + stall
+                }
+                None => t + dns_us + ctx.clients.connect_timeout,
+            },
             RegionState::Reset => t + dns_us + path_us,
             _ => t + extra_us,
         };
