@@ -112,7 +112,8 @@ pub struct ShardResult {
     pub cohort_clients: u64,
     /// Where the cohort's routing is decided, with its clients: `(resolver id, clients)` for
     /// Route 53 (the resolver's authoritative location), `(edge, clients)` for Global
-    /// Accelerator; for `act_s` (`run::act_s`). Sorted by key within a shard.
+    /// Accelerator; for `act_s` (`run::act_s`). Sorted by key, each key once
+    /// ([`coalesce_keys`]), also after a merge.
     pub cohort_keys: Vec<(u64, u64)>,
     pub never_recovered: u64,
     pub events: u64,
@@ -198,6 +199,7 @@ impl ShardResult {
         self.never_left += other.never_left;
         self.cohort_clients += other.cohort_clients;
         self.cohort_keys.extend_from_slice(&other.cohort_keys);
+        coalesce_keys(&mut self.cohort_keys);
         self.never_recovered += other.never_recovered;
         self.events += other.events;
         if self.classes.len() < other.classes.len() {
@@ -272,6 +274,19 @@ struct Client {
     /// Index into the arm's client software table (`Mixes::software`): its own DNS cache,
     /// connection idle limit and what it does after a failed connect.
     soft: u8,
+}
+
+/// Sort `(key, clients)` pairs by key and sum the clients of equal keys, in place: the same
+/// `act_s` (which depends only on the multiset of pairs) in one pair per key.
+pub fn coalesce_keys(keys: &mut Vec<(u64, u64)>) {
+    keys.sort_unstable();
+    keys.dedup_by(|b, a| {
+        let same = a.0 == b.0;
+        if same {
+            a.1 += b.1;
+        }
+        same
+    });
 }
 
 /// Low 24 bits of [`Client::edge_packed`]: the edge RTT in µs.
@@ -641,17 +656,18 @@ impl Shard<'_> {
     fn sweep_cohort(&mut self) {
         let Some(f) = self.ctx.failure else { return };
         let mut n = 0;
-        let mut keys = Vec::new();
+        let mut keys: Vec<(u64, u64)> = Vec::new();
         for c in &mut self.clients {
             if c.last_ok_region as usize == f.region {
                 c.flags |= F_COHORT;
                 n += 1;
-                keys.push(match self.ctx.control {
+                let key = match self.ctx.control {
                     ArmControl::Route53(_) => {
                         self.first_resolver + u64::from(self.resolvers[c.res as usize].owner)
                     }
                     ArmControl::GlobalAccelerator(_) => c.edge() as u64,
-                });
+                };
+                keys.push((key, 1));
                 let class = self.resolvers[c.res as usize].class as usize;
                 if let Some(k) = self.out.class_mut(class) {
                     k.cohort_clients += 1;
@@ -659,13 +675,8 @@ impl Shard<'_> {
             }
         }
         self.out.cohort_clients = n;
-        keys.sort_unstable();
-        for k in keys {
-            match self.out.cohort_keys.last_mut() {
-                Some((last, count)) if *last == k => *count += 1,
-                _ => self.out.cohort_keys.push((k, 1)),
-            }
-        }
+        coalesce_keys(&mut keys);
+        self.out.cohort_keys = keys;
     }
 
     /// Is a request issued at `issue` by client `c` a cohort request (issued at or after the

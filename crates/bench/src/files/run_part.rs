@@ -64,7 +64,7 @@ struct ArmPart {
     stale_until: Counts,
     never_left: u64,
     cohort_clients: u64,
-    /// [`ShardResult::cohort_keys`], sorted by key with the clients of equal keys summed.
+    /// [`ShardResult::cohort_keys`] (sorted by key, each key once).
     cohort_keys: Counts,
     never_recovered: u64,
     events: u64,
@@ -90,21 +90,6 @@ fn counts(h: &Histogram<u64>) -> Counts {
     h.iter_recorded()
         .map(|v| (v.value_iterated_to(), v.count_at_value()))
         .collect()
-}
-
-/// `keys` sorted, the counts of equal keys summed: the same `act_s` (which depends only on
-/// the multiset of pairs), in fewer lines.
-fn coalesced(keys: &[(u64, u64)]) -> Counts {
-    let mut v = keys.to_vec();
-    v.sort_unstable();
-    let mut out: Counts = Vec::with_capacity(v.len());
-    for (k, n) in v {
-        match out.last_mut() {
-            Some((last, c)) if *last == k => *c += n,
-            _ => out.push((k, n)),
-        }
-    }
-    out
 }
 
 fn histogram(mut h: Histogram<u64>, c: &Counts) -> Result<Histogram<u64>, String> {
@@ -139,7 +124,11 @@ impl Part {
                 stale_until: counts(&a.stale_until),
                 never_left: a.never_left,
                 cohort_clients: a.cohort_clients,
-                cohort_keys: coalesced(&a.cohort_keys),
+                cohort_keys: {
+                    let mut k = a.cohort_keys.clone();
+                    sim_engine::sim::coalesce_keys(&mut k);
+                    k
+                },
                 never_recovered: a.never_recovered,
                 events: a.events,
                 classes: a
