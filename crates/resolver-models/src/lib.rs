@@ -13,14 +13,17 @@
 
 pub mod client_stack;
 pub mod mix;
+pub mod pattern;
 pub mod presets;
 pub mod resolver;
+pub mod session_presets;
 pub mod software;
 pub mod stub;
 pub mod ttl;
 
 pub use client_stack::{CLIENT_STACKS, ClientStack, client_stack};
 pub use mix::{Mix, Part, Status, StubMix, TtlMix};
+pub use pattern::{Count, Dist, Pattern, Sessions};
 pub use resolver::{AppCache, CacheClock, Lookup, ResolverBehaviour, StaleMode, TtlDisplay};
 pub use software::{EcsSupport, Software, SoftwareConfig, SoftwareError};
 pub use ttl::{CacheEntry, StubCache, TtlPolicy, TtlPolicyError};

@@ -10,8 +10,11 @@
 //! simulator does the drawing, keyed by global entity ids.
 
 use crate::mix::{Mix, Part, Status, StubMix, TtlMix};
+use crate::pattern::Sourced;
 use crate::software::Software;
-use crate::{AppCache, CacheClock, Micros, SEC, StaleMode, TtlDisplay, TtlPolicy};
+use crate::{
+    AppCache, CacheClock, ClientStack, Micros, Pattern, SEC, StaleMode, TtlDisplay, TtlPolicy,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Resolver TTL distributions
@@ -229,9 +232,18 @@ pub struct PopulationPreset {
     /// Kept-alive connection idle limit (before the load balancer's own) and its source.
     pub keepalive_idle: Micros,
     pub keepalive_source: &'static str,
-    /// Mean requests per second per client, and its source.
+    /// Mean requests per second per client, and its source (for sessions, the rate the
+    /// pattern produces: [`Sessions::mean_rate`](crate::Sessions::mean_rate)).
     pub request_rate: f64,
     pub request_rate_source: &'static str,
+    /// When clients send requests (workload `clients.pattern`), and its source.
+    pub pattern: Pattern,
+    /// Each sourced part of the pattern (its rate, or a session's requests, think time and
+    /// gap), with its status.
+    pub pattern_sources: Vec<Sourced>,
+    /// Client HTTP stacks drawn per client (workload `clients.software`); `None`: every
+    /// client runs `app_cache` and `keepalive_idle` as written here.
+    pub software: Option<Mix<Option<ClientStack>>>,
 }
 
 impl PopulationPreset {
@@ -354,6 +366,13 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
             keepalive_source: "by definition",
             request_rate: 1.0 / 30.0,
             request_rate_source: "WORKLOAD.md default",
+            pattern: Pattern::Poisson,
+            pattern_sources: vec![Sourced {
+                part: "poisson",
+                status: Status::Verified,
+                source: "WORKLOAD.md default (the textbook renewal process)",
+            }],
+            software: None,
         },
         "internet" => PopulationPreset {
             name: "internet",
@@ -439,6 +458,9 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                                ALB's 60 s idle timeout applies on top",
             request_rate: 1.0 / 30.0,
             request_rate_source: "WORKLOAD.md default (ASSUMED)",
+            pattern: Pattern::Poisson,
+            pattern_sources: vec![],
+            software: None,
         },
         "mobile-apps" => PopulationPreset {
             name: "mobile-apps",
@@ -497,6 +519,9 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
             keepalive_source: "OkHttp ConnectionPool 5 min keep-alive (square/okhttp, V)",
             request_rate: 1.0 / 30.0,
             request_rate_source: "WORKLOAD.md default (ASSUMED)",
+            pattern: Pattern::Poisson,
+            pattern_sources: vec![],
+            software: None,
         },
         "server-to-server" => PopulationPreset {
             name: "server-to-server",
@@ -525,6 +550,9 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
             keepalive_source: "jdk.httpclient.keepalive.timeout 30 s (JDK docs, V)",
             request_rate: 1.0,
             request_rate_source: "ASSUMED: one call per second per service instance",
+            pattern: Pattern::Poisson,
+            pattern_sources: vec![],
+            software: None,
         },
         _ => return None,
     })

@@ -109,8 +109,12 @@ impl Capacity {
 pub struct Clients {
     /// Built-in geography preset name (only `world-internet-users` so far).
     pub geography: String,
-    /// Mean requests per second per client (Poisson).
+    /// Mean requests per second per client: the Poisson, steady and stream patterns' rate; for
+    /// sessions the rate the pattern produces (the loader writes it).
     pub request_rate: f64,
+    /// When requests are sent (`clients.pattern`; [`resolver_models::Pattern`]). A world
+    /// setting: every arm sees the same request times.
+    pub pattern: resolver_models::Pattern,
     pub stub_cache: StubCache,
     /// A named mix of stub caches (`stub_cache = "os-default"` and other presets): each client
     /// draws one (see [`crate::mixes`]); when set, `stub_cache` is unused.
@@ -142,6 +146,7 @@ impl Default for Clients {
         Clients {
             geography: "world-internet-users".into(),
             request_rate: 1.0 / 30.0,
+            pattern: resolver_models::Pattern::Poisson,
             stub_cache: StubCache::None,
             stub_mix: None,
             app_cache: AppCache::None,

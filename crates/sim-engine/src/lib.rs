@@ -29,6 +29,7 @@ pub mod mixes;
 pub mod overload;
 pub mod population;
 pub mod queue;
+pub mod requests;
 pub mod rng;
 pub mod run;
 pub mod sim;
@@ -50,6 +51,8 @@ mod fairness_tests;
 mod geoprox_tests;
 #[cfg(test)]
 mod overload_tests;
+#[cfg(test)]
+mod pattern_tests;
 #[cfg(test)]
 mod placement_tests;
 #[cfg(test)]

@@ -359,6 +359,18 @@ fn assumptions(w: &Workload, params: &crate::config::ModelParams) -> Vec<String>
                 .into(),
         );
     }
+    match w.clients.pattern {
+        resolver_models::Pattern::Poisson => {}
+        p @ resolver_models::Pattern::Stream { .. } => out.push(format!(
+            "request pattern {}; ASSUMED: a stream's keep-alive pings hold it open under every \
+             idle timeout (client, load balancer, accelerator), and a failed attempt closes it",
+            p.text()
+        )),
+        p => out.push(format!(
+            "request pattern {} (the process starts in its stationary state: renewal theory)",
+            p.text()
+        )),
+    }
     if w.simulation.warm_start {
         out.push(
             "warm start: a resolver's cache entry is present at t0 with probability T/(T + 1/λ) \

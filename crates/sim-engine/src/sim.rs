@@ -236,7 +236,6 @@ pub fn new_histogram() -> Histogram<u64> {
 const NONE_U8: u8 = u8::MAX;
 /// Regions are stored as `u8` per client, with `u8::MAX` meaning none.
 pub const MAX_REGIONS: usize = u8::MAX as usize;
-const NO_CONN: Micros = Micros::MAX;
 const F_COHORT: u8 = 1;
 const F_FAILED: u8 = 2;
 const F_RECOVERED: u8 = 4;
@@ -244,7 +243,7 @@ const F_RECOVERED: u8 = 4;
 const F_STALE_LAST: u8 = 8;
 const RETRY_BIT: u32 = 1 << 31;
 
-/// Per-client state: 56 bytes.
+/// Per-client state: 56 bytes (the session counter fills what was padding).
 #[derive(Clone, Copy)]
 struct Client {
     /// Global Accelerator arms: the client's anycast edge (top 8 bits) and its RTT to it in µs
@@ -255,8 +254,9 @@ struct Client {
     stub_exp: Micros,
     /// Application-cache entry expiry (0 = none).
     app_exp: Micros,
-    /// Last use of the kept-alive connection, or `NO_CONN`.
-    conn_last: Micros,
+    /// Until when the kept-alive connection may be reused (its last use plus the idle limit;
+    /// a stream's end), or 0 for none.
+    conn_until: Micros,
     /// Requests drawn so far (the request-time stream's counter).
     ctr: u32,
     /// Local index of the client's resolver.
@@ -274,6 +274,8 @@ struct Client {
     /// Index into the arm's client software table (`Mixes::software`): its own DNS cache,
     /// connection idle limit and what it does after a failed connect.
     soft: u8,
+    /// Sessions pattern: requests left in the current session (`requests::RequestProcess`).
+    left: u16,
 }
 
 /// Sort `(key, clients)` pairs by key and sum the clients of equal keys, in place: the same
@@ -389,6 +391,7 @@ struct Shard<'a> {
     shed_rng: Rng,
     swept: bool,
     events: u64,
+    requests: crate::requests::RequestProcess,
 }
 
 /// Run one shard under one arm.
@@ -504,7 +507,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 edge_packed,
                 stub_exp: 0,
                 app_exp: 0,
-                conn_last: NO_CONN,
+                conn_until: 0,
                 ctr: 0,
                 res: row as u32,
                 stale_ms: 0,
@@ -515,6 +518,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 flags: 0,
                 stub: ctx.mixes.client_stub(gid),
                 soft: ctx.mixes.client_software(gid),
+                left: 0,
             };
             // The app cache's entry lifetime: fixed, or for a TTL floor the arm's TTL floored
             // (resolvers that extend TTLs make it longer: the warm-up settles the rest).
@@ -564,6 +568,11 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
         shed_rng: Rng::new(ctx.seed, Stream::AttemptShed),
         swept: false,
         events: 0,
+        requests: crate::requests::RequestProcess::new(
+            ctx.clients.pattern,
+            ctx.clients.request_rate,
+            ctx.seed,
+        ),
     }
 }
 
@@ -580,20 +589,18 @@ impl Shard<'_> {
 
     /// Schedule every client's first request.
     fn start(&mut self) {
-        let req_rng = Rng::new(self.ctx.seed, Stream::RequestTimes);
-        let mean_gap = SEC as f64 / self.ctx.clients.request_rate;
         for i in 0..self.clients.len() {
             let gid = self.first_client + i as u64;
-            let t = req_rng.exp(gid, 0, mean_gap) as Micros;
-            self.clients[i].ctr = 1;
-            self.heap.push(t, i as u32);
+            let first = self.requests.first(gid);
+            self.clients[i].ctr = first.ctr;
+            self.clients[i].left = first.left;
+            self.heap.push(first.at, i as u32);
         }
     }
 
     /// Process every event before `until` (resumable: state persists between calls).
     fn run_until(&mut self, until: Micros) {
-        let req_rng = Rng::new(self.ctx.seed, Stream::RequestTimes);
-        let mean_gap = SEC as f64 / self.ctx.clients.request_rate;
+        let requests = self.requests;
         let fail_at = self.ctx.failure.map_or(Micros::MAX, |f| f.at);
         let mut swept = self.swept;
         let mut events = 0u64;
@@ -609,9 +616,10 @@ impl Shard<'_> {
                 }
                 let c = v as usize;
                 let gid = self.first_client + c as u64;
-                let ctr = self.clients[c].ctr;
-                self.clients[c].ctr = ctr + 1;
-                let next = t.saturating_add(req_rng.exp(gid, ctr as u64, mean_gap) as Micros);
+                let cl = &mut self.clients[c];
+                let ctr = cl.ctr;
+                cl.ctr = ctr + 1;
+                let next = t.saturating_add(requests.gap(gid, ctr, &mut cl.left));
                 self.heap.push(next, v);
                 if self.recorded(t) {
                     let b = self.bin_of(t);
@@ -706,8 +714,7 @@ impl Shard<'_> {
         let cl = self.clients[c];
         let soft = ctx.mixes.software[cl.soft as usize];
         let area = self.resolvers[cl.res as usize].area as usize;
-        let via_conn =
-            pinned.is_none() && cl.conn_last != NO_CONN && t - cl.conn_last < soft.idle_limit;
+        let via_conn = pinned.is_none() && t < cl.conn_until;
         let (mut ans, mut dns_us) = (0, 0);
         let addr = pinned.map_or(0, |(_, k)| k);
         if let Some((a, _)) = pinned {
@@ -816,10 +823,22 @@ impl Shard<'_> {
                 ok &= !shed;
                 queued = q;
             }
+            let stream = self.requests.stream_life(gid, self.clients[c].ctr);
             let cl = &mut self.clients[c];
-            if soft.idle_limit > 0 {
-                cl.conn_last = t; // an error response keeps the connection too
-                cl.conn_region = region as u8;
+            // An error response keeps the connection too. A stream holds its connection for
+            // its drawn life whatever the idle limits; other patterns for the idle limit
+            // after each use.
+            match stream {
+                Some(life) if !via_conn => {
+                    cl.conn_until = t.saturating_add(life.max(1));
+                    cl.conn_region = region as u8;
+                }
+                Some(_) => {}
+                None if soft.idle_limit > 0 => {
+                    cl.conn_until = t.saturating_add(soft.idle_limit);
+                    cl.conn_region = region as u8;
+                }
+                None => {}
             }
             if ok {
                 cl.last_ok_region = region as u8;
@@ -833,7 +852,7 @@ impl Shard<'_> {
             }
         } else {
             let cl = &mut self.clients[c];
-            cl.conn_last = NO_CONN;
+            cl.conn_until = 0;
             if let AppCache::Fixed {
                 drop_on_failure: true,
                 ..

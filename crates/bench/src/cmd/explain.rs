@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use resolver_models::presets::{
     ClassTtl, POPULATIONS, PopulationPreset, PresetPlacement, population,
 };
-use resolver_models::{Mix, StaleMode, StubCache, TtlPolicy};
+use resolver_models::{Mix, Pattern, StaleMode, StubCache, TtlPolicy};
 use sim_engine::run::{RunOptions, run};
 
 use crate::error::{Error, bad_input, other};
@@ -168,9 +168,19 @@ pub fn describe(p: &PopulationPreset) -> String {
     let _ = writeln!(
         out,
         "  - request rate {:.4}/s: {}",
-        p.request_rate, p.request_rate_source
+        population_rate(p),
+        p.request_rate_source
     );
+    out.push_str(&crate::cmd::connections::describe_clients(p));
     out
+}
+
+/// The preset's mean request rate: the session process's own under a sessions pattern.
+pub fn population_rate(p: &PopulationPreset) -> f64 {
+    match p.pattern {
+        Pattern::Sessions(s) => s.mean_rate(),
+        _ => p.request_rate,
+    }
 }
 
 /// The generated survival workload: `population = NAME`, two regions, one weighted arm per
@@ -216,7 +226,7 @@ pub struct Survival {
 /// Clients for the survival runs when none are given: 200,000 at one request per 30 s, fewer
 /// at higher request rates (the same number of requests), never under 5,000.
 pub fn default_clients(p: &PopulationPreset) -> u64 {
-    (200_000.0 / 30.0 / p.request_rate).clamp(5_000.0, 200_000.0) as u64
+    (200_000.0 / 30.0 / population_rate(p)).clamp(5_000.0, 200_000.0) as u64
 }
 
 /// Run the [`survival_workload`] of `p` and read [`Survival`] per TTL of [`SURVIVAL_TTLS`].
@@ -308,6 +318,31 @@ pub fn variations(p: &PopulationPreset) -> Vec<(String, PopulationPreset)> {
                 }
             }
         }
+        if let Some(m) = p.software.as_ref().filter(|m| m.parts.len() > 1) {
+            for (j, part) in m.uncertain_parts() {
+                let mut v = p.clone();
+                v.software = Some(m.with_part_scaled(j, factor));
+                out.push((
+                    format!("software {} {how} [{}]", part.label, part.status.label()),
+                    v,
+                ));
+            }
+        }
+        for src in p.pattern_sources.iter().filter(|s| s.status.uncertain()) {
+            let varied = match p.pattern {
+                Pattern::Sessions(s) => Pattern::Sessions(s.with_part_scaled(src.part, factor)),
+                Pattern::Stream { duration } => Pattern::Stream {
+                    duration: (duration as f64 * factor) as u64,
+                },
+                _ => continue,
+            };
+            let mut v = p.clone();
+            v.pattern = varied;
+            out.push((
+                format!("pattern {} {how} [{}]", src.part, src.status.label()),
+                v,
+            ));
+        }
         if p.stub.parts.len() > 1 {
             for (j, part) in p.stub.uncertain_parts() {
                 let mut v = p.clone();
@@ -336,11 +371,13 @@ pub fn sensitivity(
 ) -> Result<String, Error> {
     let mut cases = vec![("baseline".to_string(), p.clone())];
     cases.extend(variations(p));
+    let mut ranges: Vec<(String, [Range; 6])> = Vec::new();
     let mut out = format!(
         "\nSensitivity ({} runs; each share not verified in a primary source halved and \
          doubled, the rest of its mix renormalised; seconds):\n\n\
-         | variation | arm | stale_converge p99 | stale_converge p99.9 | rto p99 | rto p99.9 |\n\
-         |---|---|---|---|---|---|\n",
+         | variation | arm | stale_converge p99 | stale_converge p99.9 | stale_until p99 | \
+         stale_until p99.9 | rto p99 | rto p99.9 |\n\
+         |---|---|---|---|---|---|---|---|\n",
         cases.len()
     );
     for (label, v) in cases {
@@ -359,18 +396,83 @@ pub fn sensitivity(
         )
         .map_err(|e| other(e.to_string()))?;
         for a in &r.summary.arms {
+            let figs = [
+                a.stale_converge_s.p99,
+                a.stale_converge_s.p999,
+                a.stale_until_s.p99,
+                a.stale_until_s.p999,
+                a.rto_s.p99,
+                a.rto_s.p999,
+            ];
+            match ranges.iter_mut().find(|(n, _)| *n == a.name) {
+                Some((_, r)) => r.iter_mut().zip(figs).for_each(|(r, x)| r.add(x)),
+                None => ranges.push((a.name.clone(), figs.map(Range::of))),
+            }
             let _ = writeln!(
                 out,
-                "| {label} | {} | {} | {} | {} | {} |",
+                "| {label} | {} | {} | {} | {} | {} | {} | {} |",
                 a.name,
                 fmt_opt(a.stale_converge_s.p99),
                 fmt_opt(a.stale_converge_s.p999),
+                fmt_opt(a.stale_until_s.p99),
+                fmt_opt(a.stale_until_s.p999),
                 fmt_opt(a.rto_s.p99),
                 fmt_opt(a.rto_s.p999)
             );
         }
     }
+    let _ = writeln!(
+        out,
+        "\nTails as ranges over those runs (baseline [min - max], seconds; \"-\" where the \
+         figure is undefined in every run, \"null in some\" where it is in some):\n\n\
+         | arm | stale_converge p99 | stale_converge p99.9 | stale_until p99 | \
+         stale_until p99.9 | rto p99 | rto p99.9 |\n|---|---|---|---|---|---|---|"
+    );
+    for (arm, r) in &ranges {
+        let cells: Vec<String> = r.iter().map(Range::text).collect();
+        let _ = writeln!(out, "| {arm} | {} |", cells.join(" | "));
+    }
     Ok(out)
+}
+
+/// A figure over the sensitivity runs: its baseline, its extremes, and whether it was
+/// undefined in some run.
+#[derive(Debug, Clone, Copy)]
+pub struct Range {
+    base: Option<f64>,
+    lo: f64,
+    hi: f64,
+    nulls: bool,
+}
+
+impl Range {
+    fn of(x: Option<f64>) -> Range {
+        Range {
+            base: x,
+            lo: x.unwrap_or(f64::INFINITY),
+            hi: x.unwrap_or(f64::NEG_INFINITY),
+            nulls: x.is_none(),
+        }
+    }
+
+    fn add(&mut self, x: Option<f64>) {
+        match x {
+            Some(v) => {
+                self.lo = self.lo.min(v);
+                self.hi = self.hi.max(v);
+            }
+            None => self.nulls = true,
+        }
+    }
+
+    fn text(&self) -> String {
+        if self.lo > self.hi {
+            return "-".into();
+        }
+        let base = self.base.map_or_else(|| "null".into(), |b| format!("{b}"));
+        let null = if self.nulls { ", null in some" } else { "" };
+        format!("{base} [{} - {}{null}]", self.lo, self.hi)
+    }
 }
 
 #[cfg(test)]

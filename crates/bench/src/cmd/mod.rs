@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::error::{Error, bad_input};
 
 pub mod claims;
+pub mod connections;
 pub mod explain;
 pub mod import;
 pub mod merge;

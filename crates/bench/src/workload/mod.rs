@@ -238,9 +238,14 @@ fn line_at(text: &str, at: usize) -> usize {
 /// A population preset's client settings (the rest are the defaults).
 fn population_clients(p: &PopulationPreset) -> Clients {
     let mut c = Clients {
-        request_rate: p.request_rate,
+        request_rate: match p.pattern {
+            resolver_models::Pattern::Sessions(s) => s.mean_rate(),
+            _ => p.request_rate,
+        },
+        pattern: p.pattern,
         app_cache: p.app(),
         keepalive_idle: p.keepalive_idle,
+        software: p.software.clone(),
         ..Clients::default()
     };
     set_stub(&mut c, p.stub.clone());

@@ -175,6 +175,8 @@ pub(crate) struct RawClients {
     pub app_cache: Option<String>,
     /// Client HTTP stack(s), drawn per client: `"none"`, a name, or a mix of names and shares.
     pub software: Option<SoftwareSpec>,
+    /// When requests are sent: `"poisson"`, `"steady"`, or a table `{ kind, … }`.
+    pub pattern: Option<PatternSpec>,
     /// How long an idle connection is kept open.
     pub keepalive_idle: Option<Dur>,
     /// Connect timeout, greater than 0.
@@ -803,6 +805,95 @@ forms!(
         }
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ProbesSpec, A::Error> {
             table(map).map(ProbesSpec::PerKind)
+        }
+    }
+);
+
+/// `clients.pattern` as a table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPattern {
+    /// Required: `"poisson"`, `"steady"`, `"sessions"` or `"stream"`.
+    pub kind: Option<String>,
+    /// Sessions: a named session process (instead of requests, think and gap).
+    pub preset: Option<String>,
+    /// Steady: uniform jitter of each gap, a fraction of the period in [0, 1).
+    pub jitter: Option<Num>,
+    /// Sessions: requests per session.
+    pub requests: Option<RawCountDist>,
+    /// Sessions: think time between a session's requests.
+    pub think: Option<RawTimeDist>,
+    /// Sessions: idle gap between sessions.
+    pub gap: Option<RawTimeDist>,
+    /// Stream: mean connection life (exponential).
+    pub duration: Option<Dur>,
+}
+
+/// A distribution of durations (`think`, `gap`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTimeDist {
+    /// Required: `"fixed"`, `"exponential"`, `"pareto"`, `"weibull"` or `"lognormal"`.
+    pub dist: Option<String>,
+    /// Fixed: the value.
+    pub value: Option<Dur>,
+    /// Exponential: the mean.
+    pub mean: Option<Dur>,
+    /// Pareto: the minimum (scale).
+    pub min: Option<Dur>,
+    /// Pareto: the shape, greater than 1.
+    pub alpha: Option<Num>,
+    /// Weibull: the shape.
+    pub shape: Option<Num>,
+    /// Weibull: the scale.
+    pub scale: Option<Dur>,
+    /// Log-normal: the median.
+    pub median: Option<Dur>,
+    /// Log-normal: sigma of the logarithm.
+    pub sigma: Option<Num>,
+}
+
+/// A distribution of request counts (`requests`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCountDist {
+    /// Required: `"fixed"`, `"geometric"`, or a continuous family (`"exponential"`,
+    /// `"pareto"`, `"weibull"`, `"lognormal"`) rounded up.
+    pub dist: Option<String>,
+    /// Fixed: the count, at least 1.
+    pub value: Option<i64>,
+    /// Geometric and exponential: the mean.
+    pub mean: Option<Num>,
+    /// Pareto: the minimum.
+    pub min: Option<Num>,
+    /// Pareto: the shape, greater than 1.
+    pub alpha: Option<Num>,
+    /// Weibull: the shape.
+    pub shape: Option<Num>,
+    /// Weibull: the scale.
+    pub scale: Option<Num>,
+    /// Log-normal: the median.
+    pub median: Option<Num>,
+    /// Log-normal: sigma of the logarithm.
+    pub sigma: Option<Num>,
+}
+
+/// `clients.pattern`: a kind's name or a table.
+#[derive(Debug)]
+pub(crate) enum PatternSpec {
+    Name(String),
+    Table(Box<RawPattern>),
+}
+
+forms!(
+    PatternSpec,
+    "a pattern name (\"poisson\", \"steady\") or a table { kind = \"…\", … }",
+    {
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<PatternSpec, E> {
+            Ok(PatternSpec::Name(s.to_string()))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PatternSpec, A::Error> {
+            table(map).map(|t| PatternSpec::Table(Box::new(t)))
         }
     }
 );

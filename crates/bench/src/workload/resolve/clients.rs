@@ -10,7 +10,14 @@ use super::super::set_stub;
 use super::{At, Res, fmt_num, num};
 
 /// `[clients]` keys that describe the world, not a strategy: arms may not override them.
-const WORLD_KEYS: &[&str] = &["areas", "geography", "path_stretch", "request_rate"];
+/// The request pattern is one: common random numbers need every arm to send the same requests.
+const WORLD_KEYS: &[&str] = &[
+    "areas",
+    "geography",
+    "path_stretch",
+    "pattern",
+    "request_rate",
+];
 
 /// An arm's `clients` table on top of the world's: the settings and the keys written, sorted.
 pub(super) fn arm_clients(o: &At, t: RawTable, world: &Clients) -> Res<(Clients, Vec<String>)> {
@@ -35,8 +42,25 @@ pub(super) fn clients(o: &At, raw: RawClients, base: &Clients) -> Res<Clients> {
             "custom client areas are not supported yet; use geography = \"world-internet-users\"",
         ));
     }
+    if let Some(p) = raw.pattern {
+        c.pattern = super::pattern::pattern(&o.key("pattern"), p)?;
+    }
     if let Some(r) = raw.request_rate {
         c.request_rate = r.0;
+    }
+    // Sessions make their own rate (renewal-reward); the rest of the engine reads it here.
+    if let resolver_models::Pattern::Sessions(s) = c.pattern {
+        if raw.request_rate.is_some() {
+            return Err(o.at(
+                "request_rate",
+                format!(
+                    "is set by the sessions pattern (E[requests] / E[cycle] = 1/{:.1}s); \
+                     remove it, or choose pattern \"poisson\", \"steady\" or \"stream\"",
+                    1.0 / s.mean_rate()
+                ),
+            ));
+        }
+        c.request_rate = s.mean_rate();
     }
     if let Some(x) = num(raw.path_stretch) {
         // A route is never shorter than the great circle; 10 is far beyond any measured mean.

@@ -9,6 +9,7 @@ mod ga;
 mod health;
 mod lb;
 mod model;
+mod pattern;
 mod records;
 mod regions;
 mod resolvers;

@@ -42,6 +42,7 @@ path_stretch = 2
 stub_cache = { max_ttl = "1h" }
 app_cache = "none"
 software = [{ name = "chrome", share = 0.5 }, { name = "none", share = 0.5 }]
+pattern = { kind = "steady", jitter = 0.1 }
 keepalive_idle = "60s"
 connect_timeout = "3s"
 request_timeout = "10s"
@@ -102,6 +103,30 @@ ga = { edge_backend_connect_timeout = "10s", failback_delay = "30s", failover = 
 negative = { soa_ttl = "900s", soa_minimum = "86400s" }
 "#;
 
+/// The tables of a sessions pattern (a sessions pattern sets the request rate, so it cannot
+/// sit in [`COVER`], which writes `request_rate`).
+const COVER_SESSIONS: &str = r#"
+name = "cover-sessions"
+population = "honest"
+
+[simulation]
+duration = "1h"
+clients = 1000
+
+[[regions]]
+name = "us-east-1"
+
+[clients]
+pattern = { kind = "sessions", requests = { dist = "pareto", alpha = 2.4, min = 1 }, think = { dist = "lognormal", median = "10s", sigma = 1.0 }, gap = { dist = "weibull", shape = 0.5, scale = "1h" } }
+
+[[arms]]
+name = "latency"
+kind = "route53"
+policy = "latency"
+ttl = "60s"
+records = [ { region = "us-east-1" } ]
+"#;
+
 /// Keys a shared schema table accepts but resolve refuses at one place (checked below), and
 /// keys resolve reads out of a deferred table itself.
 const REFUSED: &[(&str, &str)] = &[
@@ -109,6 +134,7 @@ const REFUSED: &[(&str, &str)] = &[
     ("arms[].clients", "areas"),
     ("arms[].clients", "geography"),
     ("arms[].clients", "path_stretch"),
+    ("arms[].clients", "pattern"),
     ("arms[].clients", "request_rate"),
     ("arms[].records[].health_check", "threshold"),
     (
@@ -222,8 +248,16 @@ fn unknown_key_error(doc: &Table, table: &At) -> LoadError {
 
 /// The keys the schema accepts, as full generic paths (`arms[].health_check.interval`).
 fn schema_keys() -> BTreeSet<String> {
-    let doc: Table = COVER.parse().unwrap();
     let mut keys = BTreeSet::new();
+    for text in [COVER, COVER_SESSIONS] {
+        let doc: Table = text.parse().unwrap();
+        schema_keys_of(&doc, &mut keys);
+    }
+    keys
+}
+
+fn schema_keys_of(doc: &Table, keys: &mut BTreeSet<String>) {
+    let doc = doc.clone();
     for table in all_tables(&doc) {
         let e = unknown_key_error(&doc, &table);
         let list = e.message["unknown key (expected one of: ".len()..].trim_end_matches(')');
@@ -237,7 +271,6 @@ fn schema_keys() -> BTreeSet<String> {
             keys.insert(full_key(&t, k));
         }
     }
-    keys
 }
 
 /// The keys `docs/workload.md` documents in its reference tables (rows starting with a
@@ -261,6 +294,7 @@ fn documented_keys() -> (BTreeSet<String>, BTreeSet<String>) {
 #[test]
 fn cover_loads() {
     load(COVER);
+    load(COVER_SESSIONS);
 }
 
 #[test]
