@@ -91,7 +91,7 @@ health_check = { interval = "10s", failure_threshold = 3 }
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Sensitivity (35 runs"), "{text}");
+    assert!(text.contains("Sensitivity (45 runs"), "{text}");
     assert!(text.contains("| baseline | failover |"), "{text}");
     assert!(
         text.contains("| stub windows halved [ASSUMED] | failover |"),
@@ -99,6 +99,14 @@ health_check = { interval = "10s", failure_threshold = 3 }
     );
     assert!(
         text.contains("| isp: extend: floor 600s doubled [A] | failover |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| software safari-cfnetwork doubled [S] | failover |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| pattern gap halved [ASSUMED] | failover |"),
         "{text}"
     );
     // A bad workload is bad input.

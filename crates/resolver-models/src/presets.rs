@@ -271,10 +271,19 @@ impl PopulationPreset {
     }
 }
 
-/// Share of clients on a public resolver: "28.3 % of 10.6k RIPE Atlas probes use at least one
-/// public DNS service" (Doan, Fries, Bajpai; ttl-behaviour.md §5, A). Atlas probes skew
-/// technical, so this is likely high for the general population.
-pub const PUBLIC_RESOLVER_SHARE: f64 = 0.283;
+/// "28.3 % of 10.6k RIPE Atlas probes use at least one public DNS service" (Doan, Fries,
+/// Bajpai; ttl-behaviour.md §5, A): a share **per probe**, and Atlas probes skew technical, so
+/// it bounds the share of users from above.
+pub const PUBLIC_PROBE_SHARE: f64 = 0.283;
+/// "8.04 % of users worldwide use either Google DNS or OpenDNS" (Turbobytes, 3.5 M RUM tests
+/// from page views, October 2012; docs/client-stacks-research.md §3, third-party): a share **per
+/// user**, but from before Cloudflare's 1.1.1.1 and browsers' DoH, so it bounds from below.
+pub const PUBLIC_USER_SHARE_2012: f64 = 0.0804;
+/// ASSUMED: share of users (one client = one person) on a public resolver, between the
+/// per-user floor [`PUBLIC_USER_SHARE_2012`] and the per-probe ceiling [`PUBLIC_PROBE_SHARE`];
+/// APNIC's per-user resolver shares (stats.labs.apnic.net/rvrs) would settle it but could not be
+/// read here. The sensitivity analysis halves and doubles it (7.5-30 %), covering both bounds.
+pub const PUBLIC_RESOLVER_SHARE: f64 = 0.15;
 /// ASSUMED: Google Public DNS's share of public-resolver clients, which is also the fraction
 /// whose resolver sends EDNS Client Subnet. Google sends client /24s (blog.apnic.net 2018,
 /// ttl-behaviour.md §5, V) and is "the most popular" public service (Doan et al., A), but no
@@ -333,6 +342,124 @@ fn software_population(sw: Software) -> PopulationPreset {
     p
 }
 
+fn sessions(name: &str) -> crate::pattern::SessionPreset {
+    crate::pattern::session_preset(name).expect("known session preset")
+}
+
+/// A per-client mix of named client stacks ([`client_stack`](crate::client_stack)).
+fn stack_mix(
+    name: &'static str,
+    parts: &[(&str, f64, &'static str, Status)],
+) -> Mix<Option<ClientStack>> {
+    let total: f64 = parts.iter().map(|p| p.1).sum();
+    Mix {
+        name,
+        parts: parts
+            .iter()
+            .map(|&(stack, w, source, status)| {
+                let s = crate::client_stack(stack).expect("known client stack");
+                Part {
+                    weight: w / total,
+                    value: Some(s),
+                    label: s.name,
+                    source,
+                    status,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// StatCounter, all platforms, **per page view** (via a secondary copy, ≈ 2022): Chrome
+/// 63.06 %, Safari 19.84 %, Firefox 4.18 %, Edge 4.12 %, Samsung Internet 2.89 %, Opera 2.33 %;
+/// docs/client-stacks-research.md §4.0. Every iOS browser runs WebKit and CFNetwork, so the
+/// network stacks are Chromium ≈ 72 % (Chrome, Edge, Samsung, Opera off iOS), CFNetwork ≈ 23 %
+/// (iOS 17 % of page views plus Safari on macOS) and Firefox ≈ 5 % (our derivation). A share of
+/// page views taken as a share of users is ASSUMED (heavy users view more pages).
+pub const WEB_STACK_SHARES: [f64; 3] = [0.72, 0.23, 0.05];
+/// StatCounter mobile page views, September 2021 (secondary copy): Android 72.44 %, iOS 26.75 %.
+pub const MOBILE_OS_SHARES: [f64; 2] = [0.7244, 0.2675];
+/// ASSUMED: the share of Android apps on OkHttp rather than Cronet (range 0.5-0.95); no usage
+/// measurement found.
+pub const ANDROID_OKHTTP_FRACTION: f64 = 0.8;
+
+/// `internet`'s browsers, drawn per user.
+fn web_software() -> Mix<Option<ClientStack>> {
+    let [chrome, safari, firefox] = WEB_STACK_SHARES;
+    stack_mix(
+        "web-browsers",
+        &[
+            (
+                "chrome",
+                chrome,
+                "per page view (StatCounter via a copy, 3P): Chromium-engine browsers off iOS \
+                 72%; as a share of users ASSUMED",
+                Status::SecondHand,
+            ),
+            (
+                "safari-cfnetwork",
+                safari,
+                "per page view (StatCounter via a copy, 3P): iOS browsers and Safari on macOS \
+                 23%; as a share of users ASSUMED",
+                Status::SecondHand,
+            ),
+            (
+                "firefox",
+                firefox,
+                "per page view (StatCounter via a copy, 3P): Firefox 4-5%; as a share of users \
+                 ASSUMED",
+                Status::SecondHand,
+            ),
+        ],
+    )
+}
+
+/// `mobile-apps`' HTTP stacks, drawn per user.
+fn app_software() -> Mix<Option<ClientStack>> {
+    let [android, ios] = MOBILE_OS_SHARES;
+    stack_mix(
+        "app-stacks",
+        &[
+            (
+                "okhttp",
+                android * ANDROID_OKHTTP_FRACTION,
+                "Android 72.44% of mobile page views (StatCounter via a copy, 3P) times the \
+                 ASSUMED 80% of Android apps on OkHttp",
+                Status::Assumed,
+            ),
+            (
+                "cronet",
+                android * (1.0 - ANDROID_OKHTTP_FRACTION),
+                "Android 72.44% of mobile page views (3P) times the ASSUMED 20% on Cronet",
+                Status::Assumed,
+            ),
+            (
+                "nsurlsession",
+                ios,
+                "iOS 26.75% of mobile page views (StatCounter via a copy, 3P); every iOS app \
+                 on NSURLSession (CFNetwork) ASSUMED",
+                Status::SecondHand,
+            ),
+        ],
+    )
+}
+
+/// `server-to-server`'s HTTP clients, drawn per service instance: every share ASSUMED (no
+/// measurement of which HTTP clients services run was found); the stacks' own values are V.
+fn service_software() -> Mix<Option<ClientStack>> {
+    let assumed = "ASSUMED: no usage measurement found";
+    stack_mix(
+        "service-clients",
+        &[
+            ("jvm-httpclient", 0.30, assumed, Status::Assumed),
+            ("go", 0.25, assumed, Status::Assumed),
+            ("node-fetch", 0.15, assumed, Status::Assumed),
+            ("dotnet", 0.15, assumed, Status::Assumed),
+            ("python-requests", 0.15, assumed, Status::Assumed),
+        ],
+    )
+}
+
 /// A named population preset; see `docs/calibration.md` for the walk-through.
 pub fn population(name: &str) -> Option<PopulationPreset> {
     let dist = |n: &str| ClassTtl::Distribution(ttl_distribution(n).expect("known distribution"));
@@ -376,13 +503,15 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
         },
         "internet" => PopulationPreset {
             name: "internet",
-            description: "a general web population: ISP, public and corporate resolvers, \
-                          browser clients (Chrome's 60 s host cache) on desktop OS stubs",
+            description: "people browsing the web, weighted by users: ISP, public and \
+                          corporate resolvers; Chrome, Safari (CFNetwork) and Firefox drawn per \
+                          user; sessions of page views separated by idle gaps",
             classes: vec![
                 ClassPreset {
                     name: "isp",
                     share: 1.0 - PUBLIC_RESOLVER_SHARE - CORPORATE_SHARE,
-                    share_source: "remainder after public (A) and corporate (ASSUMED)",
+                    share_source: "per user: remainder after public and corporate (both \
+                                   ASSUMED); its TTL mix is per resolver address (pam2023)",
                     share_status: Status::Assumed,
                     clients_per_resolver: 500,
                     ttl: dist("pam2023"),
@@ -399,9 +528,9 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 ClassPreset {
                     name: "public-ecs",
                     share: PUBLIC_RESOLVER_SHARE * PUBLIC_ECS_FRACTION,
-                    share_source: "Doan et al.: 28.3% of RIPE Atlas probes use a public DNS \
-                                   service (A), times the ASSUMED 60% of them on Google \
-                                   (ECS)",
+                    share_source: "per user: ASSUMED 15% on public resolvers (between 8.04% \
+                                   per user in 2012, 3P, and 28.3% per RIPE Atlas probe, A), \
+                                   times the ASSUMED 60% of them on Google (ECS)",
                     share_status: Status::Assumed,
                     clients_per_resolver: 2000,
                     ttl: ClassTtl::Policy(GOOGLE_CAP),
@@ -417,9 +546,9 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 ClassPreset {
                     name: "public",
                     share: PUBLIC_RESOLVER_SHARE * (1.0 - PUBLIC_ECS_FRACTION),
-                    share_source: "Doan et al.: 28.3% of RIPE Atlas probes use a public DNS \
-                                   service (A), times the ASSUMED 40% of them on other \
-                                   services (no ECS)",
+                    share_source: "per user: ASSUMED 15% on public resolvers (between 8.04% \
+                                   per user in 2012, 3P, and 28.3% per RIPE Atlas probe, A), \
+                                   times the ASSUMED 40% of them on other services (no ECS)",
                     share_status: Status::Assumed,
                     clients_per_resolver: 2000,
                     ttl: dist("public-non-ecs"),
@@ -434,7 +563,7 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
                 ClassPreset {
                     name: "corporate",
                     share: CORPORATE_SHARE,
-                    share_source: "ASSUMED (no measurement found)",
+                    share_source: "per user: ASSUMED (no measurement found)",
                     share_status: Status::Assumed,
                     clients_per_resolver: 200,
                     ttl: dist("ripe2017"),
@@ -450,22 +579,22 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
             ],
             stub: stub("os-default"),
             app_cache: "chrome",
-            app_source: "Chrome host cache 60 s regardless of TTL (chromium \
-                         kCacheEntryTTLSeconds, V); every client taken as a Chrome browser \
-                         (per-client browser mix not built)",
+            app_source: "only with clients.software = \"none\": Chrome's system-resolver \
+                         host cache, 60 s regardless of TTL (chromium kCacheEntryTTLSeconds, V)",
             keepalive_idle: 300 * SEC,
-            keepalive_source: "Chrome used idle socket 300 s (kUsedIdleSocketTimeout, V); \
-                               ALB's 60 s idle timeout applies on top",
-            request_rate: 1.0 / 30.0,
-            request_rate_source: "WORKLOAD.md default (ASSUMED)",
-            pattern: Pattern::Poisson,
-            pattern_sources: vec![],
-            software: None,
+            keepalive_source: "only with clients.software = \"none\": Chrome's used idle \
+                               socket 300 s (kUsedIdleSocketTimeout, V)",
+            request_rate: sessions("web-browsing").sessions.mean_rate(),
+            request_rate_source: "made by the web-browsing sessions (E[requests] / E[cycle])",
+            pattern: Pattern::Sessions(sessions("web-browsing").sessions),
+            pattern_sources: sessions("web-browsing").sources.to_vec(),
+            software: Some(web_software()),
         },
         "mobile-apps" => PopulationPreset {
             name: "mobile-apps",
-            description: "Android apps on OkHttp: carrier resolvers, libcore's 2 s address \
-                          cache, netd's TTL-honouring cache, 5 min pooled connections",
+            description: "people in native apps, weighted by users: carrier and public \
+                          resolvers; OkHttp, Cronet (Android) and NSURLSession (iOS) drawn per \
+                          user; app sessions of about a minute separated by idle gaps",
             classes: vec![
                 ClassPreset {
                     name: "carrier",
@@ -514,19 +643,22 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
             ],
             stub: stub("android"),
             app_cache: "android",
-            app_source: "libcore AddressCache 2 s (AOSP, V)",
+            app_source: "only with clients.software = \"none\": libcore AddressCache 2 s \
+                         (AOSP, V)",
             keepalive_idle: 300 * SEC,
-            keepalive_source: "OkHttp ConnectionPool 5 min keep-alive (square/okhttp, V)",
-            request_rate: 1.0 / 30.0,
-            request_rate_source: "WORKLOAD.md default (ASSUMED)",
-            pattern: Pattern::Poisson,
-            pattern_sources: vec![],
-            software: None,
+            keepalive_source: "only with clients.software = \"none\": OkHttp ConnectionPool \
+                               5 min keep-alive (square/okhttp, V)",
+            request_rate: sessions("mobile-app").sessions.mean_rate(),
+            request_rate_source: "made by the mobile-app sessions (E[requests] / E[cycle])",
+            pattern: Pattern::Sessions(sessions("mobile-app").sessions),
+            pattern_sources: sessions("mobile-app").sources.to_vec(),
+            software: Some(app_software()),
         },
         "server-to-server" => PopulationPreset {
             name: "server-to-server",
-            description: "JVM services calling an API: VPC resolvers, Java's 30 s address \
-                          cache, JDK HttpClient's 30 s keep-alive, glibc without a stub cache",
+            description: "service instances calling an API: VPC resolvers, glibc without a \
+                          stub cache; JVM, Go, Node, .NET and Python HTTP clients drawn per \
+                          instance; a Poisson stream of calls",
             classes: vec![ClassPreset {
                 name: "vpc",
                 share: 1.0,
@@ -545,14 +677,29 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
             }],
             stub: stub("none"),
             app_cache: "jvm-30s",
-            app_source: "networkaddress.cache.ttl 30 s (OpenJDK InetAddressCachePolicy, V)",
+            app_source: "only with clients.software = \"none\": networkaddress.cache.ttl 30 s \
+                         (OpenJDK InetAddressCachePolicy, V)",
             keepalive_idle: 30 * SEC,
-            keepalive_source: "jdk.httpclient.keepalive.timeout 30 s (JDK docs, V)",
+            keepalive_source: "only with clients.software = \"none\": \
+                               jdk.httpclient.keepalive.timeout 30 s (JDK docs, V)",
             request_rate: 1.0,
-            request_rate_source: "ASSUMED: one call per second per service instance",
+            request_rate_source: "ASSUMED: one call per second per service instance (range \
+                                  0.1-100 /s; no measurement found)",
             pattern: Pattern::Poisson,
-            pattern_sources: vec![],
-            software: None,
+            pattern_sources: vec![
+                Sourced {
+                    part: "poisson",
+                    status: Status::Verified,
+                    source: "Palm-Khintchine: an instance's calls are the superposition of \
+                             many independent upstream requests, which tends to Poisson",
+                },
+                Sourced {
+                    part: "rate",
+                    status: Status::Assumed,
+                    source: "ASSUMED: 1 call/s per instance (range 0.1-100 /s)",
+                },
+            ],
+            software: Some(service_software()),
         },
         _ => return None,
     })
@@ -608,9 +755,44 @@ mod tests {
         let p = population("internet")
             .unwrap()
             .with_class_share_scaled(1, 2.0);
-        assert!((p.classes[1].share - 2.0 * 0.283 * PUBLIC_ECS_FRACTION).abs() < 1e-12);
+        assert!((p.classes[1].share - 2.0 * 0.15 * PUBLIC_ECS_FRACTION).abs() < 1e-12);
         let s: f64 = p.classes.iter().map(|c| c.share).sum();
         assert!((s - 1.0).abs() < 1e-12);
+    }
+
+    /// Issue 13: people's presets run sessions and at least three named stacks drawn per
+    /// client; every part says where its share comes from.
+    #[test]
+    fn people_presets_mix_stacks_and_run_sessions() {
+        for n in ["internet", "mobile-apps", "server-to-server"] {
+            let p = population(n).unwrap();
+            let m = p.software.as_ref().expect("a software mix");
+            assert!(m.parts.len() >= 3, "{n}");
+            let s: f64 = m.parts.iter().map(|x| x.weight).sum();
+            assert!((s - 1.0).abs() < 1e-12, "{n}: {s}");
+            for part in &m.parts {
+                let stack = part.value.expect("named stacks, not \"none\"");
+                assert_eq!(part.label, stack.name);
+                assert!(!part.source.is_empty());
+            }
+            assert!(!p.pattern_sources.is_empty(), "{n}");
+            match p.pattern {
+                Pattern::Sessions(x) => {
+                    assert!(n != "server-to-server");
+                    assert!((p.request_rate - x.mean_rate()).abs() < 1e-15);
+                }
+                Pattern::Poisson => assert_eq!(n, "server-to-server"),
+                _ => panic!("{n}"),
+            }
+        }
+        let web = population("internet").unwrap().software.unwrap();
+        let names: Vec<_> = web.parts.iter().map(|p| p.label).collect();
+        assert_eq!(names, ["chrome", "safari-cfnetwork", "firefox"]);
+        assert!((web.parts[1].weight - 0.23).abs() < 1e-12);
+        let app = population("mobile-apps").unwrap().software.unwrap();
+        let android = MOBILE_OS_SHARES[0] / (MOBILE_OS_SHARES[0] + MOBILE_OS_SHARES[1]);
+        assert!((app.parts[0].weight + app.parts[1].weight - android).abs() < 1e-12);
+        assert!((app.parts[0].weight / app.parts[1].weight - 4.0).abs() < 1e-9);
     }
 
     #[test]

@@ -329,15 +329,23 @@ pub fn variations(p: &PopulationPreset) -> Vec<(String, PopulationPreset)> {
             }
         }
         for src in p.pattern_sources.iter().filter(|s| s.status.uncertain()) {
-            let varied = match p.pattern {
-                Pattern::Sessions(s) => Pattern::Sessions(s.with_part_scaled(src.part, factor)),
-                Pattern::Stream { duration } => Pattern::Stream {
-                    duration: (duration as f64 * factor) as u64,
-                },
-                _ => continue,
-            };
             let mut v = p.clone();
-            v.pattern = varied;
+            match (src.part, p.pattern) {
+                // A rate of its own (poisson, steady, stream messages).
+                ("rate", Pattern::Poisson | Pattern::Steady { .. } | Pattern::Stream { .. }) => {
+                    v.request_rate = p.request_rate * factor
+                }
+                (part, Pattern::Sessions(s)) => {
+                    v.pattern = Pattern::Sessions(s.with_part_scaled(part, factor));
+                    v.request_rate = s.with_part_scaled(part, factor).mean_rate();
+                }
+                ("duration", Pattern::Stream { duration }) => {
+                    v.pattern = Pattern::Stream {
+                        duration: (duration as f64 * factor) as u64,
+                    }
+                }
+                _ => continue,
+            }
             out.push((
                 format!("pattern {} {how} [{}]", src.part, src.status.label()),
                 v,
@@ -517,9 +525,27 @@ mod tests {
         let p = population("internet").unwrap();
         let v = variations(&p);
         // Classes: 4 shares; isp pam2023 3 parts; public-ecs one policy; public
-        // public-non-ecs 3; corporate ripe2017 3; stub 4.
-        assert_eq!(v.len(), 2 * (4 + 3 + 3 + 3 + 4));
+        // public-non-ecs 3; corporate ripe2017 3; software 3 (all S); sessions' requests and
+        // gap (ASSUMED; the think time is V); stub 4.
+        assert_eq!(v.len(), 2 * (4 + 3 + 3 + 3 + 3 + 2 + 4));
         assert!(v.iter().any(|(l, _)| l == "stub windows doubled [ASSUMED]"));
+        assert!(v.iter().any(|(l, _)| l == "software firefox halved [S]"));
+        let (_, gap) = v
+            .iter()
+            .find(|(l, _)| l == "pattern gap doubled [ASSUMED]")
+            .expect("the gap is varied");
+        // Doubling the gap roughly halves the sessions' rate, and the preset's rate follows.
+        let ratio = p.request_rate / gap.request_rate;
+        assert!((1.9..2.0).contains(&ratio), "{ratio}");
+        assert!(!v.iter().any(|(l, _)| l.starts_with("pattern think")));
+        // server-to-server: its ASSUMED rate is varied, the Poisson family is not.
+        let s2s = variations(&population("server-to-server").unwrap());
+        let rates: Vec<f64> = s2s
+            .iter()
+            .filter(|(l, _)| l.starts_with("pattern rate"))
+            .map(|(_, v)| v.request_rate)
+            .collect();
+        assert_eq!(rates, [0.5, 2.0]);
         assert!(
             population("honest")
                 .map(|p| variations(&p))

@@ -284,7 +284,7 @@ fn population_resolvers(p: &PopulationPreset) -> Vec<ResolverClass> {
 }
 
 /// Replace a loaded workload's population with preset `p`: its resolver classes, and its
-/// client caches, connection reuse and request rate in the world and in every arm (other client
+/// client caches, connection reuse, software, request pattern and rate in the world and in every arm (other client
 /// keys and arm overrides of other keys stay). The presets bench runs one workload this way
 /// under each preset.
 pub fn apply_population(w: &mut Workload, p: &PopulationPreset) {
@@ -297,6 +297,9 @@ pub fn apply_population(w: &mut Workload, p: &PopulationPreset) {
         c.stub_mix = pc.stub_mix.clone();
         c.app_cache = pc.app_cache;
         c.keepalive_idle = pc.keepalive_idle;
+        c.pattern = pc.pattern;
+        c.software = pc.software.clone();
+        c.software_overrides = pc.software_overrides;
     }
 }
 

@@ -177,7 +177,18 @@ fn population_presets_and_overrides() {
     let names: Vec<&str> = w.resolvers.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["isp", "public-ecs", "public", "corporate"]);
     assert_eq!(w.resolvers[0].ttl_mix.as_ref().unwrap().name, "pam2023");
-    assert!((w.resolvers[1].share - 0.283 * 0.6).abs() < 1e-12);
+    assert!((w.resolvers[1].share - 0.15 * 0.6).abs() < 1e-12);
+    let soft = w
+        .clients
+        .software
+        .as_ref()
+        .expect("internet draws browsers per user");
+    let stacks: Vec<&str> = soft.parts.iter().map(|p| p.label).collect();
+    assert_eq!(stacks, ["chrome", "safari-cfnetwork", "firefox"]);
+    let resolver_models::Pattern::Sessions(s) = w.clients.pattern else {
+        panic!("internet runs sessions: {:?}", w.clients.pattern)
+    };
+    assert_eq!(w.clients.request_rate, s.mean_rate());
     let sites: Vec<(Placement, bool)> = w.resolvers.iter().map(|r| (r.placement, r.ecs)).collect();
     assert_eq!(
         sites,
@@ -231,7 +242,7 @@ fn population_presets_and_overrides() {
         Some(varied),
     )
     .unwrap();
-    assert!((w.resolvers[1].share - 0.283 * 0.6 * 0.5).abs() < 1e-12);
+    assert!((w.resolvers[1].share - 0.15 * 0.6 * 0.5).abs() < 1e-12);
 }
 
 /// An arm's `stub_cache` replaces the world's mix; `apply_population` swaps a loaded
@@ -260,6 +271,16 @@ fn stub_mix_overrides_and_apply_population() {
         assert_eq!(c.app_cache, AppCache::preset("jvm-30s").unwrap());
         assert_eq!(c.keepalive_idle, 30 * SEC);
         assert_eq!(c.request_rate, 1.0);
+        // The preset's software mix and pattern reach every arm too (the presets bench and the
+        // sensitivity analysis swap populations this way).
+        assert_eq!(c.software, p.software);
+        assert_eq!(c.pattern, p.pattern);
+    }
+    let mobile = resolver_models::presets::population("mobile-apps").unwrap();
+    apply_population(&mut w, &mobile);
+    for c in std::iter::once(&w.clients).chain(w.arms.iter().map(|a| &a.clients)) {
+        assert_eq!(c.pattern, mobile.pattern);
+        assert_eq!(c.request_rate, mobile.request_rate);
     }
 }
 
