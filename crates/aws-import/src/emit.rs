@@ -348,7 +348,7 @@ pub(crate) fn emit(
     );
     let _ = writeln!(
         out,
-        "clients = 100_000    {ASSUMED} number of simulated clients"
+        "clients = 1_000_000    {ASSUMED} number of simulated clients (users)"
     );
     for r in &regions {
         out.push_str("\n[[regions]]\n");
@@ -360,7 +360,7 @@ pub(crate) fn emit(
     out.push_str("\n[clients]\n");
     let _ = writeln!(
         out,
-        "request_rate = \"1/30s\"    {ASSUMED} mean requests per client (Poisson)"
+        "# pattern and request_rate: the population's own (internet: people in web-browsing sessions, about one request per 33 min each); write pattern = \"poisson\" and request_rate = \"1/30s\" for a Poisson stream instead"
     );
     out.push_str("\n[[failures]]\n");
     let _ = writeln!(

@@ -62,7 +62,6 @@ fn world_keys_and_assumed_lines() {
         "duration =",
         "seed =",
         "clients =",
-        "request_rate =",
         "population =",
         "at =",
         "region = \"eu-west-1\"    #",
@@ -73,6 +72,13 @@ fn world_keys_and_assumed_lines() {
             .unwrap_or_else(|| panic!("no line {key}"));
         assert!(line.contains("# ASSUMED: edit me"), "{line}");
     }
+    // The population's own request pattern and rate (internet: sessions, which refuse a
+    // written rate); the comment says how to write a Poisson stream instead.
+    assert!(
+        !text.lines().any(|l| l.starts_with("request_rate")),
+        "{text}"
+    );
+    assert!(text.contains("# pattern and request_rate: the population's own"));
     // Three regions: two from the latency records, ap-southeast-1 from the accelerator.
     let regions: Vec<&str> = t["regions"]
         .as_array()

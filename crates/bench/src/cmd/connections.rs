@@ -21,13 +21,15 @@ pub const LIFETIME_CLIENTS: u64 = 2_000;
 pub const LIFETIME_GAPS: u32 = 400;
 
 /// Connection lifetimes (s) of `pattern` at `rate` under an idle limit `idle` (µs; `None`: no
-/// client-side limit, so a connection is never idle-closed within the sample).
-pub fn lifetimes(pattern: Pattern, rate: f64, idle: Option<Micros>) -> Vec<f64> {
+/// client-side limit, so a connection is never idle-closed within the sample): the lives of the
+/// connections that closed, and the ages of those still open when a client's sample ends
+/// (right-censored: their lives are longer than that).
+pub fn lifetimes(pattern: Pattern, rate: f64, idle: Option<Micros>) -> (Vec<f64>, Vec<f64>) {
     let rp = RequestProcess::new(pattern, rate, 1);
-    let mut out = Vec::new();
+    let (mut closed, mut open) = (Vec::new(), Vec::new());
     for gid in 0..LIFETIME_CLIENTS {
         if let Pattern::Stream { .. } = pattern {
-            out.extend(
+            closed.extend(
                 (1..=LIFETIME_GAPS / 20)
                     .filter_map(|k| rp.stream_life(gid, k))
                     .map(|us| us as f64 / SEC as f64),
@@ -36,42 +38,60 @@ pub fn lifetimes(pattern: Pattern, rate: f64, idle: Option<Micros>) -> Vec<f64> 
         }
         let f = rp.first(gid);
         let (mut ctr, mut left) = (f.ctr, f.left);
-        let gaps = (0..LIFETIME_GAPS).map(|_| {
-            let g = rp.gap(gid, ctr, &mut left);
-            ctr += 1;
-            g as f64 / SEC as f64
-        });
+        let gaps: Vec<f64> = (0..LIFETIME_GAPS)
+            .map(|_| {
+                let g = rp.gap(gid, ctr, &mut left);
+                ctr += 1;
+                g as f64 / SEC as f64
+            })
+            .collect();
         let idle_s = idle.map_or(f64::INFINITY, |d| d as f64 / SEC as f64);
-        out.extend(connection_lifetimes(gaps, idle_s));
+        closed.extend(connection_lifetimes(gaps.iter().copied(), idle_s));
+        // The connection the last request used: open since the last gap that closed one.
+        let age: f64 = gaps.iter().rev().take_while(|&&g| g < idle_s).sum();
+        open.push(age);
     }
-    out
+    (closed, open)
 }
 
-/// `p`-quantile of sorted `xs` (nearest rank).
-fn quantile(xs: &[f64], p: f64) -> f64 {
-    if xs.is_empty() {
-        return f64::NAN;
+/// `p`-quantile (nearest rank) of `lives` sorted by value, each flagged when right-censored (a
+/// connection still open when its client's sample ended: its life is only known to exceed its
+/// age), as text: the value, or "> age" when the rank lands on a censored one.
+fn quantile(lives: &[(f64, bool)], p: f64) -> String {
+    if lives.is_empty() {
+        return "-".into();
     }
-    xs[((p * xs.len() as f64).ceil() as usize).clamp(1, xs.len()) - 1]
+    let k = ((p * lives.len() as f64).ceil() as usize).clamp(1, lives.len()) - 1;
+    match lives[k] {
+        (x, false) => format!("{x:.1}"),
+        (x, true) => format!("> {x:.0}"),
+    }
 }
 
 fn row(out: &mut String, label: &str, idle: Option<Micros>, pattern: Pattern, rate: f64) {
     let idle_text = idle.map_or_else(|| "none".to_string(), crate::duration::format_duration);
-    let mut xs = lifetimes(pattern, rate, idle);
-    xs.sort_by(f64::total_cmp);
-    let mean = xs.iter().sum::<f64>() / xs.len().max(1) as f64;
-    let per_conn = (LIFETIME_CLIENTS * u64::from(LIFETIME_GAPS)) as f64 / xs.len().max(1) as f64;
+    let (closed, open) = lifetimes(pattern, rate, idle);
+    let mut lives: Vec<(f64, bool)> = closed.iter().map(|&x| (x, false)).collect();
+    lives.extend(open.iter().map(|&x| (x, true)));
+    lives.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // A censored connection's life counts only up to its age, so the mean is then a lower
+    // bound: shown as "> mean" when censored connections carry a tenth of the total age.
+    let n = lives.len().max(1) as f64;
+    let total: f64 = lives.iter().map(|l| l.0).sum();
+    let mean = total / n;
+    let censored = open.iter().sum::<f64>() > 0.1 * total;
+    let per_conn = (LIFETIME_CLIENTS * u64::from(LIFETIME_GAPS)) as f64 / n;
     let _ = writeln!(
         out,
-        "| {label} | {idle_text} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
-        quantile(&xs, 0.5),
-        quantile(&xs, 0.9),
-        quantile(&xs, 0.99),
-        mean,
+        "| {label} | {idle_text} | {} | {} | {} | {}{mean:.1} | {} |",
+        quantile(&lives, 0.5),
+        quantile(&lives, 0.9),
+        quantile(&lives, 0.99),
+        if censored { "> " } else { "" },
         if matches!(pattern, Pattern::Stream { .. }) {
-            f64::NAN
+            "-".to_string()
         } else {
-            per_conn
+            format!("{per_conn:.1}")
         }
     );
 }
@@ -110,7 +130,8 @@ pub fn describe_clients(p: &PopulationPreset) -> String {
         "\nConnection lifetimes (s) from this pattern and each idle limit ({LIFETIME_CLIENTS} \
          clients x {LIFETIME_GAPS} requests of the engine's own request process; \"behind an \
          ALB\": the 60 s default idle timeout on top; a stream holds its connection for its \
-         drawn life whatever the idle limits):\n\n\
+         drawn life whatever the idle limits; \"> x\": still open at the sample's end, \
+         aged x):\n\n\
          | client | idle limit | p50 | p90 | p99 | mean | requests per connection |\n\
          |---|---|---|---|---|---|---|"
     );
@@ -145,4 +166,39 @@ pub fn describe_clients(p: &PopulationPreset) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Poisson at 1/s with no idle limit never closes a connection: every life is censored at
+    /// its client's whole sample (about 400 s); a 4 s limit closes one after e⁴ ≈ 55 requests
+    /// on average (geometric, P(end) = e⁻⁴ per gap).
+    #[test]
+    fn censored_lives_are_shown_as_lower_bounds() {
+        let (closed, open) = lifetimes(Pattern::Poisson, 1.0, None);
+        assert!(closed.is_empty());
+        assert_eq!(open.len() as u64, LIFETIME_CLIENTS);
+        let mut lives: Vec<(f64, bool)> = open.iter().map(|&x| (x, true)).collect();
+        lives.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let p50 = quantile(&lives, 0.5);
+        let age: f64 = p50.trim_start_matches("> ").parse().unwrap();
+        assert!(
+            p50.starts_with("> ") && (350.0..450.0).contains(&age),
+            "{p50}"
+        );
+        // Each of the 400 gaps closes the connection with probability e⁻⁴.
+        let (closed, open) = lifetimes(Pattern::Poisson, 1.0, Some(4 * SEC));
+        let expected = (LIFETIME_CLIENTS * u64::from(LIFETIME_GAPS)) as f64 * (-4f64).exp();
+        assert!(
+            (closed.len() as f64 / expected - 1.0).abs() < 0.03,
+            "{}",
+            closed.len()
+        );
+        assert_eq!(open.len() as u64, LIFETIME_CLIENTS);
+        assert_eq!(quantile(&[], 0.5), "-");
+        assert_eq!(quantile(&[(1.0, false), (2.0, true)], 0.5), "1.0");
+        assert_eq!(quantile(&[(1.0, false), (2.0, true)], 0.99), "> 2");
+    }
 }

@@ -167,8 +167,8 @@ pub fn describe(p: &PopulationPreset) -> String {
     );
     let _ = writeln!(
         out,
-        "  - request rate {:.4}/s: {}",
-        population_rate(p),
+        "  - request rate 1/{:.1}s per client: {}",
+        1.0 / population_rate(p),
         p.request_rate_source
     );
     out.push_str(&crate::cmd::connections::describe_clients(p));
@@ -224,9 +224,11 @@ pub struct Survival {
 }
 
 /// Clients for the survival runs when none are given: 200,000 at one request per 30 s, fewer
-/// at higher request rates (the same number of requests), never under 5,000.
+/// at higher request rates and more at lower ones (the same number of requests), never under
+/// 5,000 nor over 2,000,000 (people in sessions send one request per half hour or less, so
+/// 200,000 of them leave a 5 s bin with a few hundred requests).
 pub fn default_clients(p: &PopulationPreset) -> u64 {
-    (200_000.0 / 30.0 / population_rate(p)).clamp(5_000.0, 200_000.0) as u64
+    (200_000.0 / 30.0 / population_rate(p)).clamp(5_000.0, 2_000_000.0) as u64
 }
 
 /// Run the [`survival_workload`] of `p` and read [`Survival`] per TTL of [`SURVIVAL_TTLS`].
