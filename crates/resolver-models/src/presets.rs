@@ -346,7 +346,7 @@ fn sessions(name: &str) -> crate::pattern::SessionPreset {
     crate::pattern::session_preset(name).expect("known session preset")
 }
 
-/// A per-client mix of named client stacks ([`client_stack`](crate::client_stack)).
+/// A per-client mix of named client stacks ([`client_stack`](fn@crate::client_stack)).
 fn stack_mix(
     name: &'static str,
     parts: &[(&str, f64, &'static str, Status)],
