@@ -25,8 +25,6 @@
 use crate::mix::Status;
 use crate::{Micros, SEC};
 
-pub use crate::session_presets::{SESSION_PRESETS, session_preset};
-
 /// A positive continuous distribution of durations, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Dist {

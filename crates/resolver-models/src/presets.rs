@@ -343,7 +343,7 @@ fn software_population(sw: Software) -> PopulationPreset {
 }
 
 fn sessions(name: &str) -> crate::pattern::SessionPreset {
-    crate::pattern::session_preset(name).expect("known session preset")
+    crate::session_presets::session_preset(name).expect("known session preset")
 }
 
 /// A per-client mix of named client stacks ([`client_stack`](fn@crate::client_stack)).

@@ -1,6 +1,6 @@
 //! `clients.pattern`: when clients send their requests ([`resolver_models::Pattern`]).
 
-use resolver_models::pattern::{SESSION_PRESETS, session_preset};
+use resolver_models::session_presets::{SESSION_PRESETS, session_preset};
 use resolver_models::{Count, Dist, Pattern, SEC, Sessions};
 
 use super::super::names::{expected_one_of, quoted_list};
