@@ -160,3 +160,77 @@ fn preset_outputs_are_byte_identical_across_thread_counts() {
     assert_eq!(files[0], files[1]);
     assert!(files[0].0.contains("pam2023"));
 }
+
+/// `gtsim run --ranges`: ranges.csv (every tail figure over the preset's 45 runs, byte-identical
+/// for any thread count), the report's table, `gtsim report` reading it back, and bad input.
+#[test]
+fn run_with_ranges_writes_the_tails_over_the_assumptions() {
+    let dir = tmp("explain", "ranges");
+    let w = repo().join("workloads/preset-internet-failover.toml");
+    let mut texts = Vec::new();
+    for threads in ["1", "2"] {
+        let out_dir = dir.join(threads);
+        let out = gtsim(&[
+            "run",
+            w.to_str().unwrap(),
+            "--clients",
+            "3000",
+            "--ranges",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        texts.push(std::fs::read_to_string(out_dir.join("ranges.csv")).unwrap());
+    }
+    assert_eq!(texts[0], texts[1]);
+    let lines: Vec<&str> = texts[0].lines().collect();
+    assert_eq!(lines[0], "arm,figure,baseline,min,max,undefined_runs,runs");
+    // Two arms, six figures each, every row over the baseline and 44 variations.
+    assert_eq!(lines.len(), 1 + 2 * 6);
+    assert!(lines[1..].iter().all(|l| l.ends_with(",45")), "{texts:?}");
+    let until = lines
+        .iter()
+        .find(|l| l.starts_with("r53-latency-ttl60-hc30x3,stale_until_s.p99,"))
+        .unwrap();
+    let f: Vec<f64> = until
+        .split(',')
+        .skip(2)
+        .take(3)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!(f[1] <= f[0] && f[0] <= f[2], "{until}");
+    let report = std::fs::read_to_string(dir.join("1/report.md")).unwrap();
+    assert!(report.contains("### Tails as ranges over the preset's assumptions"));
+    // `gtsim report DIR` draws the same report from the files.
+    let again = gtsim(&["report", dir.join("1").to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("1/report.md")).unwrap(),
+        report
+    );
+    // Without a population there is nothing to vary.
+    let plain = gtsim(&[
+        "run",
+        repo()
+            .join("workloads/seed000-latency-vs-ga.toml")
+            .to_str()
+            .unwrap(),
+        "--ranges",
+        "--clients",
+        "1000",
+        "--quiet",
+        "--out",
+        dir.join("plain").to_str().unwrap(),
+    ]);
+    assert_eq!(plain.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("no `population`"));
+    assert!(!dir.join("plain/summary.json").exists());
+}

@@ -11,9 +11,11 @@ use resolver_models::presets::{
     ClassTtl, POPULATIONS, PopulationPreset, PresetPlacement, population,
 };
 use resolver_models::{Mix, Pattern, StaleMode, StubCache, TtlPolicy};
+use sim_engine::metrics::Summary;
 use sim_engine::run::{RunOptions, run};
 
 use crate::error::{Error, bad_input, other};
+use crate::files::ranges::Range;
 use crate::workload::parse_workload_with;
 
 /// Record TTLs of the survival table (s).
@@ -371,16 +373,76 @@ fn fmt_opt(x: Option<f64>) -> String {
     x.map_or_else(|| "-".into(), |v| format!("{v}"))
 }
 
+/// The summary of `workload_text` run under the preset (label "baseline", if `baseline`) and
+/// under every [`variations`] of it, in that order, each handed to `each` as it finishes.
+/// `seed` and `clients` override the workload's; a cancelled run is [`Error::Interrupted`].
+#[allow(clippy::too_many_arguments)]
+pub fn variation_runs(
+    p: &PopulationPreset,
+    workload_text: &str,
+    clients: Option<u64>,
+    seed: Option<u64>,
+    opts: &RunOptions<'_>,
+    baseline: bool,
+    each: &mut dyn FnMut(&str, &Summary),
+) -> Result<(), Error> {
+    let mut cases = Vec::new();
+    if baseline {
+        cases.push(("baseline".to_string(), p.clone()));
+    }
+    cases.extend(variations(p));
+    for (label, v) in cases {
+        let mut w = parse_workload_with(workload_text, Some(v))
+            .map_err(|e| bad_input(format!("the workload under a varied preset: {e}")))?;
+        if let Some(n) = clients {
+            w.simulation.clients = n;
+        }
+        if let Some(s) = seed {
+            w.simulation.seed = s;
+        }
+        let r = run(&w, opts, &|_, _| {}).map_err(|e| match e {
+            sim_engine::run::RunError::Cancelled => {
+                Error::Interrupted(format!("interrupted during the variation {label:?}"))
+            }
+            e => other(e.to_string()),
+        })?;
+        each(&label, &r.summary);
+    }
+    Ok(())
+}
+
+/// An arm's tail figures in [`FIGURES`](crate::files::ranges::FIGURES) order.
+pub fn tail_figures(a: &sim_engine::metrics::ArmSummary) -> [Option<f64>; 6] {
+    [
+        a.stale_converge_s.p99,
+        a.stale_converge_s.p999,
+        a.stale_until_s.p99,
+        a.stale_until_s.p999,
+        a.rto_s.p99,
+        a.rto_s.p999,
+    ]
+}
+
+/// Adds one run's tail figures to the per-arm ranges (arms in the run's order).
+pub fn add_to_ranges(ranges: &mut Vec<(String, [Range; 6])>, s: &Summary) {
+    for a in &s.arms {
+        let figs = tail_figures(a);
+        match ranges.iter_mut().find(|(n, _)| *n == a.name) {
+            Some((_, r)) => r.iter_mut().zip(figs).for_each(|(r, x)| r.add(x)),
+            None => ranges.push((a.name.clone(), figs.map(Range::of))),
+        }
+    }
+}
+
 /// Run `workload_text` under the preset and under every [`variations`] of it; one table row
-/// per (variation, arm) with the p99 and p99.9 of `stale_converge_s` and `rto_s`.
+/// per (variation, arm) with the p99 and p99.9 of `stale_converge_s`, `stale_until_s` and
+/// `rto_s`, then each of them as a range over the runs.
 pub fn sensitivity(
     p: &PopulationPreset,
     workload_text: &str,
     clients: Option<u64>,
     threads: usize,
 ) -> Result<String, Error> {
-    let mut cases = vec![("baseline".to_string(), p.clone())];
-    cases.extend(variations(p));
     let mut ranges: Vec<(String, [Range; 6])> = Vec::new();
     let mut out = format!(
         "\nSensitivity ({} runs; each share not verified in a primary source halved and \
@@ -388,49 +450,27 @@ pub fn sensitivity(
          | variation | arm | stale_converge p99 | stale_converge p99.9 | stale_until p99 | \
          stale_until p99.9 | rto p99 | rto p99.9 |\n\
          |---|---|---|---|---|---|---|---|\n",
-        cases.len()
+        variations(p).len() + 1
     );
-    for (label, v) in cases {
-        let mut w = parse_workload_with(workload_text, Some(v))
-            .map_err(|e| bad_input(format!("--sensitivity workload: {e}")))?;
-        if let Some(n) = clients {
-            w.simulation.clients = n;
-        }
-        let r = run(
-            &w,
-            &RunOptions {
-                threads,
-                ..RunOptions::default()
-            },
-            &|_, _| {},
-        )
-        .map_err(|e| other(e.to_string()))?;
-        for a in &r.summary.arms {
-            let figs = [
-                a.stale_converge_s.p99,
-                a.stale_converge_s.p999,
-                a.stale_until_s.p99,
-                a.stale_until_s.p999,
-                a.rto_s.p99,
-                a.rto_s.p999,
-            ];
-            match ranges.iter_mut().find(|(n, _)| *n == a.name) {
-                Some((_, r)) => r.iter_mut().zip(figs).for_each(|(r, x)| r.add(x)),
-                None => ranges.push((a.name.clone(), figs.map(Range::of))),
+    let opts = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
+    variation_runs(
+        p,
+        workload_text,
+        clients,
+        None,
+        &opts,
+        true,
+        &mut |label, s| {
+            add_to_ranges(&mut ranges, s);
+            for a in &s.arms {
+                let cells: Vec<String> = tail_figures(a).into_iter().map(fmt_opt).collect();
+                let _ = writeln!(out, "| {label} | {} | {} |", a.name, cells.join(" | "));
             }
-            let _ = writeln!(
-                out,
-                "| {label} | {} | {} | {} | {} | {} | {} | {} |",
-                a.name,
-                fmt_opt(a.stale_converge_s.p99),
-                fmt_opt(a.stale_converge_s.p999),
-                fmt_opt(a.stale_until_s.p99),
-                fmt_opt(a.stale_until_s.p999),
-                fmt_opt(a.rto_s.p99),
-                fmt_opt(a.rto_s.p999)
-            );
-        }
-    }
+        },
+    )?;
     let _ = writeln!(
         out,
         "\nTails as ranges over those runs (baseline [min - max], seconds; \"-\" where the \
@@ -443,46 +483,6 @@ pub fn sensitivity(
         let _ = writeln!(out, "| {arm} | {} |", cells.join(" | "));
     }
     Ok(out)
-}
-
-/// A figure over the sensitivity runs: its baseline, its extremes, and whether it was
-/// undefined in some run.
-#[derive(Debug, Clone, Copy)]
-pub struct Range {
-    base: Option<f64>,
-    lo: f64,
-    hi: f64,
-    nulls: bool,
-}
-
-impl Range {
-    fn of(x: Option<f64>) -> Range {
-        Range {
-            base: x,
-            lo: x.unwrap_or(f64::INFINITY),
-            hi: x.unwrap_or(f64::NEG_INFINITY),
-            nulls: x.is_none(),
-        }
-    }
-
-    fn add(&mut self, x: Option<f64>) {
-        match x {
-            Some(v) => {
-                self.lo = self.lo.min(v);
-                self.hi = self.hi.max(v);
-            }
-            None => self.nulls = true,
-        }
-    }
-
-    fn text(&self) -> String {
-        if self.lo > self.hi {
-            return "-".into();
-        }
-        let base = self.base.map_or_else(|| "null".into(), |b| format!("{b}"));
-        let null = if self.nulls { ", null in some" } else { "" };
-        format!("{base} [{} - {}{null}]", self.lo, self.hi)
-    }
 }
 
 #[cfg(test)]

@@ -235,7 +235,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         peak_rss_mb: perf::peak_rss_mb(),
     };
     let workload = inputs.workload.as_deref().map(Path::new);
-    super::run::write_folder(dir, workload, text, &w, &out, &perf, 1, "", args.quiet)?;
+    super::run::write_folder(
+        dir, workload, text, &w, &out, &perf, 1, "", None, args.quiet,
+    )?;
     if !args.quiet {
         println!("merged {s} parts into {}", dir.display());
     }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use resolver_models::presets::PopulationPreset;
 use sim_engine::metrics::{ArmSummary, Summary};
 use sim_engine::run::{RunError, RunOptions};
 
@@ -45,6 +46,12 @@ pub struct RunArgs {
     /// first seed's.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub replications: u64,
+    /// For a workload on a population preset (`population = "…"`, no `[[resolvers]]`): also
+    /// run it once per variation of `gtsim explain-preset NAME --sensitivity` (each share or
+    /// value not verified in a primary source halved and doubled) and write ranges.csv and the
+    /// report's "Tails as ranges" table: each p99 and p99.9 over those runs.
+    #[arg(long)]
+    pub ranges: bool,
     #[command(flatten)]
     pub index: super::IndexArgs,
 }
@@ -59,6 +66,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         clients,
         quiet,
         replications: n_reps,
+        ranges,
         ref index,
     } = *args;
     let by_index = index.resolve()?;
@@ -75,6 +83,16 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         ),
     };
     let mut w = parse_workload(&text).map_err(|e| bad_input(format!("{source}: {e}")))?;
+    let preset = if ranges {
+        if by_index.is_some() || n_reps > 1 {
+            return Err(bad_input(
+                "--ranges runs one seed on one machine: not with --replications or --shards",
+            ));
+        }
+        Some(ranges_preset(&text, &source)?)
+    } else {
+        None
+    };
     if let Some(s) = seed {
         w.simulation.seed = s;
     }
@@ -191,6 +209,21 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         threads: out.threads,
         peak_rss_mb: perf::peak_rss_mb(),
     };
+    let ranges_csv = match &preset {
+        None => None,
+        Some(p) => {
+            let n = super::explain::variations(p).len();
+            if !quiet {
+                eprintln!("--ranges: {n} more runs, one per variation of {:?}", p.name);
+            }
+            let mut r = Vec::new();
+            super::explain::add_to_ranges(&mut r, &out.summary);
+            super::explain::variation_runs(p, &text, clients, seed, &opts, false, &mut |_, s| {
+                super::explain::add_to_ranges(&mut r, s)
+            })?;
+            Some(files::ranges::write(&r))
+        }
+    };
     write_folder(
         &out_dir,
         workload.as_deref(),
@@ -200,6 +233,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         &perf,
         n_reps,
         &csv,
+        ranges_csv.as_deref(),
         quiet,
     )
 }
@@ -217,6 +251,7 @@ pub(crate) fn write_folder(
     perf: &Perf,
     n_reps: u64,
     csv: &str,
+    ranges_csv: Option<&str>,
     quiet: bool,
 ) -> Result<(), Error> {
     let cannot_write = |e: String| cannot_write_to(out_dir, e);
@@ -250,6 +285,10 @@ pub(crate) fn write_folder(
             .map(load::parse)
             .transpose()
             .map_err(|e| read_back(load::FILE, e))?,
+        ranges: ranges_csv
+            .map(files::ranges::parse)
+            .transpose()
+            .map_err(|e| read_back(files::ranges::FILE, e))?,
     };
     let drawn = report::build(&inputs).map_err(other)?;
     let mut written = vec![
@@ -261,6 +300,12 @@ pub(crate) fn write_folder(
         // The workload text as given (the command's --seed/--clients override it).
         (WORKLOAD_FILE, text),
     ];
+    match ranges_csv {
+        Some(r) => written.push((files::ranges::FILE, r.to_string())),
+        // An older run's ranges.csv would be read as this run's.
+        None => files::remove_if_present(&out_dir.join(files::ranges::FILE))
+            .map_err(|e| cannot_write(e.to_string()))?,
+    }
     match load {
         Some(load) => written.push((load::FILE, load)),
         // An older run's load.csv would be read as this run's.
@@ -301,6 +346,11 @@ pub(crate) fn write_folder(
              report.html{}}} and {} plots in plots/",
             out_dir.display(),
             if n_reps > 1 { ",replications.csv" } else { "" }.to_string()
+                + if inputs.ranges.is_some() {
+                    ",ranges.csv"
+                } else {
+                    ""
+                }
                 + if inputs.load.is_some() {
                     ",load.csv"
                 } else {
@@ -310,6 +360,26 @@ pub(crate) fn write_folder(
         );
     }
     Ok(())
+}
+
+/// The population preset `--ranges` varies: the workload's `population`, which must supply the
+/// resolver classes (written `[[resolvers]]` would replace them and hide the class shares).
+fn ranges_preset(text: &str, source: &str) -> Result<PopulationPreset, Error> {
+    let t: toml::Table = toml::from_str(text).map_err(|e| bad_input(format!("{source}: {e}")))?;
+    let Some(name) = t.get("population").and_then(|v| v.as_str()) else {
+        return Err(bad_input(format!(
+            "--ranges: {source} has no `population`; ranges vary a population preset's \
+             assumptions (docs/calibration.md, \"Sensitivity\")"
+        )));
+    };
+    if t.contains_key("resolvers") {
+        return Err(bad_input(format!(
+            "--ranges: {source} writes [[resolvers]], which replace the preset's classes, so \
+             their shares would not vary; remove them"
+        )));
+    }
+    resolver_models::presets::population(name)
+        .ok_or_else(|| bad_input(format!("{source}: population: unknown preset {name:?}")))
 }
 
 fn cannot_write_to(dir: &Path, e: String) -> Error {

@@ -16,6 +16,7 @@ pub mod curve;
 pub mod distributions;
 pub mod load;
 pub mod perf;
+pub mod ranges;
 pub mod replications;
 pub mod run_part;
 pub mod summary;

@@ -10,6 +10,7 @@ use crate::files::classes::{self, ClassRow};
 use crate::files::curve::{self, ArmCurve};
 use crate::files::distributions::{self, ArmDistribution};
 use crate::files::load::{self as load_file, LoadRow};
+use crate::files::ranges::{self, RangeRow};
 use crate::files::replications::{self, Replications};
 use crate::files::summary::{self, SummaryView};
 use crate::files::{COMMAND_FILE, WORKLOAD_FILE};
@@ -33,6 +34,8 @@ pub struct Inputs {
     pub classes: Option<Vec<ClassRow>>,
     /// load.csv (a region has `capacity_rps`), if the folder has one.
     pub load: Option<Vec<LoadRow>>,
+    /// ranges.csv (`gtsim run --ranges`), if the folder has one.
+    pub ranges: Option<Vec<RangeRow>>,
     /// Per arm (summary order): the health signal that detects the first failure's region
     /// (`Arm::signal(..).label()`: "Route 53 health checkers", "ELB target health", …), when
     /// the workload is known.
@@ -81,7 +84,8 @@ fn read_optional(dir: &Path, name: &str) -> Result<Option<String>, Error> {
 }
 
 /// Reads a run's output folder: summary.json and curve.csv (required), distributions.csv,
-/// workload.toml, command.txt and replications.csv (optional). Missing or invalid files are [`Error::BadInput`] errors naming
+/// workload.toml, command.txt, replications.csv, ranges.csv, classes.csv and load.csv
+/// (optional). Missing or invalid files are [`Error::BadInput`] errors naming
 /// the file.
 pub fn load(dir: &Path) -> Result<Inputs, Error> {
     let summary_text = read_required(dir, summary::FILE)?;
@@ -122,7 +126,12 @@ pub fn load(dir: &Path) -> Result<Inputs, Error> {
         .map(|t| load_file::parse(&t))
         .transpose()
         .map_err(|e| Error::BadInput(format!("{}: {e}", dir.join(load_file).display())))?;
+    let ranges = read_optional(dir, ranges::FILE)?
+        .map(|t| ranges::parse(&t))
+        .transpose()
+        .map_err(|e| Error::BadInput(format!("{}: {e}", dir.join(ranges::FILE).display())))?;
     Ok(Inputs {
+        ranges,
         summary,
         curve,
         distributions,

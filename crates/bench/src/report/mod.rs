@@ -166,6 +166,7 @@ mod tests {
             description: None,
             command: None,
             replications: None,
+            ranges: None,
             classes: None,
             load: None,
             signals: None,

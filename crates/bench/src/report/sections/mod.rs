@@ -7,6 +7,7 @@ pub mod assumptions;
 pub mod classes;
 pub mod load;
 pub mod plots;
+pub mod ranges;
 pub mod replications;
 pub mod results;
 pub mod scenario;

@@ -1,5 +1,5 @@
 //! The report section "Results": the arms side by side, then the replications table (with
-//! `--replications N`) or the one-seed note.
+//! `--replications N`) or the one-seed note, then the tails as ranges (with `--ranges`).
 
 use crate::files::summary::{ArmView, Field, Percentiles, SummaryView};
 use crate::report::doc::{Block, Head, Table, text};
@@ -43,6 +43,9 @@ pub fn section(inputs: &Inputs) -> Vec<Block> {
     match &inputs.replications {
         Some(r) => b.extend(super::replications::section(r)),
         None => b.push(Block::Note(text(ONE_SEED_NOTE))),
+    }
+    if let Some(r) = &inputs.ranges {
+        b.extend(super::ranges::section(r));
     }
     b
 }

@@ -580,6 +580,7 @@ mod tests {
         };
         Inputs {
             signals: None,
+            ranges: None,
             summary: {
                 edit(&mut summary);
                 serde_json::from_value(summary).unwrap()
