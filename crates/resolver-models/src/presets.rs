@@ -464,6 +464,7 @@ fn service_software() -> Mix<Option<ClientStack>> {
 pub fn population(name: &str) -> Option<PopulationPreset> {
     let dist = |n: &str| ClassTtl::Distribution(ttl_distribution(n).expect("known distribution"));
     let stub = |n: &str| crate::stub::stub_preset(n).expect("known stub preset");
+    let (web, app) = (sessions("web-browsing"), sessions("mobile-app"));
     if let Some(sw) = Software::from_name(name) {
         return Some(software_population(sw));
     }
@@ -584,10 +585,10 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
             keepalive_idle: 300 * SEC,
             keepalive_source: "only with clients.software = \"none\": Chrome's used idle \
                                socket 300 s (kUsedIdleSocketTimeout, V)",
-            request_rate: sessions("web-browsing").sessions.mean_rate(),
+            request_rate: web.sessions.mean_rate(),
             request_rate_source: "made by the web-browsing sessions (E[requests] / E[cycle])",
-            pattern: Pattern::Sessions(sessions("web-browsing").sessions),
-            pattern_sources: sessions("web-browsing").sources.to_vec(),
+            pattern: Pattern::Sessions(web.sessions),
+            pattern_sources: web.sources.to_vec(),
             software: Some(web_software()),
         },
         "mobile-apps" => PopulationPreset {
@@ -648,10 +649,10 @@ pub fn population(name: &str) -> Option<PopulationPreset> {
             keepalive_idle: 300 * SEC,
             keepalive_source: "only with clients.software = \"none\": OkHttp ConnectionPool \
                                5 min keep-alive (square/okhttp, V)",
-            request_rate: sessions("mobile-app").sessions.mean_rate(),
+            request_rate: app.sessions.mean_rate(),
             request_rate_source: "made by the mobile-app sessions (E[requests] / E[cycle])",
-            pattern: Pattern::Sessions(sessions("mobile-app").sessions),
-            pattern_sources: sessions("mobile-app").sources.to_vec(),
+            pattern: Pattern::Sessions(app.sessions),
+            pattern_sources: app.sources.to_vec(),
             software: Some(app_software()),
         },
         "server-to-server" => PopulationPreset {

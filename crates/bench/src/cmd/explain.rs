@@ -15,7 +15,7 @@ use sim_engine::metrics::Summary;
 use sim_engine::run::{RunOptions, run};
 
 use crate::error::{Error, bad_input, other};
-use crate::files::ranges::Range;
+use crate::files::ranges::{Range, add_to_ranges, tail_figures};
 use crate::workload::parse_workload_with;
 
 /// Record TTLs of the survival table (s).
@@ -340,8 +340,9 @@ pub fn variations(p: &PopulationPreset) -> Vec<(String, PopulationPreset)> {
                     v.request_rate = p.request_rate * factor
                 }
                 (part, Pattern::Sessions(s)) => {
-                    v.pattern = Pattern::Sessions(s.with_part_scaled(part, factor));
-                    v.request_rate = s.with_part_scaled(part, factor).mean_rate();
+                    let varied = s.with_part_scaled(part, factor);
+                    v.pattern = Pattern::Sessions(varied);
+                    v.request_rate = varied.mean_rate();
                 }
                 ("duration", Pattern::Stream { duration }) => {
                     v.pattern = Pattern::Stream {
@@ -409,29 +410,6 @@ pub fn variation_runs(
         each(&label, &r.summary);
     }
     Ok(())
-}
-
-/// An arm's tail figures in [`FIGURES`](crate::files::ranges::FIGURES) order.
-pub fn tail_figures(a: &sim_engine::metrics::ArmSummary) -> [Option<f64>; 6] {
-    [
-        a.stale_converge_s.p99,
-        a.stale_converge_s.p999,
-        a.stale_until_s.p99,
-        a.stale_until_s.p999,
-        a.rto_s.p99,
-        a.rto_s.p999,
-    ]
-}
-
-/// Adds one run's tail figures to the per-arm ranges (arms in the run's order).
-pub fn add_to_ranges(ranges: &mut Vec<(String, [Range; 6])>, s: &Summary) {
-    for a in &s.arms {
-        let figs = tail_figures(a);
-        match ranges.iter_mut().find(|(n, _)| *n == a.name) {
-            Some((_, r)) => r.iter_mut().zip(figs).for_each(|(r, x)| r.add(x)),
-            None => ranges.push((a.name.clone(), figs.map(Range::of))),
-        }
-    }
 }
 
 /// Run `workload_text` under the preset and under every [`variations`] of it; one table row

@@ -217,9 +217,9 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
                 eprintln!("--ranges: {n} more runs, one per variation of {:?}", p.name);
             }
             let mut r = Vec::new();
-            super::explain::add_to_ranges(&mut r, &out.summary);
+            files::ranges::add_to_ranges(&mut r, &out.summary);
             super::explain::variation_runs(p, &text, clients, seed, &opts, false, &mut |_, s| {
-                super::explain::add_to_ranges(&mut r, s)
+                files::ranges::add_to_ranges(&mut r, s)
             })?;
             Some(files::ranges::write(&r))
         }

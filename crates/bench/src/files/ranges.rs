@@ -5,6 +5,8 @@
 //! a primary source halved and doubled), the runs in which it was undefined, and the runs.
 //! Deterministic: the runs are the same for any thread count.
 
+use sim_engine::metrics::{ArmSummary, Summary};
+
 use super::csv;
 
 /// The file's name in the output folder.
@@ -31,6 +33,29 @@ pub const FIGURES: [(&str, &str); 6] = [
     ("rto_s", "p99"),
     ("rto_s", "p999"),
 ];
+
+/// An arm's tail figures in [`FIGURES`] order.
+pub fn tail_figures(a: &ArmSummary) -> [Option<f64>; 6] {
+    [
+        a.stale_converge_s.p99,
+        a.stale_converge_s.p999,
+        a.stale_until_s.p99,
+        a.stale_until_s.p999,
+        a.rto_s.p99,
+        a.rto_s.p999,
+    ]
+}
+
+/// Adds one run's tail figures to the per-arm ranges (arms in the run's order).
+pub fn add_to_ranges(ranges: &mut Vec<(String, [Range; 6])>, s: &Summary) {
+    for a in &s.arms {
+        let figs = tail_figures(a);
+        match ranges.iter_mut().find(|(n, _)| *n == a.name) {
+            Some((_, r)) => r.iter_mut().zip(figs).for_each(|(r, x)| r.add(x)),
+            None => ranges.push((a.name.clone(), figs.map(Range::of))),
+        }
+    }
+}
 
 /// A figure over a set of runs: its baseline, its extremes over the runs where it is defined,
 /// and how many runs left it undefined.

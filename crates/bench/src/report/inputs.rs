@@ -131,7 +131,6 @@ pub fn load(dir: &Path) -> Result<Inputs, Error> {
         .transpose()
         .map_err(|e| Error::BadInput(format!("{}: {e}", dir.join(ranges::FILE).display())))?;
     Ok(Inputs {
-        ranges,
         summary,
         curve,
         distributions,
@@ -140,6 +139,7 @@ pub fn load(dir: &Path) -> Result<Inputs, Error> {
         replications,
         classes,
         load,
+        ranges,
         signals,
     })
 }
