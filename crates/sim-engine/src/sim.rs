@@ -409,6 +409,8 @@ pub struct SteppedShard<'a>(Shard<'a>);
 impl<'a> SteppedShard<'a> {
     pub fn new(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> SteppedShard<'a> {
         let mut shard = new_shard(ctx, spec);
+        // Every lockstep shard stays alive until the end: its queue keeps only what is pending.
+        shard.heap.set_lean(true);
         shard.load = vec![Default::default(); ctx.overload.map_or(0, <[_]>::len)];
         shard.start();
         SteppedShard(shard)
