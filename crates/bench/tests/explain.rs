@@ -127,36 +127,38 @@ health_check = { interval = "10s", failure_threshold = 3 }
     assert!(String::from_utf8_lossy(&out.stderr).contains("simulation"));
 }
 
-/// Per-resolver TTL draws and per-client stub draws do not depend on the thread count.
-#[test]
-fn preset_outputs_are_byte_identical_across_thread_counts() {
-    let dir = tmp("explain", "threads");
-    let w = repo().join("workloads/preset-internet.toml");
-    let mut files = Vec::new();
-    for threads in ["1", "2"] {
+/// `gtsim run W ARGS --quiet` at 1 and 2 threads into `dir/1` and `dir/2`, each of which must
+/// succeed; returns the two folders.
+fn run_at_one_and_two_threads(
+    dir: &std::path::Path,
+    w: &std::path::Path,
+    args: &[&str],
+) -> [std::path::PathBuf; 2] {
+    ["1", "2"].map(|threads| {
         let out_dir = dir.join(threads);
-        let out = gtsim(&[
-            "run",
-            w.to_str().unwrap(),
-            "--clients",
-            "5000",
-            "--threads",
-            threads,
-            "--quiet",
-            "--out",
-            out_dir.to_str().unwrap(),
-        ]);
+        let mut all = vec!["run", w.to_str().unwrap(), "--threads", threads, "--quiet"];
+        all.extend_from_slice(args);
+        all.extend(["--out", out_dir.to_str().unwrap()]);
+        let out = gtsim(&all);
         assert_eq!(
             out.status.code(),
             Some(0),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        files.push((
-            read(&out_dir.join("summary.json")),
-            read(&out_dir.join("curve.csv")),
-        ));
-    }
+        out_dir
+    })
+}
+
+/// Per-resolver TTL draws and per-client stub draws do not depend on the thread count.
+#[test]
+fn preset_outputs_are_byte_identical_across_thread_counts() {
+    let dir = tmp("explain", "threads");
+    let w = repo().join("workloads/preset-internet.toml");
+    let files: Vec<_> = run_at_one_and_two_threads(&dir, &w, &["--clients", "5000"])
+        .iter()
+        .map(|d| (read(&d.join("summary.json")), read(&d.join("curve.csv"))))
+        .collect();
     assert_eq!(files[0], files[1]);
     assert!(files[0].0.contains("pam2023"));
 }
@@ -167,29 +169,11 @@ fn preset_outputs_are_byte_identical_across_thread_counts() {
 fn run_with_ranges_writes_the_tails_over_the_assumptions() {
     let dir = tmp("explain", "ranges");
     let w = repo().join("workloads/preset-internet-failover.toml");
-    let mut texts = Vec::new();
-    for threads in ["1", "2"] {
-        let out_dir = dir.join(threads);
-        let out = gtsim(&[
-            "run",
-            w.to_str().unwrap(),
-            "--clients",
-            "3000",
-            "--ranges",
-            "--threads",
-            threads,
-            "--quiet",
-            "--out",
-            out_dir.to_str().unwrap(),
-        ]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        texts.push(std::fs::read_to_string(out_dir.join("ranges.csv")).unwrap());
-    }
+    let texts: Vec<String> =
+        run_at_one_and_two_threads(&dir, &w, &["--clients", "3000", "--ranges"])
+            .iter()
+            .map(|d| read(&d.join("ranges.csv")))
+            .collect();
     assert_eq!(texts[0], texts[1]);
     let lines: Vec<&str> = texts[0].lines().collect();
     assert_eq!(lines[0], "arm,figure,baseline,min,max,undefined_runs,runs");
