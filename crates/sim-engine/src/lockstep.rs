@@ -38,8 +38,8 @@ use crate::world::World;
 /// once. Measured at 1 M clients (`GTSIM_SCALE_VARIANT=ample-capacity`, scale bench, loaded
 /// machine): factor 1, 487 MiB peak RSS, 43-48 s CPU; factor 8, 363 MiB, CPU within the noise.
 /// The rest was mostly the calendar queues' retained bucket capacity (about 520 B/client on
-/// `perf-lockstep`), which lockstep shards now give back as buckets drain
-/// (`CalendarQueue::set_lean`): 688 MiB before, 180 MiB after at 1 M clients (2026-12-03).
+/// `perf-lockstep`), which the queues now recycle through a chunk pool (`CalendarQueue`'s
+/// memory section): 688 MiB before, 185 MiB after at 1 M clients (2026-12-03).
 pub const LOCKSTEP_SHARD_FACTOR: u64 = 8;
 
 /// Step boundaries on internal time: bins counted back from `start` to 0 (the first may be

@@ -162,14 +162,31 @@ mod tests {
 /// client indices (in global order), equal-time arrivals are handled in client order however
 /// the population is sharded. (Retry events carry a slot index from a pool, so two retries at
 /// the same microsecond in one shard are ordered by pool position, which depends on the shard.)
+///
+/// # Memory
+///
+/// A bucket is a chain of fixed chunks of [`CHUNK`] events taken from one pool; a drained
+/// bucket's chunks go back to the pool's free list and the next bucket to grow takes them
+/// (last freed, first taken: still in cache). So the queue holds what is pending, rounded up
+/// to whole chunks, and never calls the allocator once the pool has grown to that size. With
+/// a `Vec` per bucket every bucket kept its largest occupancy ever: about 520 B a client on
+/// `perf-lockstep`, whose shards all stay alive (8.6 MB for a shard of 16,500 clients,
+/// 2026-12-03); freeing a drained `Vec` instead cost about 16 % of a lockstep run's CPU in
+/// `realloc`/`malloc`/`free` (perf, 1 M clients, 2026-12-03).
 pub struct CalendarQueue {
     shift: u32,
     mask: usize,
-    buckets: Vec<Vec<(u64, u32)>>,
+    buckets: Vec<Bucket>,
+    chunks: Vec<Chunk>,
+    /// Head of the free list of `chunks` (linked through `Chunk::next`), or [`NIL`].
+    free: u32,
     /// Due events of the current window, packed as `!((key - base) << 32 | value)` and sorted
     /// ascending, so the smallest (key, value) is at the end. u64s sort with std's branchless
     /// sorting networks; (u64, u32) tuples took the branchy general small-sort.
     cur: Vec<u64>,
+    /// Events of a drained bucket that belong to a later lap (rare: a year is several
+    /// horizons), put back after the drain.
+    later: Vec<(u64, u32)>,
     /// Start of the current window.
     base: u64,
     /// Exclusive end of the current window; the window is one bucket wide.
@@ -177,8 +194,28 @@ pub struct CalendarQueue {
     cur_idx: usize,
     len: usize,
     last: u64,
-    /// Free a bucket's allocation once it is drained (see [`CalendarQueue::set_lean`]).
-    lean: bool,
+}
+
+/// Events per chunk of a bucket's chain.
+pub const CHUNK: usize = 8;
+const NIL: u32 = u32::MAX;
+
+/// A bucket: its last chunk (the chain runs back through `Chunk::next`) and its event count;
+/// the last chunk holds `(len - 1) % CHUNK + 1` events, every earlier one is full.
+#[derive(Clone, Copy)]
+struct Bucket {
+    tail: u32,
+    len: u32,
+}
+
+const EMPTY: Bucket = Bucket { tail: NIL, len: 0 };
+
+#[derive(Clone, Copy)]
+struct Chunk {
+    keys: [u64; CHUNK],
+    values: [u32; CHUNK],
+    /// The previous chunk of the bucket, or the next free chunk.
+    next: u32,
 }
 
 impl CalendarQueue {
@@ -189,36 +226,26 @@ impl CalendarQueue {
         CalendarQueue {
             shift: width_log2,
             mask: n - 1,
-            buckets: (0..n).map(|_| Vec::new()).collect(),
+            buckets: vec![EMPTY; n],
+            chunks: Vec::new(),
+            free: NIL,
             cur: Vec::new(),
+            later: Vec::new(),
             base: 0,
             cur_end: 1u64 << width_log2,
             cur_idx: 0,
             len: 0,
             last: 0,
-            lean: false,
         }
     }
 
-    /// Lean mode: a bucket's allocation is given back when the bucket is drained, so the
-    /// queue holds about what is pending (at most twice, by `Vec` doubling) instead of every
-    /// bucket's largest occupancy ever. Order and results are unchanged. For queues that stay
-    /// alive side by side (lockstep shards, `lockstep.rs`): the retained capacity was about
-    /// 520 B a client there (8.6 MB for a shard of 16,500 clients of `perf-lockstep`, 2026-12-03),
-    /// against 16 B per pending event. It costs the regrowth, about four reallocations per
-    /// bucket per lap of the year.
-    pub fn set_lean(&mut self, lean: bool) {
-        self.lean = lean;
-    }
-
-    /// Bytes held by the queue's buckets and window buffer (capacity, not length).
+    /// Bytes held by the queue (capacity, not length): bucket headers, the chunk pool and the
+    /// window buffer.
     pub fn allocated_bytes(&self) -> usize {
-        self.buckets
-            .iter()
-            .map(|b| b.capacity() * size_of::<(u64, u32)>())
-            .sum::<usize>()
-            + self.buckets.capacity() * size_of::<Vec<(u64, u32)>>()
+        self.buckets.capacity() * size_of::<Bucket>()
+            + self.chunks.capacity() * size_of::<Chunk>()
             + self.cur.capacity() * size_of::<u64>()
+            + self.later.capacity() * size_of::<(u64, u32)>()
     }
 
     /// Size a queue for `rate` events per key unit spread evenly, whose events are typically
@@ -262,7 +289,46 @@ impl CalendarQueue {
             self.cur.insert(pos, p);
         } else {
             let idx = (key >> self.shift) as usize & self.mask;
-            self.buckets[idx].push((key, value));
+            self.append(idx, key, value);
+        }
+    }
+
+    /// Append to bucket `idx`, starting a chunk when its last one is full.
+    #[inline(always)]
+    fn append(&mut self, idx: usize, key: u64, value: u32) {
+        let b = self.buckets[idx];
+        let slot = b.len as usize % CHUNK;
+        let tail = if slot == 0 {
+            let c = self.take_chunk(b.tail);
+            self.buckets[idx].tail = c;
+            c
+        } else {
+            b.tail
+        };
+        self.buckets[idx].len = b.len + 1;
+        let chunk = &mut self.chunks[tail as usize];
+        chunk.keys[slot] = key;
+        chunk.values[slot] = value;
+    }
+
+    /// A chunk for a new end of a chain whose previous end is `prev`: the last one freed, or a
+    /// new one.
+    #[inline]
+    fn take_chunk(&mut self, prev: u32) -> u32 {
+        if self.free != NIL {
+            let c = self.free;
+            self.free = self.chunks[c as usize].next;
+            self.chunks[c as usize].next = prev;
+            c
+        } else {
+            let c = self.chunks.len();
+            assert!(c < NIL as usize, "calendar chunk pool full");
+            self.chunks.push(Chunk {
+                keys: [0; CHUNK],
+                values: [0; CHUNK],
+                next: prev,
+            });
+            c as u32
         }
     }
 
@@ -288,6 +354,18 @@ impl CalendarQueue {
     /// same order as [`CalendarQueue::pop`], so a loop can stop at `limit` and resume.
     #[inline]
     pub fn pop_before(&mut self, limit: u64) -> Option<(u64, u32)> {
+        self.pop_before_with(limit, |_| {})
+    }
+
+    /// [`CalendarQueue::pop_before`], calling `loaded(value)` for every event of each window
+    /// as it is loaded (before its first event pops): the caller can prefetch what those
+    /// events will touch, so a window's cache misses overlap instead of coming one per event.
+    #[inline]
+    pub fn pop_before_with(
+        &mut self,
+        limit: u64,
+        mut loaded: impl FnMut(u32),
+    ) -> Option<(u64, u32)> {
         loop {
             if let Some(&p) = self.cur.last() {
                 let x = !p;
@@ -304,7 +382,62 @@ impl CalendarQueue {
                 return None;
             }
             self.advance();
+            for &p in &self.cur {
+                loaded(!p as u32);
+            }
         }
+    }
+
+    /// Move bucket `idx`'s events below `end` into `cur` (packed against `base`), free its
+    /// chunks, and put back the events of later laps.
+    fn drain(&mut self, idx: usize, base: u64, end: u64) {
+        let b = self.buckets[idx];
+        self.buckets[idx] = EMPTY;
+        let mut n = b.len as usize;
+        let mut c = b.tail;
+        let mut in_chunk = (n - 1) % CHUNK + 1;
+        while n > 0 {
+            let chunk = &self.chunks[c as usize];
+            for i in 0..in_chunk {
+                let (k, v) = (chunk.keys[i], chunk.values[i]);
+                if k < end {
+                    self.cur.push(!(((k - base) << 32) | v as u64));
+                } else {
+                    self.later.push((k, v));
+                }
+            }
+            n -= in_chunk;
+            in_chunk = CHUNK;
+            let prev = chunk.next;
+            self.chunks[c as usize].next = self.free;
+            self.free = c;
+            c = prev;
+        }
+        if !self.later.is_empty() {
+            let later = std::mem::take(&mut self.later);
+            for &(k, v) in &later {
+                self.append(idx, k, v);
+            }
+            self.later = later;
+            self.later.clear();
+        }
+    }
+
+    /// The smallest key in the buckets (`len > 0`, `cur` empty).
+    fn min_key(&self) -> u64 {
+        let mut min = u64::MAX;
+        for b in &self.buckets {
+            let (mut n, mut c) = (b.len as usize, b.tail);
+            let mut in_chunk = n.saturating_sub(1) % CHUNK + 1;
+            while n > 0 {
+                let chunk = &self.chunks[c as usize];
+                min = chunk.keys[..in_chunk].iter().fold(min, |m, &k| m.min(k));
+                n -= in_chunk;
+                in_chunk = CHUNK;
+                c = chunk.next;
+            }
+        }
+        min
     }
 
     /// Move to the next window that has due events and load them into `cur`.
@@ -317,25 +450,8 @@ impl CalendarQueue {
             let end = self.cur_end;
             let base = end - width;
             self.base = base;
-            let cur = &mut self.cur;
-            let pack = |(k, v): (u64, u32)| !(((k - base) << 32) | v as u64);
-            let bucket = &mut self.buckets[self.cur_idx];
-            if !bucket.is_empty() {
-                if bucket.iter().all(|x| x.0 < end) {
-                    cur.extend(bucket.drain(..).map(pack));
-                    if self.lean {
-                        *bucket = Vec::new();
-                    }
-                } else {
-                    bucket.retain(|&x| {
-                        if x.0 < end {
-                            cur.push(pack(x));
-                            false
-                        } else {
-                            true
-                        }
-                    });
-                }
+            if self.buckets[self.cur_idx].len > 0 {
+                self.drain(self.cur_idx, base, end);
             }
             if !self.cur.is_empty() {
                 self.cur.sort_unstable();
@@ -344,14 +460,7 @@ impl CalendarQueue {
             empty_steps += 1;
             if empty_steps > self.mask {
                 // A whole year without a due event: jump straight to the earliest one.
-                let min = self
-                    .buckets
-                    .iter()
-                    .flatten()
-                    .map(|x| x.0)
-                    .min()
-                    .expect("len > 0");
-                let window = min >> self.shift;
+                let window = self.min_key() >> self.shift;
                 // Set up so that the next step lands on the window holding `min`.
                 self.cur_end = window << self.shift;
                 self.cur_idx = (window as usize).wrapping_sub(1) & self.mask;
@@ -406,36 +515,35 @@ mod calendar_tests {
         );
     }
 
-    /// Lean mode gives drained buckets' memory back and pops exactly what the plain queue
-    /// pops, in the same order.
+    /// Drained chunks are reused: the pool never holds more chunks than the most events ever
+    /// pending (a chunk in use holds at least one), and a second run of the same hold model
+    /// allocates nothing more.
     #[test]
-    fn lean_calendar_pops_the_same_and_holds_less() {
-        let mut lean = CalendarQueue::for_density(5_000.0 / 3e6, 3e6);
-        lean.set_lean(true);
-        hold_model_matches_reference(lean, 3_000_000, 3_000_000);
-        let (mut plain, mut lean) = (
-            CalendarQueue::for_density(5_000.0 / 3e6, 3e6),
-            CalendarQueue::for_density(5_000.0 / 3e6, 3e6),
-        );
-        lean.set_lean(true);
+    fn calendar_reuses_drained_chunks() {
+        let mut q = CalendarQueue::for_density(5_000.0 / 3e6, 3e6);
         let rng = Rng::new(3, Stream::RequestTimes);
         for i in 0..5_000u32 {
-            let k = rng.below(u64::from(i), 0, 3_000_000);
-            plain.push(k, i);
-            lean.push(k, i);
+            q.push(rng.below(u64::from(i), 0, 3_000_000), i);
         }
-        for step in 0..200_000u64 {
-            let (a, b) = (plain.pop().unwrap(), lean.pop().unwrap());
-            assert_eq!(a, b, "step {step}");
-            let k = a.0 + rng.below(step, 1, 6_000_000);
-            plain.push(k, a.1);
-            lean.push(k, a.1);
+        let hold = |q: &mut CalendarQueue, from: u64| {
+            for step in from..from + 200_000 {
+                let (k, v) = q.pop().unwrap();
+                q.push(k + rng.below(step, 1, 6_000_000), v);
+            }
+        };
+        hold(&mut q, 0);
+        let (chunks, bytes) = (q.chunks.len(), q.allocated_bytes());
+        assert!(chunks <= 5_000, "{chunks} chunks for 5,000 pending events");
+        hold(&mut q, 200_000);
+        assert_eq!(q.allocated_bytes(), bytes);
+        // Half the events leave: the rest still pop in order from the same pool.
+        let mut last = (0, 0);
+        for _ in 0..2_500 {
+            let e = q.pop().unwrap();
+            assert!(e >= last);
+            last = e;
         }
-        assert!(
-            lean.allocated_bytes() * 2 < plain.allocated_bytes(),
-            "lean {} vs plain {}",
-            lean.allocated_bytes(),
-            plain.allocated_bytes()
-        );
+        assert_eq!(q.len(), 2_500);
+        assert_eq!(q.chunks.len(), chunks);
     }
 }
