@@ -21,7 +21,7 @@ use crate::curve::Bin;
 use crate::ga::GaControl;
 use crate::population::Geo;
 use crate::population::ShardSpec;
-use crate::queue::CalendarQueue;
+use crate::queue::{CalendarQueue, prefetch_line};
 use crate::rng::{Rng, Stream};
 use crate::world::{RegionState, World};
 use crate::{Micros, SEC};
@@ -279,8 +279,12 @@ struct Client {
     /// Index into the arm's client software table (`Mixes::software`): its own DNS cache,
     /// connection idle limit and what it does after a failed connect.
     soft: u8,
-    /// Sessions pattern: requests left in the current session (`requests::RequestProcess`).
+    /// Sessions pattern: requests left in the current session (`requests::RequestProcess`),
+    /// as of the draw of `gap`.
     left: u16,
+    /// The gap after the client's next request, drawn ahead with counter `ctr` (what the line
+    /// had as padding).
+    gap: Micros,
 }
 
 /// Sort `(key, clients)` pairs by key and sum the clients of equal keys, in place: the same
@@ -438,16 +442,20 @@ impl<'a> SteppedShard<'a> {
     }
 }
 
-/// Ask for the cache line at `p` ahead of its use (a hint: no effect on results).
+/// As a window of events is loaded, ask for the clients they will touch (a retry's through
+/// its slot, which this reads): the window's cache misses then overlap.
 #[inline(always)]
-fn prefetch_line<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch never faults and has no architectural effect.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p.cast::<i8>(), std::arch::x86_64::_MM_HINT_T0);
+fn prefetch_event(clients: &[Client], slots: &[Slot], v: u32) {
+    let c = if v & RETRY_BIT == 0 {
+        v as usize
+    } else {
+        slots
+            .get((v & !RETRY_BIT) as usize)
+            .map_or(usize::MAX, |s| s.client as usize)
+    };
+    if let Some(cl) = clients.get(c) {
+        prefetch_line(cl);
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
@@ -536,6 +544,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
                 stub: ctx.mixes.client_stub(gid),
                 soft: ctx.mixes.client_software(gid),
                 left: 0,
+                gap: 0,
             };
             // The app cache's entry lifetime: fixed, or for a TTL floor the arm's TTL floored
             // (resolvers that extend TTLs make it longer: the warm-up settles the rest).
@@ -609,8 +618,10 @@ impl Shard<'_> {
         for i in 0..self.clients.len() {
             let gid = self.first_client + i as u64;
             let first = self.requests.first(gid);
-            self.clients[i].ctr = first.ctr;
-            self.clients[i].left = first.left;
+            let cl = &mut self.clients[i];
+            cl.ctr = first.ctr;
+            cl.left = first.left;
+            cl.gap = self.requests.gap(gid, first.ctr, &mut cl.left);
             self.heap.push(first.at, i as u32);
         }
     }
@@ -621,15 +632,13 @@ impl Shard<'_> {
         let fail_at = self.ctx.failure.map_or(Micros::MAX, |f| f.at);
         let mut swept = self.swept;
         let mut events = 0u64;
-        let clients = self.clients.as_ptr();
-        let nclients = self.clients.len();
-        let prefetch = |v: u32| {
-            if v & RETRY_BIT == 0 && (v as usize) < nclients {
-                // SAFETY: `v` is below the length, so the address is inside `clients`.
-                prefetch_line(unsafe { clients.add(v as usize) });
-            }
-        };
-        while let Some((t, v)) = self.heap.pop_before_with(until, prefetch) {
+        loop {
+            let (clients, slots) = (&self.clients, &self.slots);
+            let Some((t, v)) = self.heap.pop_before_with(until, |v| {
+                prefetch_event(clients, slots, v);
+            }) else {
+                break;
+            };
             events += 1;
             if !swept && t >= fail_at {
                 self.sweep_cohort();
@@ -642,10 +651,13 @@ impl Shard<'_> {
                 let c = v as usize;
                 let gid = self.first_client + c as u64;
                 let cl = &mut self.clients[c];
-                let ctr = cl.ctr;
-                cl.ctr = ctr + 1;
-                let next = t.saturating_add(requests.gap(gid, ctr, &mut cl.left));
-                self.heap.push(next, v);
+                // The gap was drawn one request ahead (keyed `ctr`, as it would be now), so the
+                // push does not wait for the draw; the draw for the next one overlaps the rest.
+                let next = t.saturating_add(cl.gap);
+                self.heap.push_staged(next, v);
+                let ctr = cl.ctr + 1;
+                cl.ctr = ctr;
+                cl.gap = requests.gap(gid, ctr, &mut cl.left);
                 if self.recorded(t) {
                     let b = self.bin_of(t);
                     self.out.bins[b].requests += 1;
