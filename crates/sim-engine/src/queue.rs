@@ -336,8 +336,9 @@ impl CalendarQueue {
         }
         if self.nstaged == 1 {
             let b = self.buckets[(self.staged[0].0 >> self.shift) as usize & self.mask];
-            if b.len as usize % CHUNK != 0 {
-                prefetch_line(&self.chunks[b.tail as usize].keys[b.len as usize % CHUNK]);
+            let slot = b.len as usize % CHUNK;
+            if slot != 0 {
+                prefetch_line(&self.chunks[b.tail as usize].keys[slot]);
             }
         }
         prefetch_line(&self.buckets[(key >> self.shift) as usize & self.mask]);
