@@ -442,6 +442,54 @@ impl<'a> SteppedShard<'a> {
     }
 }
 
+/// Gap draws of exponential request processes waiting to be made four at once
+/// ([`crate::requests::RequestProcess::exp_gaps4`]: four independent chains of dependent
+/// floating-point operations overlap where one at a time they queued). A client's draw is
+/// made before its next request uses it (`holds`) and before the event loop returns, so the
+/// gaps, and every output, are the same as drawn one at a time.
+#[derive(Default)]
+struct Draws {
+    n: usize,
+    client: [u32; 4],
+    gid: [u64; 4],
+    ctr: [u32; 4],
+}
+
+impl Draws {
+    /// Is client `c`'s next gap still to be drawn?
+    #[inline(always)]
+    fn holds(&self, c: u32) -> bool {
+        self.client[..self.n].contains(&c)
+    }
+
+    /// Queue client `c`'s draw; true when four are queued.
+    #[inline(always)]
+    fn add(&mut self, c: u32, gid: u64, ctr: u32) -> bool {
+        self.client[self.n] = c;
+        self.gid[self.n] = gid;
+        self.ctr[self.n] = ctr;
+        self.n += 1;
+        self.n == 4
+    }
+
+    /// Make the queued draws (unused lanes draw for the first one again) and store each
+    /// client's gap.
+    #[inline(always)]
+    fn flush(&mut self, requests: &crate::requests::RequestProcess, clients: &mut [Client]) {
+        if self.n == 0 {
+            return;
+        }
+        for i in self.n..4 {
+            (self.client[i], self.gid[i], self.ctr[i]) = (self.client[0], self.gid[0], self.ctr[0]);
+        }
+        let gaps = requests.exp_gaps4(self.gid, self.ctr);
+        for i in 0..self.n {
+            clients[self.client[i] as usize].gap = gaps[i];
+        }
+        self.n = 0;
+    }
+}
+
 /// As a window of events is loaded, ask for the clients they will touch (a retry's through
 /// its slot, which this reads): the window's cache misses then overlap.
 #[inline(always)]
@@ -632,6 +680,8 @@ impl Shard<'_> {
         let fail_at = self.ctx.failure.map_or(Micros::MAX, |f| f.at);
         let mut swept = self.swept;
         let mut events = 0u64;
+        let batched = requests.gaps_are_exponential();
+        let mut draws = Draws::default();
         loop {
             let (clients, slots) = (&self.clients, &self.slots);
             let Some((t, v)) = self.heap.pop_before_with(until, |v| {
@@ -650,14 +700,23 @@ impl Shard<'_> {
                 }
                 let c = v as usize;
                 let gid = self.first_client + c as u64;
-                let cl = &mut self.clients[c];
                 // The gap was drawn one request ahead (keyed `ctr`, as it would be now), so the
                 // push does not wait for the draw; the draw for the next one overlaps the rest.
+                if draws.holds(c as u32) {
+                    draws.flush(&requests, &mut self.clients);
+                }
+                let cl = &mut self.clients[c];
                 let next = t.saturating_add(cl.gap);
                 self.heap.push_staged(next, v);
                 let ctr = cl.ctr + 1;
                 cl.ctr = ctr;
-                cl.gap = requests.gap(gid, ctr, &mut cl.left);
+                if batched {
+                    if draws.add(c as u32, gid, ctr) {
+                        draws.flush(&requests, &mut self.clients);
+                    }
+                } else {
+                    cl.gap = requests.gap(gid, ctr, &mut cl.left);
+                }
                 if self.recorded(t) {
                     let b = self.bin_of(t);
                     self.out.bins[b].requests += 1;
@@ -679,6 +738,7 @@ impl Shard<'_> {
                 }
             }
         }
+        draws.flush(&requests, &mut self.clients);
         self.swept = swept;
         self.events += events;
     }
