@@ -217,7 +217,8 @@ pub struct CalendarQueue {
 /// the second (its bucket now in cache) the chunk the event goes into.
 const STAGES: usize = 2;
 
-/// Events per chunk of a bucket's chain.
+/// Events per chunk of a bucket's chain: 104 bytes, under two cache lines (chosen, not
+/// tuned: no other size was measured).
 pub const CHUNK: usize = 8;
 const NIL: u32 = u32::MAX;
 
@@ -237,6 +238,22 @@ struct Chunk {
     values: [u32; CHUNK],
     /// The previous chunk of the bucket, or the next free chunk.
     next: u32,
+}
+
+/// A bucket's chunks, last first, each with how many events it holds.
+#[inline(always)]
+fn chain(chunks: &[Chunk], b: Bucket) -> impl Iterator<Item = (u32, &Chunk, usize)> {
+    let (mut left, mut c) = (b.len as usize, b.tail);
+    let mut n = left.saturating_sub(1) % CHUNK + 1;
+    std::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        let chunk = &chunks[c as usize];
+        let item = (c, chunk, n);
+        (left, n, c) = (left - n, CHUNK, chunk.next);
+        Some(item)
+    })
 }
 
 impl CalendarQueue {
@@ -315,8 +332,7 @@ impl CalendarQueue {
             let pos = self.cur.partition_point(|&q| q < p);
             self.cur.insert(pos, p);
         } else {
-            let idx = (key >> self.shift) as usize & self.mask;
-            self.append(idx, key, value);
+            self.append(key, value);
         }
     }
 
@@ -334,18 +350,18 @@ impl CalendarQueue {
         self.len += 1;
         if self.nstaged == STAGES {
             let (k, v) = self.staged[0];
-            self.append((k >> self.shift) as usize & self.mask, k, v);
+            self.append(k, v);
             self.staged[0] = self.staged[1];
             self.nstaged = 1;
         }
         if self.nstaged == 1 {
-            let b = self.buckets[(self.staged[0].0 >> self.shift) as usize & self.mask];
+            let b = self.buckets[self.bucket_of(self.staged[0].0)];
             let slot = b.len as usize % CHUNK;
             if slot != 0 {
                 prefetch_line(&self.chunks[b.tail as usize].keys[slot]);
             }
         }
-        prefetch_line(&self.buckets[(key >> self.shift) as usize & self.mask]);
+        prefetch_line(&self.buckets[self.bucket_of(key)]);
         self.staged[self.nstaged] = (key, value);
         self.nstaged += 1;
     }
@@ -355,14 +371,21 @@ impl CalendarQueue {
     fn place_staged(&mut self) {
         for i in 0..self.nstaged {
             let (k, v) = self.staged[i];
-            self.append((k >> self.shift) as usize & self.mask, k, v);
+            self.append(k, v);
         }
         self.nstaged = 0;
     }
 
-    /// Append to bucket `idx`, starting a chunk when its last one is full.
+    /// The bucket an event at `key` goes into.
     #[inline(always)]
-    fn append(&mut self, idx: usize, key: u64, value: u32) {
+    fn bucket_of(&self, key: u64) -> usize {
+        (key >> self.shift) as usize & self.mask
+    }
+
+    /// Append to the event's bucket, starting a chunk when its last one is full.
+    #[inline(always)]
+    fn append(&mut self, key: u64, value: u32) {
+        let idx = self.bucket_of(key);
         let b = self.buckets[idx];
         let slot = b.len as usize % CHUNK;
         let tail = if slot == 0 {
@@ -418,21 +441,12 @@ impl CalendarQueue {
     }
 
     /// Remove and return an event with the smallest key if that key is below `limit`; the
-    /// same order as [`CalendarQueue::pop`], so a loop can stop at `limit` and resume.
+    /// same order as [`CalendarQueue::pop`], so a loop can stop at `limit` and resume. Calls
+    /// `loaded(value)` for every event of each window as it is loaded (before its first event
+    /// pops): the caller can prefetch what those events will touch, so a window's cache misses
+    /// overlap instead of coming one per event.
     #[inline]
-    pub fn pop_before(&mut self, limit: u64) -> Option<(u64, u32)> {
-        self.pop_before_with(limit, |_| {})
-    }
-
-    /// [`CalendarQueue::pop_before`], calling `loaded(value)` for every event of each window
-    /// as it is loaded (before its first event pops): the caller can prefetch what those
-    /// events will touch, so a window's cache misses overlap instead of coming one per event.
-    #[inline]
-    pub fn pop_before_with(
-        &mut self,
-        limit: u64,
-        mut loaded: impl FnMut(u32),
-    ) -> Option<(u64, u32)> {
+    pub fn pop_before(&mut self, limit: u64, mut loaded: impl FnMut(u32)) -> Option<(u64, u32)> {
         loop {
             if let Some(&p) = self.cur.last() {
                 let x = !p;
@@ -455,35 +469,28 @@ impl CalendarQueue {
         }
     }
 
-    /// Move bucket `idx`'s events below `end` into `cur` (packed against `base`), free its
-    /// chunks, and put back the events of later laps.
+    /// Move bucket `idx`'s events below `end` into `cur` (packed against `base`), give its
+    /// chunks back to the pool, and put back the events of later laps.
     fn drain(&mut self, idx: usize, base: u64, end: u64) {
-        let b = self.buckets[idx];
-        self.buckets[idx] = EMPTY;
-        let mut n = b.len as usize;
-        let mut c = b.tail;
-        let mut in_chunk = (n - 1) % CHUNK + 1;
-        while n > 0 {
-            let chunk = &self.chunks[c as usize];
-            for i in 0..in_chunk {
-                let (k, v) = (chunk.keys[i], chunk.values[i]);
+        let b = std::mem::replace(&mut self.buckets[idx], EMPTY);
+        let mut first = NIL;
+        for (c, chunk, n) in chain(&self.chunks, b) {
+            for (&k, &v) in chunk.keys[..n].iter().zip(&chunk.values[..n]) {
                 if k < end {
                     self.cur.push(!(((k - base) << 32) | v as u64));
                 } else {
                     self.later.push((k, v));
                 }
             }
-            n -= in_chunk;
-            in_chunk = CHUNK;
-            let prev = chunk.next;
-            self.chunks[c as usize].next = self.free;
-            self.free = c;
-            c = prev;
+            first = c;
         }
+        // The whole chain (tail back to `first`, whose link was NIL) goes onto the free list.
+        self.chunks[first as usize].next = self.free;
+        self.free = b.tail;
         if !self.later.is_empty() {
             let later = std::mem::take(&mut self.later);
             for &(k, v) in &later {
-                self.append(idx, k, v);
+                self.append(k, v);
             }
             self.later = later;
             self.later.clear();
@@ -492,19 +499,11 @@ impl CalendarQueue {
 
     /// The smallest key in the buckets (`len > 0`, `cur` empty).
     fn min_key(&self) -> u64 {
-        let mut min = u64::MAX;
-        for b in &self.buckets {
-            let (mut n, mut c) = (b.len as usize, b.tail);
-            let mut in_chunk = n.saturating_sub(1) % CHUNK + 1;
-            while n > 0 {
-                let chunk = &self.chunks[c as usize];
-                min = chunk.keys[..in_chunk].iter().fold(min, |m, &k| m.min(k));
-                n -= in_chunk;
-                in_chunk = CHUNK;
-                c = chunk.next;
-            }
-        }
-        min
+        self.buckets
+            .iter()
+            .flat_map(|&b| chain(&self.chunks, b))
+            .flat_map(|(_, chunk, n)| &chunk.keys[..n])
+            .fold(u64::MAX, |m, &k| m.min(k))
     }
 
     /// Move to the next window that has due events and load them into `cur`.

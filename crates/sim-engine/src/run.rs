@@ -21,10 +21,10 @@ use crate::{Micros, SEC};
 
 pub use crate::config::{ALB_IDLE_TIMEOUT, NLB_IDLE_TIMEOUT};
 
-/// Clients per shard. Small enough that a shard's client state (64 B/client since 2026-12-03; 32 B when
-/// measured) and calendar stay
-/// in L2 cache (measured, 300k clients, CPU time: 16384 per shard 7.2 s, 4096 5.5 s, 2048
-/// 5.0 s); large enough that per-shard overhead is negligible. Results do not depend on it
+/// Clients per shard. Small enough that a shard's client state (32 B/client when measured, 64
+/// B since 2026-12-03) and calendar stay in L2 cache (measured, 300k clients, CPU time: 16384
+/// per shard 7.2 s, 4096 5.5 s, 2048 5.0 s); large enough that per-shard overhead is
+/// negligible. Results do not depend on it
 /// (see `CalendarQueue` for the one caveat: exact-microsecond ties between retry events).
 pub const DEFAULT_SHARD_CLIENTS: u64 = 2048;
 

@@ -684,7 +684,7 @@ impl Shard<'_> {
         let mut draws = Draws::default();
         loop {
             let (clients, slots) = (&self.clients, &self.slots);
-            let Some((t, v)) = self.heap.pop_before_with(until, |v| {
+            let Some((t, v)) = self.heap.pop_before(until, |v| {
                 prefetch_event(clients, slots, v);
             }) else {
                 break;
