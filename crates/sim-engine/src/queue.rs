@@ -158,6 +158,14 @@ pub(crate) fn prefetch_line<T>(p: *const T) {
     let _ = p;
 }
 
+/// Prefetch both cache lines of a chunk.
+#[inline(always)]
+fn prefetch_chunk(c: &Chunk) {
+    let p = (c as *const Chunk).cast::<u8>();
+    prefetch_line(p);
+    prefetch_line(p.wrapping_add(64));
+}
+
 /// A calendar queue (Brown, "Calendar queues: a fast O(1) priority queue implementation for
 /// the simulation event set problem", CACM 1988) with a fixed bucket width chosen from the
 /// known event density, and a sorted buffer for the bucket being drained.
@@ -204,6 +212,16 @@ pub struct CalendarQueue {
     /// is loaded.
     staged: [(u64, u32); STAGES],
     nstaged: usize,
+    /// `ahead[d]`: the chunk of bucket `cur_idx + 1 + d` prefetched last (NIL when its chain
+    /// is done). At each window every cursor follows one link, reading the chunk prefetched a
+    /// window ago, and prefetches the next: a chain's misses overlap a window's work instead
+    /// of coming one after another when the bucket is drained (cold in lockstep, where many
+    /// shards take turns). Pushes only add chunks at a chain's tail, which a cursor has
+    /// passed; a stale cursor costs a useless prefetch, never a wrong result.
+    ahead: [u32; AHEAD],
+    /// Keep `ahead` (set by [`CalendarQueue::set_cold`]); otherwise only the next bucket's
+    /// tail chunk is prefetched.
+    cold: bool,
     /// Start of the current window.
     base: u64,
     /// Exclusive end of the current window; the window is one bucket wide.
@@ -213,13 +231,24 @@ pub struct CalendarQueue {
     last: u64,
 }
 
-/// How many pushes [`CalendarQueue::push_staged`] holds back: the first prefetches the bucket,
-/// the second (its bucket now in cache) the chunk the event goes into.
-const STAGES: usize = 2;
+/// How many pushes [`CalendarQueue::push_staged`] holds an event back: at its push its bucket
+/// is prefetched, two pushes later (the bucket now in cache) the chunk it goes into, and two
+/// after that it is placed. Measured (2026-12-03, `perf-lockstep` never overloaded, 1 M clients,
+/// CPU s, four pairs): 7.6-8.3 holding two pushes (bucket, chunk), 7.0-7.4 holding four. The
+/// one-pass `perf-default-2arm`: 6.0-6.4 s both (four pairs); against the build before the
+/// cold queues, about 4 % slower holding four, about 2 % holding two (five pairs each).
+const STAGES: usize = 4;
 
-/// Events per chunk of a bucket's chain: 104 bytes, under two cache lines (chosen, not
-/// tuned: no other size was measured).
-pub const CHUNK: usize = 8;
+/// Events per chunk of a bucket's chain: the most that fit, with the link, in two aligned
+/// cache lines (124 of 128 bytes; 12.8 bytes an event), so that prefetching a chunk is two
+/// known lines. With 8 (104 bytes, unaligned) a chunk spanned two or three lines, and the one
+/// line prefetched rarely held its link. Chosen with the look-ahead (`ahead`); not measured
+/// against 8 on its own.
+pub const CHUNK: usize = 10;
+
+/// Buckets ahead of the current window whose chains are being prefetched, one link per
+/// window (`CalendarQueue::ahead`): a bucket holds about 32 events, 3 to 5 chunks.
+const AHEAD: usize = 6;
 const NIL: u32 = u32::MAX;
 
 /// A bucket: its last chunk (the chain runs back through `Chunk::next`) and its event count;
@@ -233,12 +262,15 @@ struct Bucket {
 const EMPTY: Bucket = Bucket { tail: NIL, len: 0 };
 
 #[derive(Clone, Copy)]
+#[repr(C, align(64))]
 struct Chunk {
     keys: [u64; CHUNK],
     values: [u32; CHUNK],
     /// The previous chunk of the bucket, or the next free chunk.
     next: u32,
 }
+
+const _: () = assert!(size_of::<Chunk>() == 128);
 
 /// A bucket's chunks, last first, each with how many events it holds.
 #[inline(always)]
@@ -271,6 +303,8 @@ impl CalendarQueue {
             later: Vec::new(),
             staged: [(0, 0); STAGES],
             nstaged: 0,
+            ahead: [NIL; AHEAD],
+            cold: false,
             base: 0,
             cur_end: 1u64 << width_log2,
             cur_idx: 0,
@@ -309,6 +343,16 @@ impl CalendarQueue {
         CalendarQueue::new(width_log2, buckets_log2)
     }
 
+    /// Expect the queue to be cold at every window (lockstep: many shards take turns between
+    /// its windows), and prefetch the chains of the next `AHEAD` (6) buckets a link per window.
+    /// Order and results do not depend on it. Warm queues (one-pass shards) leave it off:
+    /// there the look-ahead is overhead (capacity-free `perf-lockstep`, 1 M clients, three
+    /// pairs: 2-7 % more CPU with it on).
+    pub fn set_cold(&mut self, cold: bool) {
+        self.cold = cold;
+        self.ahead = [NIL; AHEAD];
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -337,10 +381,10 @@ impl CalendarQueue {
     }
 
     /// [`CalendarQueue::push`], but an event for a later window is placed in its bucket only
-    /// after two more such pushes (or before the next window loads, whichever is first), its
-    /// bucket and then its chunk prefetched meanwhile: a push into a cold bucket costs two
-    /// dependent cache misses, which this overlaps with the caller's work. Order and results
-    /// are the same as with `push` (a window is sorted when it loads).
+    /// after `STAGES` (4) more such pushes (or before the next window loads, whichever is
+    /// first), its bucket and then its chunk prefetched meanwhile: a push into a cold bucket
+    /// costs two dependent cache misses, which this overlaps with the caller's work. Order and
+    /// results are the same as with `push` (a window is sorted when it loads).
     #[inline]
     pub fn push_staged(&mut self, key: u64, value: u32) {
         if key < self.cur_end {
@@ -351,11 +395,11 @@ impl CalendarQueue {
         if self.nstaged == STAGES {
             let (k, v) = self.staged[0];
             self.append(k, v);
-            self.staged[0] = self.staged[1];
-            self.nstaged = 1;
+            self.staged.copy_within(1.., 0);
+            self.nstaged -= 1;
         }
-        if self.nstaged == 1 {
-            let b = self.buckets[self.bucket_of(self.staged[0].0)];
+        if self.nstaged >= STAGES / 2 {
+            let b = self.buckets[self.bucket_of(self.staged[self.nstaged - STAGES / 2].0)];
             let slot = b.len as usize % CHUNK;
             if slot != 0 {
                 prefetch_line(&self.chunks[b.tail as usize].keys[slot]);
@@ -444,7 +488,9 @@ impl CalendarQueue {
     /// same order as [`CalendarQueue::pop`], so a loop can stop at `limit` and resume. Calls
     /// `loaded(value)` for every event of each window as it is loaded (before its first event
     /// pops): the caller can prefetch what those events will touch, so a window's cache misses
-    /// overlap instead of coming one per event.
+    /// overlap instead of coming one per event. A cold queue ([`CalendarQueue::set_cold`])
+    /// also hands over the next bucket's events, a window early, from chunks its look-ahead
+    /// has prefetched.
     #[inline]
     pub fn pop_before(&mut self, limit: u64, mut loaded: impl FnMut(u32)) -> Option<(u64, u32)> {
         loop {
@@ -465,6 +511,22 @@ impl CalendarQueue {
             self.advance();
             for &p in &self.cur {
                 loaded(!p as u32);
+            }
+            if self.cold {
+                self.load_next(&mut loaded);
+            }
+        }
+    }
+
+    /// Cold queues: hand the next bucket's events to `loaded`, a window before they load.
+    /// Its chain is in cache by now (`ahead`). Out of line, so that warm queues' loops do
+    /// not carry it.
+    #[inline(never)]
+    fn load_next(&self, loaded: &mut dyn FnMut(u32)) {
+        let next = self.buckets[(self.cur_idx + 1) & self.mask];
+        for (_, chunk, n) in chain(&self.chunks, next) {
+            for &v in &chunk.values[..n] {
+                loaded(v);
             }
         }
     }
@@ -506,6 +568,30 @@ impl CalendarQueue {
             .fold(u64::MAX, |m, &k| m.min(k))
     }
 
+    /// The window has moved to `cur_idx`: shift the cursors, start one on bucket
+    /// `cur_idx + AHEAD` (its tail; the header after it is prefetched too), and move every
+    /// other one link down its chain.
+    #[inline(always)]
+    fn look_ahead(&mut self) {
+        self.ahead.copy_within(1.., 0);
+        let far = (self.cur_idx + AHEAD) & self.mask;
+        let b = self.buckets[far];
+        self.ahead[AHEAD - 1] = if b.len > 0 { b.tail } else { NIL };
+        prefetch_line(&self.buckets[(far + 1) & self.mask]);
+        for d in 0..AHEAD - 1 {
+            let c = self.ahead[d];
+            if let Some(chunk) = self.chunks.get(c as usize) {
+                self.ahead[d] = chunk.next;
+                if let Some(next) = self.chunks.get(chunk.next as usize) {
+                    prefetch_chunk(next);
+                }
+            }
+        }
+        if let Some(tail) = self.chunks.get(self.ahead[AHEAD - 1] as usize) {
+            prefetch_chunk(tail);
+        }
+    }
+
     /// Move to the next window that has due events and load them into `cur`.
     fn advance(&mut self) {
         self.place_staged();
@@ -513,6 +599,9 @@ impl CalendarQueue {
         let mut empty_steps = 0usize;
         loop {
             self.cur_idx = (self.cur_idx + 1) & self.mask;
+            if self.cold {
+                self.look_ahead();
+            }
             self.cur_end += width;
             let end = self.cur_end;
             let base = end - width;
@@ -522,13 +611,14 @@ impl CalendarQueue {
             }
             if !self.cur.is_empty() {
                 self.cur.sort_unstable();
-                // The next window's chunk and the one after's bucket: cold when many shards
-                // take turns (lockstep), and not on any dependency chain yet.
-                let next = self.buckets[(self.cur_idx + 1) & self.mask];
-                if next.len > 0 {
-                    prefetch_line(&self.chunks[next.tail as usize]);
+                if !self.cold {
+                    // The next window's tail chunk and the one after's bucket.
+                    let next = self.buckets[(self.cur_idx + 1) & self.mask];
+                    if next.len > 0 {
+                        prefetch_chunk(&self.chunks[next.tail as usize]);
+                    }
+                    prefetch_line(&self.buckets[(self.cur_idx + 2) & self.mask]);
                 }
-                prefetch_line(&self.buckets[(self.cur_idx + 2) & self.mask]);
                 return;
             }
             empty_steps += 1;
@@ -538,6 +628,7 @@ impl CalendarQueue {
                 // Set up so that the next step lands on the window holding `min`.
                 self.cur_end = window << self.shift;
                 self.cur_idx = (window as usize).wrapping_sub(1) & self.mask;
+                self.ahead = [NIL; AHEAD];
                 empty_steps = 0;
             }
         }
@@ -590,17 +681,67 @@ mod calendar_tests {
     #[test]
     fn calendar_pops_in_key_then_value_order() {
         let ways: [fn(u64) -> bool; 3] = [|_| false, |_| true, |step| step % 5 < 3];
-        for staged in ways {
-            hold_model_matches_reference(CalendarQueue::new(10, 8), 3_000_000, 3_000_000, staged);
+        let with = |mut q: CalendarQueue, cold: bool| {
+            q.set_cold(cold);
+            q
+        };
+        for (staged, cold) in ways.into_iter().flat_map(|w| [(w, false), (w, true)]) {
+            let q = with(CalendarQueue::new(10, 8), cold);
+            hold_model_matches_reference(q, 3_000_000, 3_000_000, staged);
             // Tiny year: nearly every event laps several times, and whole empty years are
             // jumped.
-            hold_model_matches_reference(CalendarQueue::new(4, 6), 10_000_000, 50_000_000, staged);
-            hold_model_matches_reference(
-                CalendarQueue::for_density(5_000.0 / 3e6, 3e6),
-                3_000_000,
-                3_000_000,
-                staged,
-            );
+            let q = with(CalendarQueue::new(4, 6), cold);
+            hold_model_matches_reference(q, 10_000_000, 50_000_000, staged);
+            let q = with(CalendarQueue::for_density(5_000.0 / 3e6, 3e6), cold);
+            hold_model_matches_reference(q, 3_000_000, 3_000_000, staged);
+        }
+    }
+
+    /// `pop_before` pops what `pop` pops, warm or cold, and hands every event to the load hook
+    /// before it pops (events pushed into the window being drained excepted: they never
+    /// load); cold, the next bucket's events are handed over a window early as well.
+    #[test]
+    fn pop_before_loads_every_event_before_it_pops() {
+        for cold in [false, true] {
+            let mut a = CalendarQueue::for_density(5_000.0 / 3e6, 3e6);
+            let mut b = CalendarQueue::for_density(5_000.0 / 3e6, 3e6);
+            b.set_cold(cold);
+            let rng = Rng::new(5, Stream::RequestTimes);
+            // loaded[v]: loads of client v since its last pop; direct[v]: pushed into the
+            // window being drained.
+            let (mut loaded, mut direct) = (vec![0u32; 5_000], vec![false; 5_000]);
+            for i in 0..5_000u32 {
+                let k = rng.below(u64::from(i), 0, 3_000_000);
+                direct[i as usize] = k < b.cur_end;
+                a.push(k, i);
+                b.push(k, i);
+            }
+            let (mut early, mut limit) = (0u64, 0u64);
+            for step in 0..200_000u64 {
+                limit += 1_000;
+                let Some(got) = b.pop_before(limit, |v| loaded[v as usize] += 1) else {
+                    continue;
+                };
+                assert_eq!(Some(got), a.pop(), "step {step}");
+                let v = got.1 as usize;
+                assert!(
+                    direct[v] || loaded[v] > 0,
+                    "step {step}: {got:?} popped unloaded"
+                );
+                early += u64::from(loaded[v].saturating_sub(1));
+                (loaded[v], direct[v]) = (0, false);
+                let k = got.0
+                    + if step % 7 == 0 {
+                        0
+                    } else {
+                        rng.below(step, 1, 6_000_000)
+                    };
+                direct[v] = k < b.cur_end;
+                a.push(k, got.1);
+                b.push_staged(k, got.1);
+            }
+            // Warm, an event loads once; cold, most load twice (next bucket, then window).
+            assert_eq!(early > 10_000, cold, "{early} early loads");
         }
     }
 

@@ -419,6 +419,7 @@ impl<'a> SteppedShard<'a> {
     pub fn new(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> SteppedShard<'a> {
         let mut shard = new_shard(ctx, spec);
         shard.load = vec![Default::default(); ctx.overload.map_or(0, <[_]>::len)];
+        shard.heap.set_cold(true);
         shard.start();
         SteppedShard(shard)
     }
