@@ -740,8 +740,13 @@ mod calendar_tests {
                 a.push(k, got.1);
                 b.push_staged(k, got.1);
             }
-            // Warm, an event loads once; cold, most load twice (next bucket, then window).
-            assert_eq!(early > 10_000, cold, "{early} early loads");
+            // Warm, an event loads exactly once; cold, most of the 200,000 load twice (next
+            // bucket, then window: 170,621 with this seed).
+            if cold {
+                assert!(early > 100_000, "{early} early loads");
+            } else {
+                assert_eq!(early, 0);
+            }
         }
     }
 
