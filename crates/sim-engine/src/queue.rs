@@ -146,24 +146,38 @@ mod tests {
     }
 }
 
-/// Ask for the cache line at `p` ahead of its use (a hint: no effect on results).
+/// Prefetch into the first-level cache (x86's `_MM_HINT_T0`).
+const L1: i32 = 3;
+/// Prefetch into the second-level cache only (x86's `_MM_HINT_T1`).
+const L2: i32 = 2;
+#[cfg(target_arch = "x86_64")]
+const _: () = assert!(L1 == std::arch::x86_64::_MM_HINT_T0 && L2 == std::arch::x86_64::_MM_HINT_T1);
+
+/// Ask for the cache line at `p` ahead of its use, into cache level `LEVEL` ([`L1`] or
+/// [`L2`]; a hint: no effect on results).
 #[inline(always)]
-pub(crate) fn prefetch_line<T>(p: *const T) {
+fn prefetch_to<const LEVEL: i32, T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch never faults and has no architectural effect.
     unsafe {
-        std::arch::x86_64::_mm_prefetch(p.cast::<i8>(), std::arch::x86_64::_MM_HINT_T0);
+        std::arch::x86_64::_mm_prefetch::<LEVEL>(p.cast::<i8>());
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = p;
 }
 
-/// Prefetch both cache lines of a chunk.
+/// Ask for the cache line at `p` ahead of its use (a hint: no effect on results).
 #[inline(always)]
-fn prefetch_chunk(c: &Chunk) {
+pub(crate) fn prefetch_line<T>(p: *const T) {
+    prefetch_to::<L1, T>(p);
+}
+
+/// Prefetch both cache lines of a chunk into cache level `LEVEL`.
+#[inline(always)]
+fn prefetch_chunk<const LEVEL: i32>(c: &Chunk) {
     let p = (c as *const Chunk).cast::<u8>();
-    prefetch_line(p);
-    prefetch_line(p.wrapping_add(64));
+    prefetch_to::<LEVEL, u8>(p);
+    prefetch_to::<LEVEL, u8>(p.wrapping_add(64));
 }
 
 /// A calendar queue (Brown, "Calendar queues: a fast O(1) priority queue implementation for
@@ -201,17 +215,24 @@ pub struct CalendarQueue {
     /// Head of the free list of `chunks` (linked through `Chunk::next`), or [`NIL`].
     free: u32,
     /// Due events of the current window, packed as `!((key - base) << 32 | value)` and sorted
-    /// ascending, so the smallest (key, value) is at the end. u64s sort with std's branchless
-    /// sorting networks; (u64, u32) tuples took the branchy general small-sort.
+    /// ascending ([`sort_window`]), so the smallest (key, value) is at the end. Packed u64s
+    /// sort with std's branchless sorting networks, where (u64, u32) tuples took the branchy
+    /// general small-sort, and carry the key offset in their top bits for `sort_window`'s
+    /// counting pass.
     cur: Vec<u64>,
+    /// Scratch of [`sort_window`], as long as `cur` once used.
+    spare: Vec<u64>,
     /// Events of a drained bucket that belong to a later lap (rare: a year is several
     /// horizons), put back after the drain.
     later: Vec<(u64, u32)>,
-    /// Events pushed with [`CalendarQueue::push_staged`] not yet in their buckets (oldest
-    /// first), whose bucket and chunk are being prefetched; all are placed before any window
-    /// is loaded.
+    /// Events pushed with [`CalendarQueue::push_staged`] not yet in their buckets, a ring
+    /// whose oldest is at `head`; their buckets and chunks are being prefetched, and all are
+    /// placed before any window is loaded.
     staged: [(u64, u32); STAGES],
+    head: usize,
     nstaged: usize,
+    /// How many pushes an event is held: [`WARM_DEPTH`], or [`COLD_DEPTH`] for a cold queue.
+    depth: usize,
     /// `ahead[d]`: the chunk of bucket `cur_idx + 1 + d` prefetched last (NIL when its chain
     /// is done). At each window every cursor follows one link, reading the chunk prefetched a
     /// window ago, and prefetches the next: a chain's misses overlap a window's work instead
@@ -231,13 +252,25 @@ pub struct CalendarQueue {
     last: u64,
 }
 
-/// How many pushes [`CalendarQueue::push_staged`] holds an event back: at its push its bucket
-/// is prefetched, two pushes later (the bucket now in cache) the chunk it goes into, and two
-/// after that it is placed. Measured (2026-12-03, `perf-lockstep` never overloaded, 1 M clients,
-/// CPU s, four pairs): 7.6-8.3 holding two pushes (bucket, chunk), 7.0-7.4 holding four. The
-/// one-pass `perf-default-2arm`: 6.0-6.4 s both (four pairs); against the build before the
-/// cold queues, about 4 % slower holding four, about 2 % holding two (five pairs each).
-const STAGES: usize = 4;
+/// How many pushes [`CalendarQueue::push_staged`] holds an event back in a warm queue: at its
+/// push its bucket is prefetched, two pushes later (the bucket now in cache) the chunk it goes
+/// into, and two after that it is placed. Measured (2026-12-03, `perf-lockstep` never
+/// overloaded, 1 M clients, CPU s, four pairs): 7.6-8.3 holding two pushes (bucket, chunk),
+/// 7.0-7.4 holding four. The one-pass `perf-default-2arm`: 6.0-6.4 s both (four pairs); against
+/// the build before the cold queues, about 4 % slower holding four, about 2 % holding two
+/// (five pairs each).
+const WARM_DEPTH: usize = 4;
+
+/// The same for a cold queue ([`CalendarQueue::set_cold`]), whose buckets and chunks miss
+/// further down the memory hierarchy: the chunk is prefetched four pushes after the bucket,
+/// the event placed four after that. Measured (2026-12-03, `perf-lockstep` never overloaded,
+/// 1 M clients, CPU s, four pairs each): 5.62-6.19 holding four, 5.20-5.94 holding eight
+/// (3-11 % less in every pair); sixteen within the noise of eight. The one-pass
+/// `perf-default-2arm` held eight was 2-3 % slower (four pairs), hence two depths.
+const COLD_DEPTH: usize = 8;
+
+/// Capacity of the staging ring: the largest depth.
+const STAGES: usize = COLD_DEPTH;
 
 /// Events per chunk of a bucket's chain: the most that fit, with the link, in two aligned
 /// cache lines (124 of 128 bytes; 12.8 bytes an event), so that prefetching a chunk is two
@@ -272,6 +305,64 @@ struct Chunk {
 
 const _: () = assert!(size_of::<Chunk>() == 128);
 
+/// Sub-ranges of a window that [`sort_window`] counts its events into: about four per event
+/// of a typical window (23 to 45 events, `CalendarQueue::for_density`), so few share one.
+/// Measured (2026-12-03, `perf-default-2arm`, 1 M clients, CPU s, four pairs): 64 about 1 %
+/// more than 128 (5.58-5.68 against 5.52-5.64).
+const SUB_BINS: usize = 128;
+
+/// Windows of at most this many events are sorted by `sort_unstable` (std's small-sort
+/// threshold, below which it is a sorting network).
+const SMALL_WINDOW: usize = 20;
+
+/// Sort a window's packed events (`!((key - base) << 32 | value)` with `key - base` below
+/// `2^shift`) ascending. A counting pass places each event in one of [`SUB_BINS`] equal
+/// sub-ranges of the window by its key (a window's keys are spread about evenly, so a
+/// sub-range holds about one event), and an insertion pass orders each sub-range's few
+/// events: about three passes over the events, against the O(n log n) compares of a general
+/// sort. std's `sort_unstable` was 7-9 % of a run's CPU samples (perf, 1 M clients,
+/// 2026-12-03); with this, `perf-default-2arm` at 1 M clients took 2-4 % less CPU (5.68-5.87
+/// against 5.81-6.11 s, four pairs), and the ample-capacity `perf-lockstep` about 2 % less
+/// (four of five pairs). The result is the same sorted slice. Short windows use
+/// `sort_unstable`, whose sorting networks win there.
+#[inline]
+fn sort_window(cur: &mut Vec<u64>, spare: &mut Vec<u64>, shift: u32) {
+    if cur.len() <= SMALL_WINDOW {
+        cur.sort_unstable();
+        return;
+    }
+    // The top bits of `key - base` give the sub-range; ascending packed order is descending
+    // key order, so sub-range `i` of the output is `SUB_BINS - 1 - (offset >> sub_shift)`.
+    let sub_shift = 32 + shift.saturating_sub(SUB_BINS.trailing_zeros());
+    let bin = |p: u64| SUB_BINS - 1 - ((!p >> sub_shift) as usize & (SUB_BINS - 1));
+    let mut start = [0u32; SUB_BINS];
+    for &p in cur.iter() {
+        start[bin(p)] += 1;
+    }
+    let mut at = 0u32;
+    for s in &mut start {
+        (*s, at) = (at, at + *s);
+    }
+    spare.clear();
+    spare.resize(cur.len(), 0);
+    for &p in cur.iter() {
+        let b = bin(p);
+        spare[start[b] as usize] = p;
+        start[b] += 1;
+    }
+    // Insertion: every event is in its sub-range, so it moves only past its few neighbours.
+    for i in 1..spare.len() {
+        let x = spare[i];
+        let mut j = i;
+        while j > 0 && spare[j - 1] > x {
+            spare[j] = spare[j - 1];
+            j -= 1;
+        }
+        spare[j] = x;
+    }
+    std::mem::swap(cur, spare);
+}
+
 /// A bucket's chunks, last first, each with how many events it holds.
 #[inline(always)]
 fn chain(chunks: &[Chunk], b: Bucket) -> impl Iterator<Item = (u32, &Chunk, usize)> {
@@ -300,9 +391,12 @@ impl CalendarQueue {
             chunks: Vec::new(),
             free: NIL,
             cur: Vec::new(),
+            spare: Vec::new(),
             later: Vec::new(),
             staged: [(0, 0); STAGES],
+            head: 0,
             nstaged: 0,
+            depth: WARM_DEPTH,
             ahead: [NIL; AHEAD],
             cold: false,
             base: 0,
@@ -318,7 +412,7 @@ impl CalendarQueue {
     pub fn allocated_bytes(&self) -> usize {
         self.buckets.capacity() * size_of::<Bucket>()
             + self.chunks.capacity() * size_of::<Chunk>()
-            + self.cur.capacity() * size_of::<u64>()
+            + (self.cur.capacity() + self.spare.capacity()) * size_of::<u64>()
             + self.later.capacity() * size_of::<(u64, u32)>()
     }
 
@@ -344,12 +438,15 @@ impl CalendarQueue {
     }
 
     /// Expect the queue to be cold at every window (lockstep: many shards take turns between
-    /// its windows), and prefetch the chains of the next `AHEAD` (6) buckets a link per window.
-    /// Order and results do not depend on it. Warm queues (one-pass shards) leave it off:
+    /// its windows): prefetch the chains of the next `AHEAD` (6) buckets a link per window,
+    /// into the second-level cache, and hold staged pushes longer (`COLD_DEPTH`). Order and
+    /// results do not depend on it. Warm queues (one-pass shards) leave it off:
     /// there the look-ahead is overhead (capacity-free `perf-lockstep`, 1 M clients, three
     /// pairs: 2-7 % more CPU with it on).
     pub fn set_cold(&mut self, cold: bool) {
+        self.place_staged();
         self.cold = cold;
+        self.depth = if cold { COLD_DEPTH } else { WARM_DEPTH };
         self.ahead = [NIL; AHEAD];
     }
 
@@ -381,8 +478,9 @@ impl CalendarQueue {
     }
 
     /// [`CalendarQueue::push`], but an event for a later window is placed in its bucket only
-    /// after `STAGES` (4) more such pushes (or before the next window loads, whichever is
-    /// first), its bucket and then its chunk prefetched meanwhile: a push into a cold bucket
+    /// after `WARM_DEPTH` (4) more such pushes, `COLD_DEPTH` (8) in a cold queue (or before
+    /// the next window loads, whichever is first), its bucket and then its chunk prefetched
+    /// meanwhile: a push into a cold bucket
     /// costs two dependent cache misses, which this overlaps with the caller's work. Order and
     /// results are the same as with `push` (a window is sorted when it loads).
     #[inline]
@@ -392,21 +490,23 @@ impl CalendarQueue {
             return;
         }
         self.len += 1;
-        if self.nstaged == STAGES {
-            let (k, v) = self.staged[0];
+        let depth = self.depth;
+        if self.nstaged == depth {
+            let (k, v) = self.staged[self.head];
             self.append(k, v);
-            self.staged.copy_within(1.., 0);
+            self.head = (self.head + 1) % STAGES;
             self.nstaged -= 1;
         }
-        if self.nstaged >= STAGES / 2 {
-            let b = self.buckets[self.bucket_of(self.staged[self.nstaged - STAGES / 2].0)];
+        if self.nstaged >= depth / 2 {
+            let (k, _) = self.staged[(self.head + self.nstaged - depth / 2) % STAGES];
+            let b = self.buckets[self.bucket_of(k)];
             let slot = b.len as usize % CHUNK;
             if slot != 0 {
                 prefetch_line(&self.chunks[b.tail as usize].keys[slot]);
             }
         }
         prefetch_line(&self.buckets[self.bucket_of(key)]);
-        self.staged[self.nstaged] = (key, value);
+        self.staged[(self.head + self.nstaged) % STAGES] = (key, value);
         self.nstaged += 1;
     }
 
@@ -414,10 +514,10 @@ impl CalendarQueue {
     #[inline]
     fn place_staged(&mut self) {
         for i in 0..self.nstaged {
-            let (k, v) = self.staged[i];
+            let (k, v) = self.staged[(self.head + i) % STAGES];
             self.append(k, v);
         }
-        self.nstaged = 0;
+        (self.head, self.nstaged) = (0, 0);
     }
 
     /// The bucket an event at `key` goes into.
@@ -570,25 +670,30 @@ impl CalendarQueue {
 
     /// The window has moved to `cur_idx`: shift the cursors, start one on bucket
     /// `cur_idx + AHEAD` (its tail; the header after it is prefetched too), and move every
-    /// other one link down its chain.
+    /// other one link down its chain. These prefetches go to the second-level cache: they are
+    /// needed one to six windows later, and into the first level they pushed out what the
+    /// current window uses. Measured (2026-12-03, ample-capacity `perf-lockstep`, 1 M clients,
+    /// CPU s, four pairs): 5.38-5.70 against 5.51-5.89 into the first level (less in every
+    /// pair); clients prefetched into the second level as well were no better (four pairs),
+    /// nor were the next bucket's clients alone (3 % more, four pairs).
     #[inline(always)]
     fn look_ahead(&mut self) {
         self.ahead.copy_within(1.., 0);
         let far = (self.cur_idx + AHEAD) & self.mask;
         let b = self.buckets[far];
         self.ahead[AHEAD - 1] = if b.len > 0 { b.tail } else { NIL };
-        prefetch_line(&self.buckets[(far + 1) & self.mask]);
+        prefetch_to::<L2, Bucket>(&self.buckets[(far + 1) & self.mask]);
         for d in 0..AHEAD - 1 {
             let c = self.ahead[d];
             if let Some(chunk) = self.chunks.get(c as usize) {
                 self.ahead[d] = chunk.next;
                 if let Some(next) = self.chunks.get(chunk.next as usize) {
-                    prefetch_chunk(next);
+                    prefetch_chunk::<L2>(next);
                 }
             }
         }
         if let Some(tail) = self.chunks.get(self.ahead[AHEAD - 1] as usize) {
-            prefetch_chunk(tail);
+            prefetch_chunk::<L2>(tail);
         }
     }
 
@@ -610,12 +715,12 @@ impl CalendarQueue {
                 self.drain(self.cur_idx, base, end);
             }
             if !self.cur.is_empty() {
-                self.cur.sort_unstable();
+                sort_window(&mut self.cur, &mut self.spare, self.shift);
                 if !self.cold {
                     // The next window's tail chunk and the one after's bucket.
                     let next = self.buckets[(self.cur_idx + 1) & self.mask];
                     if next.len > 0 {
-                        prefetch_chunk(&self.chunks[next.tail as usize]);
+                        prefetch_chunk::<L1>(&self.chunks[next.tail as usize]);
                     }
                     prefetch_line(&self.buckets[(self.cur_idx + 2) & self.mask]);
                 }
@@ -746,6 +851,45 @@ mod calendar_tests {
                 assert!(early > 100_000, "{early} early loads");
             } else {
                 assert_eq!(early, 0);
+            }
+        }
+    }
+
+    /// `sort_window` sorts like `sort_unstable` whatever the window's width and length,
+    /// however its keys are spread (all in one sub-range included) and whatever their order.
+    #[test]
+    fn sort_window_sorts_any_window() {
+        let rng = Rng::new(9, Stream::RequestTimes);
+        let mut spare = Vec::new();
+        let mut n = 0u64;
+        for shift in [0u32, 3, 6, 7, 8, 13, 20, 32] {
+            for len in [0usize, 1, 5, 20, 21, 36, 45, 129, 1_000] {
+                for spread in [0u64, 1 << shift.saturating_sub(7), 1 << shift] {
+                    let mut cur: Vec<u64> = (0..len)
+                        .map(|_| {
+                            n += 1;
+                            let off = if spread > 1 {
+                                rng.below(n, 0, spread)
+                            } else {
+                                0
+                            };
+                            let v = rng.below(n, 1, 1 << 32) as u32;
+                            !((off << 32) | u64::from(v))
+                        })
+                        .collect();
+                    for order in 0..3 {
+                        match order {
+                            1 => cur.sort_unstable(),
+                            2 => cur.reverse(),
+                            _ => {}
+                        }
+                        let mut want = cur.clone();
+                        want.sort_unstable();
+                        let mut got = cur.clone();
+                        sort_window(&mut got, &mut spare, shift);
+                        assert_eq!(got, want, "shift {shift}, {len} events, spread {spread}");
+                    }
+                }
             }
         }
     }
