@@ -243,6 +243,12 @@ pub struct Geo {
     pub area_edges: Vec<[Option<usize>; 3]>,
     /// `[edge][region]`: edge → region RTT over the AWS backbone, ms.
     pub edge_region_rtt: Vec<Vec<f64>>,
+    /// `area_region_rtt` and `edge_region_rtt` in whole µs (truncated, as the hot path did
+    /// per attempt), flat with `nregions` per row: a float-to-integer conversion and a
+    /// nested `Vec`'s two indirections per attempt were about 2 % of a run's instructions.
+    area_region_us: Vec<crate::Micros>,
+    edge_region_us: Vec<crate::Micros>,
+    nregions: usize,
     pub catchment: crate::geography::AnycastCatchment,
     rng: crate::rng::Rng,
     /// `[site][region]`: RTT from the sites beyond the client areas (PoPs, then one per class)
@@ -318,6 +324,18 @@ pub fn class_place(areas: usize, class: usize) -> usize {
 }
 
 impl Geo {
+    /// Client area → region RTT over the public Internet, whole µs.
+    #[inline(always)]
+    pub fn area_region_us(&self, area: usize, region: usize) -> crate::Micros {
+        self.area_region_us[area * self.nregions + region]
+    }
+
+    /// GA edge → region RTT over the AWS backbone, whole µs.
+    #[inline(always)]
+    pub fn edge_region_us(&self, edge: usize, region: usize) -> crate::Micros {
+        self.edge_region_us[edge * self.nregions + region]
+    }
+
     pub fn new(w: &Workload) -> Geo {
         use crate::geography::{AnycastCatchment, GA_EDGE_LOCATIONS, nearest_edges};
         let areas = crate::geography::preset(&w.clients.geography)
@@ -403,10 +421,19 @@ impl Geo {
             class_seen.push(seen);
             class_to_resolver_us.push(to_res);
         }
+        let us = |rows: &Vec<Vec<f64>>| -> Vec<crate::Micros> {
+            rows.iter()
+                .flatten()
+                .map(|&ms| (ms * 1000.0) as crate::Micros)
+                .collect()
+        };
         Geo {
             areas,
             cdf: crate::geography::area_cdf(areas),
             model,
+            area_region_us: us(&area_region_rtt),
+            edge_region_us: us(&edge_region_rtt),
+            nregions: w.regions.len(),
             area_region_rtt,
             area_edges,
             edge_region_rtt,
@@ -561,5 +588,23 @@ mod tests {
         }
         assert_eq!(next, 12_345);
         assert_eq!(resolvers, l.total_resolvers());
+    }
+
+    /// The µs tables hold what the attempt computed from the ms tables before they existed.
+    #[test]
+    fn microsecond_rtt_tables_match_the_millisecond_ones() {
+        let geo = Geo::new(&two_region_workload());
+        assert_eq!(geo.nregions, 2);
+        for (a, row) in geo.area_region_rtt.iter().enumerate() {
+            for (r, &ms) in row.iter().enumerate() {
+                assert_eq!(geo.area_region_us(a, r), (ms * 1000.0) as crate::Micros);
+            }
+        }
+        for (e, row) in geo.edge_region_rtt.iter().enumerate() {
+            for (r, &ms) in row.iter().enumerate() {
+                assert_eq!(geo.edge_region_us(e, r), (ms * 1000.0) as crate::Micros);
+            }
+        }
+        assert!(geo.area_region_us(0, 0) != geo.area_region_us(0, 1));
     }
 }
