@@ -231,8 +231,6 @@ pub struct CalendarQueue {
     staged: [(u64, u32); STAGES],
     head: usize,
     nstaged: usize,
-    /// How many pushes an event is held: [`WARM_DEPTH`], or [`COLD_DEPTH`] for a cold queue.
-    depth: usize,
     /// `ahead[d]`: the chunk of bucket `cur_idx + 1 + d` prefetched last (NIL when its chain
     /// is done). At each window every cursor follows one link, reading the chunk prefetched a
     /// window ago, and prefetches the next: a chain's misses overlap a window's work instead
@@ -311,8 +309,10 @@ const _: () = assert!(size_of::<Chunk>() == 128);
 /// more than 128 (5.58-5.68 against 5.52-5.64).
 const SUB_BINS: usize = 128;
 
-/// Windows of at most this many events are sorted by `sort_unstable` (std's small-sort
-/// threshold, below which it is a sorting network).
+/// Windows of at most this many events are sorted by `sort_unstable`, which sorts a slice of
+/// u64s this short with a sorting network (core's `slice/sort/shared/smallsort.rs` does so up
+/// to `SMALL_SORT_NETWORK_THRESHOLD`, 32). Chosen, not tuned: 20 is core's default small-sort
+/// threshold, and no value between 20 and 32 was measured.
 const SMALL_WINDOW: usize = 20;
 
 /// Sort a window's packed events (`!((key - base) << 32 | value)` with `key - base` below
@@ -396,7 +396,6 @@ impl CalendarQueue {
             staged: [(0, 0); STAGES],
             head: 0,
             nstaged: 0,
-            depth: WARM_DEPTH,
             ahead: [NIL; AHEAD],
             cold: false,
             base: 0,
@@ -446,7 +445,6 @@ impl CalendarQueue {
     pub fn set_cold(&mut self, cold: bool) {
         self.place_staged();
         self.cold = cold;
-        self.depth = if cold { COLD_DEPTH } else { WARM_DEPTH };
         self.ahead = [NIL; AHEAD];
     }
 
@@ -490,7 +488,7 @@ impl CalendarQueue {
             return;
         }
         self.len += 1;
-        let depth = self.depth;
+        let depth = if self.cold { COLD_DEPTH } else { WARM_DEPTH };
         if self.nstaged == depth {
             let (k, v) = self.staged[self.head];
             self.append(k, v);

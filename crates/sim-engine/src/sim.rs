@@ -1260,7 +1260,7 @@ mod tests {
     /// at times up to the largest.
     #[test]
     fn reduced_bin_division_is_exact() {
-        let rng = crate::rng::Rng::new(3, crate::rng::Stream::RequestTimes);
+        let rng = Rng::new(3, Stream::RequestTimes);
         for bin in [
             1u64,
             7,
