@@ -19,6 +19,7 @@ pub mod controlplane;
 pub mod cost;
 pub mod curve;
 pub mod elb;
+pub mod flat_counts;
 pub mod ga;
 pub mod geo;
 pub mod geography;

@@ -529,7 +529,9 @@ fn assumptions(w: &Workload, params: &crate::config::ModelParams) -> Vec<String>
     out
 }
 
-/// Every shard of a one-pass arm in parallel, merged by exact sums.
+/// Every shard of a one-pass arm in parallel, merged by exact sums. Each of rayon's pieces of
+/// work runs its shards into one accumulator (`sim::run_shard_into`), so results are
+/// allocated per piece, not per shard; the sums are the same however the work is split.
 fn one_pass_shards(
     ctx: &ArmContext<'_>,
     shards: &[crate::population::ShardSpec],
@@ -541,14 +543,18 @@ fn one_pass_shards(
 ) -> crate::sim::ShardResult {
     shards
         .par_iter()
-        .map(|spec| {
-            if cancelled() {
-                return crate::sim::ShardResult::empty(nbins);
-            }
-            let r = crate::sim::run_shard(ctx, spec);
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            r
-        })
+        .fold(
+            || crate::sim::Accumulator::new(nbins),
+            |acc, spec| {
+                if cancelled() {
+                    return acc;
+                }
+                let r = crate::sim::run_shard_into(ctx, spec, acc);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                r
+            },
+        )
+        .map(|acc| acc.result)
         .reduce(
             || crate::sim::ShardResult::empty(nbins),
             |mut a, b| {

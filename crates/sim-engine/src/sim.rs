@@ -18,6 +18,7 @@ use hdrhistogram::Histogram;
 use crate::config::{AppCache, Clients, ResolverBehaviour};
 use crate::controlplane::{Answer, Route53Control};
 use crate::curve::Bin;
+use crate::flat_counts::FlatCounts;
 use crate::ga::GaControl;
 use crate::population::Geo;
 use crate::population::ShardSpec;
@@ -119,10 +120,11 @@ pub struct ShardResult {
     pub never_recovered: u64,
     pub events: u64,
     /// Per resolver class: the same figures split by the class of the client's resolver (tail
-    /// attribution). Empty until [`ShardResult::with_classes`], and left empty for a workload
-    /// with one class (whose figures are the arm's). `None` for a class none of this shard's
-    /// clients belong to: a shard spans one or two classes (`Layout::shards` cuts the
-    /// population class by class), so its histograms are not allocated for the others.
+    /// attribution). Empty until [`ShardResult::with_classes`] or a shard is run into the
+    /// result, and left empty for a workload with one class (whose figures are the arm's).
+    /// `None` for a class none of the result's clients belong to: a shard spans one or two
+    /// classes (`Layout::shards` cuts the population class by class), so its histograms are
+    /// not allocated for the others.
     pub classes: Vec<Option<ClassResult>>,
 }
 
@@ -173,8 +175,35 @@ impl ShardResult {
     /// Give the result `n` per-class parts, allocated for the classes `present` says this
     /// shard has clients of.
     pub fn with_classes(mut self, n: usize, present: impl Fn(usize) -> bool) -> ShardResult {
-        self.classes = (0..n).map(|k| present(k).then(ClassResult::new)).collect();
+        self.prepare_classes(n, present);
         self
+    }
+
+    /// Make sure the result has `n` per-class parts and that those `present` says a shard has
+    /// clients of are allocated (an accumulator over several shards: [`run_shard_into`]).
+    fn prepare_classes(&mut self, n: usize, present: impl Fn(usize) -> bool) {
+        if self.classes.len() < n {
+            self.classes.resize_with(n, || None);
+        }
+        for (k, c) in self.classes.iter_mut().enumerate() {
+            if c.is_none() && present(k) {
+                *c = Some(ClassResult::new());
+            }
+        }
+    }
+
+    /// Add a shard's cohort keys (sorted, each once) to the result's. Shards cut the
+    /// population by resolver, so a Route 53 arm's keys (resolver ids) follow the ones
+    /// before them and are appended; otherwise the whole list is coalesced again.
+    fn add_keys(&mut self, keys: &[(u64, u64)]) {
+        let follows = match (self.cohort_keys.last(), keys.first()) {
+            (Some(a), Some(b)) => a.0 < b.0,
+            _ => true,
+        };
+        self.cohort_keys.extend_from_slice(keys);
+        if !follows {
+            coalesce_keys(&mut self.cohort_keys);
+        }
     }
 
     /// Class `k`'s part, if this shard has one.
@@ -232,6 +261,17 @@ pub fn new_latency_histogram() -> Histogram<u64> {
 /// A histogram of microsecond durations up to 30 days at 3 significant digits.
 pub fn new_histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 30 * 86_400 * SEC, 3).expect("valid histogram bounds")
+}
+
+/// A request's place in the figures ([`Shard::tally`]).
+#[derive(Clone, Copy)]
+struct Tally {
+    /// Its curve bin (0 when not counted).
+    bin: usize,
+    /// Issued in the recorded span (after the warm-up, before the end).
+    counted: bool,
+    /// A cohort request: counted, by a cohort client, at or after the failure time.
+    cohort: bool,
 }
 
 const NONE_U8: u8 = u8::MAX;
@@ -395,6 +435,8 @@ struct Shard<'a> {
     slots: Vec<Slot>,
     free_slots: Vec<u32>,
     out: ShardResult,
+    /// The latency histograms' counters, drained into `out` at the end.
+    lat: LatencyCounts,
     ttl: Micros,
     /// Lockstep only: per region, attempts received and shed in the current step.
     load: Vec<crate::overload::RegionLoad>,
@@ -409,9 +451,79 @@ struct Shard<'a> {
     bin_div: StrengthReducedU64,
 }
 
+/// A shard's latency counters, one per latency histogram of its result
+/// ([`FlatCounts`]: the same counts, recorded in a few instructions).
+#[derive(Clone)]
+struct LatencyCounts {
+    all: FlatCounts,
+    failure: FlatCounts,
+    /// Per resolver class, for the classes the result has a part for.
+    classes: Vec<Option<FlatCounts>>,
+}
+
+impl LatencyCounts {
+    fn new(out: &ShardResult) -> LatencyCounts {
+        LatencyCounts {
+            all: FlatCounts::like(&out.latency),
+            failure: FlatCounts::like(&out.failure_latency),
+            classes: Vec::new(),
+        }
+    }
+
+    /// Counters for every class part `out` has.
+    fn cover(&mut self, out: &ShardResult) {
+        if self.classes.len() < out.classes.len() {
+            self.classes.resize_with(out.classes.len(), || None);
+        }
+        for (f, k) in self.classes.iter_mut().zip(&out.classes) {
+            if let (None, Some(k)) = (&f, k) {
+                *f = Some(FlatCounts::like(&k.latency));
+            }
+        }
+    }
+
+    /// Add the counts to `out`'s histograms and clear them.
+    fn drain_into(&mut self, out: &mut ShardResult) {
+        self.all.drain_into(&mut out.latency);
+        self.failure.drain_into(&mut out.failure_latency);
+        for (f, k) in self.classes.iter_mut().zip(&mut out.classes) {
+            if let (Some(f), Some(k)) = (f, k) {
+                f.drain_into(&mut k.latency);
+            }
+        }
+    }
+}
+
+/// What a worker runs its shards into ([`run_shard_into`]): their summed result, and the
+/// latency counters each shard fills and empties at its end, kept for the next one.
+pub struct Accumulator {
+    pub result: ShardResult,
+    counts: Option<LatencyCounts>,
+}
+
+impl Accumulator {
+    /// Nothing yet, with `nbins` curve bins.
+    pub fn new(nbins: usize) -> Accumulator {
+        Accumulator {
+            result: ShardResult::empty(nbins),
+            counts: None,
+        }
+    }
+}
+
 /// Run one shard under one arm.
 pub fn run_shard(ctx: &ArmContext<'_>, spec: &ShardSpec) -> ShardResult {
-    let mut shard = new_shard(ctx, spec);
+    run_shard_into(ctx, spec, Accumulator::new(ctx.nbins)).result
+}
+
+/// Run one shard under one arm, adding its figures to `acc` (with `ctx.nbins` bins, empty or
+/// holding other shards' figures): exactly `acc` merged with [`run_shard`]'s result, since
+/// every figure is a sum, a histogram count or a coalesced key list. One accumulator per
+/// worker saves allocating and zeroing a result per shard: about 1.2 MB of histogram
+/// counters with two resolver classes, mostly the 30-day `rto` and `stale_until` ones, which
+/// passed through the L2 cache at every shard.
+pub fn run_shard_into(ctx: &ArmContext<'_>, spec: &ShardSpec, acc: Accumulator) -> Accumulator {
+    let mut shard = new_shard(ctx, spec, acc);
     shard.start();
     shard.run_until(Micros::MAX);
     shard.end()
@@ -423,7 +535,7 @@ pub struct SteppedShard<'a>(Shard<'a>);
 
 impl<'a> SteppedShard<'a> {
     pub fn new(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> SteppedShard<'a> {
-        let mut shard = new_shard(ctx, spec);
+        let mut shard = new_shard(ctx, spec, Accumulator::new(ctx.nbins));
         shard.load = vec![Default::default(); ctx.overload.map_or(0, <[_]>::len)];
         shard.heap.set_cold(true);
         shard.start();
@@ -445,7 +557,7 @@ impl<'a> SteppedShard<'a> {
 
     /// Finish after the last step (cohort sweep if the failure was never reached, RTOs).
     pub fn into_result(self) -> ShardResult {
-        self.0.end()
+        self.0.end().result
     }
 }
 
@@ -513,7 +625,11 @@ fn prefetch_event(clients: &[Client], slots: &[Slot], v: u32) {
     }
 }
 
-fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
+fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec, acc: Accumulator) -> Shard<'a> {
+    let Accumulator {
+        result: mut out,
+        counts,
+    } = acc;
     let n = (spec.clients.end - spec.clients.start) as usize;
     assert!(n < RETRY_BIT as usize, "shard too large");
     let mut clients = Vec::with_capacity(n);
@@ -625,6 +741,18 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
             clients.push(client);
         }
     }
+    // With one class its figures are the arm's: no per-class histograms to fill.
+    debug_assert_eq!(out.bins.len(), ctx.nbins);
+    out.prepare_classes(
+        if ctx.classes.len() > 1 {
+            ctx.classes.len()
+        } else {
+            0
+        },
+        |k| spec.resolvers.iter().any(|r| r.class as usize == k),
+    );
+    let mut lat = counts.unwrap_or_else(|| LatencyCounts::new(&out));
+    lat.cover(&out);
     Shard {
         ctx,
         clients,
@@ -635,15 +763,8 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec) -> Shard<'a> {
         err_rng: Rng::new(ctx.seed, Stream::AttemptError),
         slots: Vec::new(),
         free_slots: Vec::new(),
-        // With one class its figures are the arm's: no per-class histograms to fill.
-        out: ShardResult::empty(ctx.nbins).with_classes(
-            if ctx.classes.len() > 1 {
-                ctx.classes.len()
-            } else {
-                0
-            },
-            |k| spec.resolvers.iter().any(|r| r.class as usize == k),
-        ),
+        out,
+        lat,
         ttl: ctx.control.dns_ttl(),
         load: Vec::new(),
         shed_rng: Rng::new(ctx.seed, Stream::AttemptShed),
@@ -668,6 +789,19 @@ impl Shard<'_> {
     #[inline(always)]
     fn recorded(&self, t: Micros) -> bool {
         t >= self.ctx.start && t < self.ctx.end
+    }
+
+    /// Where client `c`'s request issued at `issue` is counted, worked out once at its issue
+    /// for all its attempts and its outcome (the cohort is marked before any event at or after
+    /// the failure time and never unmarked, so it reads the same then as at its completion).
+    #[inline(always)]
+    fn tally(&self, c: usize, issue: Micros) -> Tally {
+        let counted = self.recorded(issue);
+        Tally {
+            bin: if counted { self.bin_of(issue) } else { 0 },
+            counted,
+            cohort: counted && self.in_cohort_window(c, issue),
+        }
     }
 
     /// Schedule every client's first request.
@@ -726,24 +860,24 @@ impl Shard<'_> {
                 } else {
                     cl.gap = requests.gap(gid, ctr, &mut cl.left);
                 }
-                if self.recorded(t) {
-                    let b = self.bin_of(t);
-                    self.out.bins[b].requests += 1;
-                    if self.in_cohort_window(c, t) {
-                        self.out.bins[b].cohort_requests += 1;
-                    }
+                let tally = self.tally(c, t);
+                if tally.counted {
+                    let bin = &mut self.out.bins[tally.bin];
+                    bin.requests += 1;
+                    bin.cohort_requests += tally.cohort as u64;
                 }
-                self.attempt(c, t, t, self.ctx.clients.retries, None);
+                self.attempt(c, t, t, self.ctx.clients.retries, None, tally);
             } else {
                 let s = (v & !RETRY_BIT) as usize;
                 let slot = self.slots[s];
                 self.free_slots.push(s as u32);
                 let c = slot.client as usize;
+                let tally = self.tally(c, slot.issue);
                 if slot.final_failure {
-                    self.finish(c, slot.issue, t, false, 0);
+                    self.finish(c, slot.issue, t, false, 0, tally);
                 } else {
                     let pinned = (slot.next_addr > 0).then_some((slot.answer, slot.next_addr));
-                    self.attempt(c, t, slot.issue, slot.retries_left, pinned);
+                    self.attempt(c, t, slot.issue, slot.retries_left, pinned, tally);
                 }
             }
         }
@@ -752,8 +886,9 @@ impl Shard<'_> {
         self.events += events;
     }
 
-    /// After the last event: the cohort sweep if the failure was never reached, the RTOs.
-    fn end(mut self) -> ShardResult {
+    /// After the last event: the cohort sweep if the failure was never reached, the RTOs, the
+    /// latency counts.
+    fn end(mut self) -> Accumulator {
         if self.ctx.failure.is_some() {
             if !self.swept {
                 self.sweep_cohort();
@@ -761,8 +896,12 @@ impl Shard<'_> {
             self.finalize_rto();
             self.finalize_stale_until();
         }
-        self.out.events = self.events;
-        self.out
+        self.out.events += self.events;
+        self.lat.drain_into(&mut self.out);
+        Accumulator {
+            result: self.out,
+            counts: Some(self.lat),
+        }
     }
 
     /// Cohort (METRICS.md): clients whose most recent ok request before the failure time was
@@ -788,9 +927,9 @@ impl Shard<'_> {
                 }
             }
         }
-        self.out.cohort_clients = n;
+        self.out.cohort_clients += n;
         coalesce_keys(&mut keys);
-        self.out.cohort_keys = keys;
+        self.out.add_keys(&keys);
     }
 
     /// Is a request issued at `issue` by client `c` a cohort request (issued at or after the
@@ -803,7 +942,7 @@ impl Shard<'_> {
     /// One attempt of a request issued at `issue`, made at `t`. `pinned` = `(answer, k)`: the
     /// next address (`k`-th) of a multivalue answer after a failed connect, a new attempt
     /// without a new resolution and without using a retry.
-    #[inline]
+    #[inline(always)]
     fn attempt(
         &mut self,
         c: usize,
@@ -811,11 +950,14 @@ impl Shard<'_> {
         issue: Micros,
         retries_left: u32,
         pinned: Option<(Answer, u8)>,
+        tally: Tally,
     ) {
         let ctx = self.ctx;
-        let counted = self.recorded(issue);
-        let bin = if counted { self.bin_of(issue) } else { 0 };
-        let cohort = counted && self.in_cohort_window(c, issue);
+        let Tally {
+            bin,
+            counted,
+            cohort,
+        } = tally;
 
         let cl = self.clients[c];
         let soft = ctx.mixes.software[cl.soft as usize];
@@ -953,7 +1095,7 @@ impl Shard<'_> {
                         RegionState::Degraded { added, .. } => added,
                         _ => 0,
                     };
-                self.finish(c, issue, t, true, extra_us + added);
+                self.finish(c, issue, t, true, extra_us + added, tally);
                 return;
             }
         } else {
@@ -1150,25 +1292,32 @@ impl Shard<'_> {
     /// A request's outcome, known at `done`.
     /// `extra_us` is the network time of the successful attempt (DNS, handshakes, exchange),
     /// which the event clock does not advance by.
-    #[inline]
-    fn finish(&mut self, c: usize, issue: Micros, done: Micros, ok: bool, extra_us: Micros) {
-        if !self.recorded(issue) {
+    #[inline(always)]
+    fn finish(
+        &mut self,
+        c: usize,
+        issue: Micros,
+        done: Micros,
+        ok: bool,
+        extra_us: Micros,
+        tally: Tally,
+    ) {
+        if !tally.counted {
             return;
         }
-        let b = self.bin_of(issue);
-        let cohort = self.in_cohort_window(c, issue);
+        let (b, cohort) = (tally.bin, tally.cohort);
         let latency = done - issue + extra_us;
         let class = self.resolvers[self.clients[c].res as usize].class as usize;
         match self.ctx.failure {
             Some(f) if issue >= f.at => {
                 if cohort && issue < f.window_end {
-                    self.out.failure_latency.saturating_record(latency);
+                    self.lat.failure.record(latency);
                 }
             }
             _ => {
-                self.out.latency.saturating_record(latency);
-                if let Some(k) = self.out.class_mut(class) {
-                    k.latency.saturating_record(latency);
+                self.lat.all.record(latency);
+                if let Some(Some(k)) = self.lat.classes.get_mut(class) {
+                    k.record(latency);
                 }
             }
         }
