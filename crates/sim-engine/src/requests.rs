@@ -124,22 +124,6 @@ impl RequestProcess {
         }
     }
 
-    /// Whether every gap is an exponential draw needing no session state (Poisson, stream):
-    /// then [`RequestProcess::exp_gaps4`] draws four at once.
-    #[inline(always)]
-    pub fn gaps_are_exponential(&self) -> bool {
-        matches!(self.pattern, Pattern::Poisson | Pattern::Stream { .. })
-    }
-
-    /// [`RequestProcess::gap`] for four (client, counter) pairs of a Poisson or stream process,
-    /// bit for bit the same ([`Rng::exp4`]).
-    #[inline(always)]
-    pub fn exp_gaps4(&self, gid: [u64; 4], ctr: [u32; 4]) -> [Micros; 4] {
-        debug_assert!(self.gaps_are_exponential());
-        let g = self.rng.exp4(gid, ctr.map(u64::from), self.mean_gap);
-        g.map(|x| x as Micros)
-    }
-
     /// Stream pattern: the life of a connection opened by client `gid` around request `ctr`
     /// (exponential, mean `duration`); `None` for the other patterns.
     #[inline(always)]
@@ -194,20 +178,6 @@ mod tests {
         // Early and late halves of the window agree (stationary start, nothing synchronised).
         let early = rate_of(Pattern::Sessions(s), 1.0, 4000, 300.0);
         assert!((early - want).abs() / want < 0.05, "{early} vs {want}");
-    }
-
-    #[test]
-    fn four_gaps_at_once_are_the_single_gaps() {
-        for p in [Pattern::Poisson, Pattern::Stream { duration: SEC }] {
-            let rp = RequestProcess::new(p, 1.0 / 30.0, 11);
-            for g in 0..20_000u64 {
-                let (gid, ctr) = ([g, g + 7, g * 3, 1], [1, 2, g as u32, 900]);
-                let got = rp.exp_gaps4(gid, ctr);
-                for k in 0..4 {
-                    assert_eq!(got[k], rp.gap(gid[k], ctr[k], &mut 0));
-                }
-            }
-        }
     }
 
     #[test]

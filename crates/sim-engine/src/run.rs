@@ -34,6 +34,12 @@ pub struct RunOptions<'a> {
     pub shard_clients: u64,
     /// Set to stop early; the run then returns [`RunError::Cancelled`].
     pub cancel: Option<&'a AtomicBool>,
+    /// Let a client's next request run as soon as nothing can change its outcome (over its
+    /// kept-alive connection, no retry pending, before the step, the run's end and the
+    /// failure's cohort sweep: `Shard::runs_ahead`) instead of waiting its turn in the queue.
+    /// Every output is the same either way (the `run_ahead` tests compare the two on every
+    /// shipped workload); `false` is the reference order, for those tests and measurements.
+    pub run_ahead: bool,
 }
 
 impl Default for RunOptions<'_> {
@@ -42,6 +48,7 @@ impl Default for RunOptions<'_> {
             threads: 0,
             shard_clients: DEFAULT_SHARD_CLIENTS,
             cancel: None,
+            run_ahead: true,
         }
     }
 }
@@ -107,6 +114,9 @@ pub struct RunOutput {
     pub loads: Vec<crate::overload::ArmLoad>,
     /// Events processed (requests, retries, failure declarations), all arms.
     pub events: u64,
+    /// Of `events`, the requests that ran ahead of their turn in the queue
+    /// ([`RunOptions::run_ahead`]); not an output file's figure.
+    pub ran_ahead: u64,
     pub threads: usize,
 }
 
@@ -874,7 +884,7 @@ pub fn run_partial(
         for arm_index in 0..w.arms.len() {
             let control = arm_control(w, arm_index, &p.geo, &p.world, p.end);
             let mixes = arm_mixes(w, &w.arms[arm_index], &p.params);
-            let ctx = p.context(w, arm_index, &control, &mixes);
+            let ctx = p.context(w, arm_index, &control, &mixes, opts.run_ahead);
             let r = one_pass_shards(&ctx, &shards, p.nbins, &cancelled, &done, total, progress);
             if cancelled() {
                 return Err(RunError::Cancelled);
@@ -934,6 +944,7 @@ impl Prepared {
         arm_index: usize,
         control: &'a ArmControl,
         mixes: &'a crate::mixes::Mixes,
+        run_ahead: bool,
     ) -> ArmContext<'a> {
         let arm = &w.arms[arm_index];
         ArmContext {
@@ -951,6 +962,7 @@ impl Prepared {
             failure: self.failure,
             warm: w.simulation.warm_start,
             overload: None,
+            run_ahead,
         }
     }
 }
@@ -969,11 +981,12 @@ fn finish(
     let mut curves = Vec::new();
     let mut distributions = Vec::new();
     let mut classes_out = Vec::new();
-    let mut events = 0;
+    let (mut events, mut ran_ahead) = (0, 0);
     for (arm_index, (result, control)) in results.into_iter().enumerate() {
         let arm = &w.arms[arm_index];
         let control = control.unwrap_or_else(|| arm_control(w, arm_index, &p.geo, &p.world, p.end));
         events += result.events;
+        ran_ahead += result.ran_ahead;
         arms.push(arm_summary(
             w, &p.params, arm, &p.geo, &p.layout, &control, &result, failure,
         ));
@@ -1010,6 +1023,7 @@ fn finish(
         loads,
         bin: p.bin,
         events,
+        ran_ahead,
         threads: 0,
     }
 }
@@ -1045,7 +1059,7 @@ fn run_in_pool(
         // timelines yet.
         let base_control = build(&p.world, if lockstep { 0 } else { p.end });
         let mixes = arm_mixes(w, arm, &p.params);
-        let ctx = p.context(w, arm_index, &base_control, &mixes);
+        let ctx = p.context(w, arm_index, &base_control, &mixes, opts.run_ahead);
         let (result, control) = if lockstep {
             let Some(r) =
                 crate::lockstep::run_arm(w, arm, &ctx, &p.world, &shards, &build, opts.cancel)

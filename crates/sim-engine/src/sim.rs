@@ -94,6 +94,8 @@ pub struct ArmContext<'a> {
     /// Lockstep arms (a region has `capacity_rps`): this step's overload state per region;
     /// `None` runs the one-pass path, which neither counts load nor sheds.
     pub overload: Option<&'a [crate::overload::RegionOverload]>,
+    /// [`crate::run::RunOptions::run_ahead`].
+    pub run_ahead: bool,
 }
 
 /// What a shard hands back; merged over shards in shard order.
@@ -119,6 +121,9 @@ pub struct ShardResult {
     pub cohort_keys: Vec<(u64, u64)>,
     pub never_recovered: u64,
     pub events: u64,
+    /// Of `events`, the requests that ran ahead of their turn in the queue
+    /// ([`crate::run::RunOptions::run_ahead`]).
+    pub ran_ahead: u64,
     /// Per resolver class: the same figures split by the class of the client's resolver (tail
     /// attribution). Empty until [`ShardResult::with_classes`] or a shard is run into the
     /// result, and left empty for a workload with one class (whose figures are the arm's).
@@ -168,6 +173,7 @@ impl ShardResult {
             cohort_keys: Vec::new(),
             never_recovered: 0,
             events: 0,
+            ran_ahead: 0,
             classes: Vec::new(),
         }
     }
@@ -232,6 +238,7 @@ impl ShardResult {
         coalesce_keys(&mut self.cohort_keys);
         self.never_recovered += other.never_recovered;
         self.events += other.events;
+        self.ran_ahead += other.ran_ahead;
         if self.classes.len() < other.classes.len() {
             self.classes.resize_with(other.classes.len(), || None);
         }
@@ -326,6 +333,10 @@ struct Client {
     /// The gap after the client's next request, drawn ahead with counter `ctr` (what the line
     /// had as padding).
     gap: Micros,
+    /// The client's retry-slot events in the queue (a failed attempt's retry, next address or
+    /// final failure); `u8::MAX` sticks (counted no further, never taken for zero). Only a
+    /// client with none may have its next request run ahead (`Shard::runs_ahead`).
+    pending: u8,
 }
 
 /// Sort `(key, clients)` pairs by key and sum the clients of equal keys, in place: the same
@@ -443,6 +454,7 @@ struct Shard<'a> {
     shed_rng: Rng,
     swept: bool,
     events: u64,
+    ran_ahead: u64,
     requests: crate::requests::RequestProcess,
     /// `ctx.bin` as a multiply-and-shift divisor (exact for every u64: a 128-bit reciprocal,
     /// Lemire, Kaser and Kurz, "Faster remainder by direct computation", 2019): a hardware
@@ -561,54 +573,6 @@ impl<'a> SteppedShard<'a> {
     }
 }
 
-/// Gap draws of exponential request processes waiting to be made four at once
-/// ([`crate::requests::RequestProcess::exp_gaps4`]: four independent chains of dependent
-/// floating-point operations overlap where one at a time they queued). A client's draw is
-/// made before its next request uses it (`holds`) and before the event loop returns, so the
-/// gaps, and every output, are the same as drawn one at a time.
-#[derive(Default)]
-struct Draws {
-    n: usize,
-    client: [u32; 4],
-    gid: [u64; 4],
-    ctr: [u32; 4],
-}
-
-impl Draws {
-    /// Is client `c`'s next gap still to be drawn?
-    #[inline(always)]
-    fn holds(&self, c: u32) -> bool {
-        self.client[..self.n].contains(&c)
-    }
-
-    /// Queue client `c`'s draw; true when four are queued.
-    #[inline(always)]
-    fn add(&mut self, c: u32, gid: u64, ctr: u32) -> bool {
-        self.client[self.n] = c;
-        self.gid[self.n] = gid;
-        self.ctr[self.n] = ctr;
-        self.n += 1;
-        self.n == 4
-    }
-
-    /// Make the queued draws (unused lanes draw for the first one again) and store each
-    /// client's gap.
-    #[inline(always)]
-    fn flush(&mut self, requests: &crate::requests::RequestProcess, clients: &mut [Client]) {
-        if self.n == 0 {
-            return;
-        }
-        for i in self.n..4 {
-            (self.client[i], self.gid[i], self.ctr[i]) = (self.client[0], self.gid[0], self.ctr[0]);
-        }
-        let gaps = requests.exp_gaps4(self.gid, self.ctr);
-        for i in 0..self.n {
-            clients[self.client[i] as usize].gap = gaps[i];
-        }
-        self.n = 0;
-    }
-}
-
 /// As a window of events is loaded, ask for the clients they will touch (a retry's through
 /// its slot, which this reads): the window's cache misses then overlap.
 #[inline(always)]
@@ -716,6 +680,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec, acc: Accumulator) ->
                 soft: ctx.mixes.client_software(gid),
                 left: 0,
                 gap: 0,
+                pending: 0,
             };
             // The app cache's entry lifetime: fixed, or for a TTL floor the arm's TTL floored
             // (resolvers that extend TTLs make it longer: the warm-up settles the rest).
@@ -770,6 +735,7 @@ fn new_shard<'a>(ctx: &'a ArmContext<'a>, spec: &ShardSpec, acc: Accumulator) ->
         shed_rng: Rng::new(ctx.seed, Stream::AttemptShed),
         swept: false,
         events: 0,
+        ran_ahead: 0,
         bin_div: StrengthReducedU64::new(ctx.bin),
         requests: crate::requests::RequestProcess::new(
             ctx.clients.pattern,
@@ -823,8 +789,7 @@ impl Shard<'_> {
         let fail_at = self.ctx.failure.map_or(Micros::MAX, |f| f.at);
         let mut swept = self.swept;
         let mut events = 0u64;
-        let batched = requests.gaps_are_exponential();
-        let mut draws = Draws::default();
+        let mut ran_ahead = 0u64;
         loop {
             let (clients, slots) = (&self.clients, &self.slots);
             let Some((t, v)) = self.heap.pop_before(until, |v| {
@@ -843,35 +808,42 @@ impl Shard<'_> {
                 }
                 let c = v as usize;
                 let gid = self.first_client + c as u64;
-                // The gap was drawn one request ahead (keyed `ctr`, as it would be now), so the
-                // push does not wait for the draw; the draw for the next one overlaps the rest.
-                if draws.holds(c as u32) {
-                    draws.flush(&requests, &mut self.clients);
-                }
-                let cl = &mut self.clients[c];
-                let next = t.saturating_add(cl.gap);
-                self.heap.push_staged(next, v);
-                let ctr = cl.ctr + 1;
-                cl.ctr = ctr;
-                if batched {
-                    if draws.add(c as u32, gid, ctr) {
-                        draws.flush(&requests, &mut self.clients);
-                    }
-                } else {
+                // The gap was drawn one request ahead (keyed `ctr`, as it would be now), so
+                // the next time is known at once.
+                let mut t = t;
+                loop {
+                    let cl = &mut self.clients[c];
+                    let next = t.saturating_add(cl.gap);
+                    let ctr = cl.ctr + 1;
+                    cl.ctr = ctr;
+                    // The next gap (keyed `ctr`), drawn now: it depends on nothing the attempt
+                    // does, so the two overlap.
                     cl.gap = requests.gap(gid, ctr, &mut cl.left);
+                    let tally = self.tally(c, t);
+                    if tally.counted {
+                        let bin = &mut self.out.bins[tally.bin];
+                        bin.requests += 1;
+                        bin.cohort_requests += tally.cohort as u64;
+                    }
+                    self.attempt(c, t, t, self.ctx.clients.retries, None, tally);
+                    if self.runs_ahead(c, next, until, swept || next < fail_at) {
+                        events += 1;
+                        ran_ahead += 1;
+                        t = next;
+                        continue;
+                    }
+                    self.heap.push_staged(next, v);
+                    break;
                 }
-                let tally = self.tally(c, t);
-                if tally.counted {
-                    let bin = &mut self.out.bins[tally.bin];
-                    bin.requests += 1;
-                    bin.cohort_requests += tally.cohort as u64;
-                }
-                self.attempt(c, t, t, self.ctx.clients.retries, None, tally);
             } else {
                 let s = (v & !RETRY_BIT) as usize;
                 let slot = self.slots[s];
                 self.free_slots.push(s as u32);
                 let c = slot.client as usize;
+                let p = &mut self.clients[c].pending;
+                if *p != u8::MAX {
+                    *p -= 1;
+                }
                 let tally = self.tally(c, slot.issue);
                 if slot.final_failure {
                     self.finish(c, slot.issue, t, false, 0, tally);
@@ -881,9 +853,43 @@ impl Shard<'_> {
                 }
             }
         }
-        draws.flush(&requests, &mut self.clients);
         self.swept = swept;
         self.events += events;
+        self.ran_ahead += ran_ahead;
+    }
+
+    /// May client `c`'s next request, due at `next`, run now, ahead of the queue's other
+    /// events before `next`, with every output as if it had waited its turn?
+    ///
+    /// It may when nothing another event does before `next` can change what it does, and what
+    /// it does changes nothing another event reads before the end of the run:
+    /// - it goes over the kept-alive connection (`next < conn_until`), so it reads no resolver
+    ///   cache, and to a region that is up or draining at `next` with no overload shedding:
+    ///   the attempt succeeds, so it takes no retry slot (whose pool position orders
+    ///   equal-time retries) and schedules nothing;
+    /// - the client has no retry events pending (`pending`), so no other event reads or
+    ///   writes its state before `next`;
+    /// - `next` is before `until` (a lockstep step's end: the control plane, the world and the
+    ///   overload state are those of this step), before `end`, and not at or after the failure
+    ///   while the cohort is unmarked (`before_sweep_ok`: the sweep reads every client's last
+    ///   region at the first event at or after it);
+    /// - everything else it writes is a sum (bin counters, latency counts, histograms, region
+    ///   loads) or the client's own state, read by its own next request, which runs after it
+    ///   either way; every draw is keyed by client and counter, not by the order of draws.
+    #[inline(always)]
+    fn runs_ahead(&self, c: usize, next: Micros, until: Micros, before_sweep_ok: bool) -> bool {
+        let cl = &self.clients[c];
+        if !(self.ctx.run_ahead && next < until && next < self.ctx.end && before_sweep_ok)
+            || cl.pending != 0
+            || next >= cl.conn_until
+        {
+            return false;
+        }
+        let region = cl.conn_region as usize;
+        matches!(
+            self.ctx.world.state(region, next),
+            RegionState::Up | RegionState::Draining
+        ) && self.ctx.overload.is_none_or(|ov| ov[region].shed <= 0.0)
     }
 
     /// After the last event: the cohort sweep if the failure was never reached, the RTOs, the
@@ -897,6 +903,7 @@ impl Shard<'_> {
             self.finalize_stale_until();
         }
         self.out.events += self.events;
+        self.out.ran_ahead += self.ran_ahead;
         self.lat.drain_into(&mut self.out);
         Accumulator {
             result: self.out,
@@ -1186,6 +1193,8 @@ impl Shard<'_> {
                 (self.slots.len() - 1) as u32
             }
         };
+        let p = &mut self.clients[c].pending;
+        *p = p.saturating_add(1);
         self.heap.push(at, s | RETRY_BIT);
     }
 

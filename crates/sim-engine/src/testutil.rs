@@ -15,7 +15,7 @@ pub(crate) fn run_sharded(
         &crate::run::RunOptions {
             threads,
             shard_clients,
-            cancel: None,
+            ..Default::default()
         },
         &|_, _| {},
     )

@@ -205,6 +205,9 @@ impl Part {
                     cohort_keys: a.cohort_keys.clone(),
                     never_recovered: a.never_recovered,
                     events: a.events,
+                    // A diagnostic of the engine (`RunOutput::ran_ahead`), not carried by
+                    // run parts.
+                    ran_ahead: 0,
                     classes,
                 })
             })
