@@ -97,22 +97,6 @@ impl Rng {
         -fast_ln(self.uniform(entity, counter)) * mean
     }
 
-    /// [`Rng::exp`] for four (entity, counter) pairs, bit for bit the same (with
-    /// [`fast_ln4`]).
-    #[inline(always)]
-    pub fn exp4(&self, entity: [u64; 4], counter: [u64; 4], mean: f64) -> [f64; 4] {
-        let mut u = [0.0; 4];
-        for i in 0..4 {
-            u[i] = self.uniform(entity[i], counter[i]);
-        }
-        let l = fast_ln4(u);
-        let mut out = [0.0; 4];
-        for i in 0..4 {
-            out[i] = -l[i] * mean;
-        }
-        out
-    }
-
     /// Uniform integer in `[0, n)` (`n > 0`), by Lemire's multiply-shift (bias < n / 2^64).
     #[inline(always)]
     pub fn below(&self, entity: u64, counter: u64, n: u64) -> u64 {
@@ -131,24 +115,6 @@ impl Rng {
 pub fn fast_ln(x: f64) -> f64 {
     let (e, m) = ln_split(x);
     ln_join(e, m)
-}
-
-/// [`fast_ln`] of four numbers at once, bit for bit the same: the same IEEE operations in the
-/// same order (no fused multiply-add), lane by lane. One logarithm is a chain of about 30
-/// dependent floating-point operations; four independent chains overlap in the core (the
-/// compiler keeps them scalar on baseline x86-64; an explicit SSE2 two-lane version measured
-/// no faster, 2026-12-03).
-#[inline(always)]
-pub fn fast_ln4(x: [f64; 4]) -> [f64; 4] {
-    let (mut e, mut m) = ([0.0; 4], [0.0; 4]);
-    for i in 0..4 {
-        (e[i], m[i]) = ln_split(x[i]);
-    }
-    let mut out = [0.0; 4];
-    for i in 0..4 {
-        out[i] = ln_join(e[i], m[i]);
-    }
-    out
 }
 
 /// `x = m 2^e`, m in [sqrt(1/2), sqrt(2)) (see [`fast_ln`]); `e` as a float.
@@ -197,32 +163,6 @@ mod tests {
         }
         assert!(worst < 1e-11, "worst error {worst:e}");
         assert_eq!(fast_ln(1.0), 0.0);
-    }
-
-    /// The four-lane draws are the scalar ones, bit for bit.
-    #[test]
-    fn four_lanes_equal_one_lane() {
-        let r = Rng::new(5, Stream::RequestTimes);
-        for i in 0..250_000u64 {
-            let (ent, ctr) = (
-                [i, i + 1, 3 * i, i ^ 0x5555],
-                [i % 97, i, 7, i.wrapping_mul(GOLDEN) >> 40],
-            );
-            let got = r.exp4(ent, ctr, 30e6);
-            for k in 0..4 {
-                assert_eq!(got[k].to_bits(), r.exp(ent[k], ctr[k], 30e6).to_bits());
-            }
-            let x = [
-                r.uniform(i, 1),
-                r.uniform(i, 2) * 1e-9,
-                1.0 - r.uniform(i, 3) * 1e-9,
-                1e7,
-            ];
-            let l = fast_ln4(x);
-            for k in 0..4 {
-                assert_eq!(l[k].to_bits(), fast_ln(x[k]).to_bits());
-            }
-        }
     }
 
     #[test]
