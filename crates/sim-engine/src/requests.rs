@@ -9,7 +9,7 @@
 
 use resolver_models::{Dist, Pattern};
 
-use crate::rng::{Rng, Stream};
+use crate::rng::{ExpDraw, Rng, Stream};
 use crate::{Micros, SEC};
 
 const SESSION_BIT: u64 = 1 << 48;
@@ -124,6 +124,27 @@ impl RequestProcess {
         }
     }
 
+    /// Are the gaps exponential (Poisson and stream patterns), so that a gap's draw can be
+    /// started ahead ([`RequestProcess::gap_start`])?
+    #[inline(always)]
+    pub fn exponential_gaps(&self) -> bool {
+        matches!(self.pattern, Pattern::Poisson | Pattern::Stream { .. })
+    }
+
+    /// Exponential gaps only: the first half of the draw of the gap after request `ctr`;
+    /// `gap_finish(gap_start(gid, ctr))` is `gap(gid, ctr, _)`, bit for bit.
+    #[inline(always)]
+    pub fn gap_start(&self, gid: u64, ctr: u32) -> ExpDraw {
+        debug_assert!(self.exponential_gaps());
+        self.rng.exp_start(gid, u64::from(ctr))
+    }
+
+    /// The gap from a draw begun by [`RequestProcess::gap_start`].
+    #[inline(always)]
+    pub fn gap_finish(&self, draw: ExpDraw) -> Micros {
+        draw.finish(self.mean_gap) as Micros
+    }
+
     /// Stream pattern: the life of a connection opened by client `gid` around request `ctr`
     /// (exponential, mean `duration`); `None` for the other patterns.
     #[inline(always)]
@@ -158,6 +179,30 @@ mod tests {
             }
         }
         n as f64 / clients as f64 / horizon_s
+    }
+
+    /// `gap_finish(gap_start(..))`, the run-ahead loop's split draw, is `gap`, bit for bit, for
+    /// both exponential patterns; the others say they cannot be split.
+    #[test]
+    fn split_gap_is_gap() {
+        for p in [
+            Pattern::Poisson,
+            Pattern::Stream {
+                duration: 600 * SEC,
+            },
+        ] {
+            let rp = RequestProcess::new(p, 0.37, 5);
+            assert!(rp.exponential_gaps());
+            for gid in (0..200_000u64).step_by(7) {
+                for ctr in [1u32, 2, 3, 1000, u32::MAX >> 1] {
+                    let mut left = 0;
+                    let want = rp.gap(gid, ctr, &mut left);
+                    assert_eq!(rp.gap_finish(rp.gap_start(gid, ctr)), want, "{gid} {ctr}");
+                }
+            }
+        }
+        let steady = RequestProcess::new(Pattern::Steady { jitter: 0.1 }, 1.0, 5);
+        assert!(!steady.exponential_gaps());
     }
 
     /// The long-run request rate of a session process is E[N] / E[cycle], and, because the

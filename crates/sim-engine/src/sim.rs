@@ -809,31 +809,39 @@ impl Shard<'_> {
                 let c = v as usize;
                 let gid = self.first_client + c as u64;
                 // The gap was drawn one request ahead (keyed `ctr`, as it would be now), so
-                // the next time is known at once.
+                // the next time is known at once. The next gap (keyed `ctr` + 1) is drawn
+                // during the request: it depends on nothing the attempt does, so the two
+                // overlap; exponential gaps start the draw after it one request earlier still
+                // (`ExpDraw`: each half of the chain then fits in the core's window).
                 let mut t = t;
-                loop {
-                    let cl = &mut self.clients[c];
-                    let next = t.saturating_add(cl.gap);
-                    let ctr = cl.ctr + 1;
-                    cl.ctr = ctr;
-                    // The next gap (keyed `ctr`), drawn now: it depends on nothing the attempt
-                    // does, so the two overlap.
-                    cl.gap = requests.gap(gid, ctr, &mut cl.left);
-                    let tally = self.tally(c, t);
-                    if tally.counted {
-                        let bin = &mut self.out.bins[tally.bin];
-                        bin.requests += 1;
-                        bin.cohort_requests += tally.cohort as u64;
+                if requests.exponential_gaps() {
+                    let mut draw = requests.gap_start(gid, self.clients[c].ctr + 1);
+                    loop {
+                        let cl = &mut self.clients[c];
+                        let next = t.saturating_add(cl.gap);
+                        let ctr = cl.ctr + 1;
+                        cl.ctr = ctr;
+                        cl.gap = requests.gap_finish(draw);
+                        draw = requests.gap_start(gid, ctr + 1);
+                        if !self.request(c, t, next, until, swept || next < fail_at) {
+                            self.heap.push_staged(next, v);
+                            break;
+                        }
+                        (events, ran_ahead, t) = (events + 1, ran_ahead + 1, next);
                     }
-                    self.attempt(c, t, t, self.ctx.clients.retries, None, tally);
-                    if self.runs_ahead(c, next, until, swept || next < fail_at) {
-                        events += 1;
-                        ran_ahead += 1;
-                        t = next;
-                        continue;
+                } else {
+                    loop {
+                        let cl = &mut self.clients[c];
+                        let next = t.saturating_add(cl.gap);
+                        let ctr = cl.ctr + 1;
+                        cl.ctr = ctr;
+                        cl.gap = requests.gap(gid, ctr, &mut cl.left);
+                        if !self.request(c, t, next, until, swept || next < fail_at) {
+                            self.heap.push_staged(next, v);
+                            break;
+                        }
+                        (events, ran_ahead, t) = (events + 1, ran_ahead + 1, next);
                     }
-                    self.heap.push_staged(next, v);
-                    break;
                 }
             } else {
                 let s = (v & !RETRY_BIT) as usize;
@@ -856,6 +864,21 @@ impl Shard<'_> {
         self.swept = swept;
         self.events += events;
         self.ran_ahead += ran_ahead;
+    }
+
+    /// Client `c`'s request issued at `t` (its counter and gap already advanced): count it,
+    /// make its first attempt, and say whether its next one, at `next`, runs ahead
+    /// ([`Shard::runs_ahead`]).
+    #[inline(always)]
+    fn request(&mut self, c: usize, t: Micros, next: Micros, until: Micros, ok: bool) -> bool {
+        let tally = self.tally(c, t);
+        if tally.counted {
+            let bin = &mut self.out.bins[tally.bin];
+            bin.requests += 1;
+            bin.cohort_requests += tally.cohort as u64;
+        }
+        self.attempt(c, t, t, self.ctx.clients.retries, None, tally);
+        self.runs_ahead(c, next, until, ok)
     }
 
     /// May client `c`'s next request, due at `next`, run now, ahead of the queue's other
